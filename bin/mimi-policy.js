@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The installed command: runs the compiled CLI (built by `npm ci` through the `prepare` script).
+import { main } from '../dist/compiler/cli/main.js';
+
+const io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  color: !!process.stderr.isTTY && !process.env.NO_COLOR,
+  cwd: process.cwd(),
+};
+process.exitCode = await main(process.argv.slice(2), io);

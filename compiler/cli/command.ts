@@ -1,0 +1,74 @@
+/**
+ * What every subcommand shares: its metadata and help, argument parsing with usage errors, the exit
+ * codes (0 ok, 1 problems in the input, 2 usage or I/O), and output streams that tests can capture.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { hasErrors, type Diagnostic } from '../../runtime/diagnostics.js';
+import { diagnosticJson, renderHuman, renderPlain } from '../render.js';
+
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** colours on stderr/stdout are used only when this is true */
+  color: boolean;
+  cwd: string;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** the full --help text */
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(args: ParsedArgs, io: CliIO): Promise<number> | number;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/** A usage mistake: printed with a pointer to --help, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...cmd.options }, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/^Unknown option/, 'unknown option'));
+  }
+}
+
+export const FORMAT_OPTION = { format: { type: 'string' as const, short: 'f' } };
+export const COMMON_DIAG_OPTIONS = {
+  ...FORMAT_OPTION,
+  plain: { type: 'boolean' as const },
+  'deny-warnings': { type: 'boolean' as const },
+  'no-color': { type: 'boolean' as const },
+};
+
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got \`${String(value)}\`)`);
+}
+
+/** Whether these diagnostics fail the run. */
+export const fails = (ds: readonly Diagnostic[], denyWarnings: boolean): boolean =>
+  hasErrors(ds) || (denyWarnings && ds.some((d) => d.severity === 'warning'));
+
+/** Human or plain rendering of diagnostics to stderr. */
+export function printDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, args: ParsedArgs, io: CliIO): void {
+  if (ds.length === 0) return;
+  if (args.values.plain) io.err(`${renderPlain(ds)}\n`);
+  else io.err(`${renderHuman(ds, { sources, color: io.color && !args.values['no-color'] })}\n\n`);
+}
+
+export const jsonDiagnostics = (ds: readonly Diagnostic[]) => ds.map(diagnosticJson);

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
+import type { WireKind } from '../../compile.js';
+import { wireArtifacts } from '../../emit/wire.js';
+import { loadPolicyFile } from '../../input.js';
+import { summaryLine } from '../../render.js';
+import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { displayPath, relativeSources, relativize } from '../paths.js';
+import { writeAllOrNothing } from '../write.js';
+
+/** `room.mimi` → `room`, `room.policy.bin` → `room`. */
+export const artifactName = (file: string): string => basename(file).replace(/(\.policy)?\.(mimi|bin|json)$/, '');
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'compile a policy to the MIMI wire format (and re-emit .bin/.json policies)',
+  help: `Usage: mimi-policy build <file> --out <dir> [options]
+
+Compiles a .mimi policy (or re-emits a .bin / .json one) and writes, into <dir>:
+  <name>.roles.bin          RoleData (roles_list, 0x0025)
+  <name>.preauth.bin        PreAuthData (preauth_list, 0x0026), when the policy has one
+  <name>.base.bin           BaseRoomPolicy (base_room_policy, 0x0027)
+  <name>.participants.bin   ParticipantListData (0x0022), when the policy lists participants
+  <name>.history.bin        HistoryPolicy (chat_history_policy, 0x002E), when present
+  <name>.policy.bin         the AppDataDictionary holding all of the above
+  <name>.policy.json        the policy IR as JSON
+A policy with errors produces no files at all.
+
+Options:
+  -o, --out <dir>             output folder (required)
+      --name <name>           base name of the files (default: the input's name)
+  -f, --format <human|json>   report format (json: { outputs, diagnostics } on stdout)
+      --plain                 one line per diagnostic
+      --deny-warnings         treat warnings as errors (and write nothing)
+      --component <kind>      what a .bin input holds: ${COMPONENT_KINDS.join('|')}
+      --no-color              no ANSI colours
+  -h, --help                  show this help
+
+Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O error.`,
+  options: { ...COMMON_DIAG_OPTIONS, out: { type: 'string', short: 'o' }, name: { type: 'string' }, component: { type: 'string' } },
+  run(args, io) {
+    if (args.positionals.length !== 1) throw new UsageError('build takes exactly one input file');
+    const out = args.values.out;
+    if (typeof out !== 'string' || out === '') throw new UsageError('build needs --out <dir>');
+    const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
+    const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
+    const file = args.positionals[0];
+    const name = typeof args.values.name === 'string' ? args.values.name : artifactName(file);
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name \`${name}\` may only contain letters, digits, '.', '_' and '-'`);
+    const r = loadPolicyFile(file, component ? { component } : {});
+    const deny = !!args.values['deny-warnings'];
+    const ds = relativize(r.diagnostics, io.cwd);
+    const failed = fails(r.diagnostics, deny) || !r.policy;
+    const artifacts = failed ? [] : wireArtifacts(r.policy!, name);
+    if (!failed) writeAllOrNothing(out, artifacts);
+    const outputs = artifacts.map((a) => ({ file: displayPath(join(out, a.name), io.cwd), what: a.what, bytes: a.bytes.length, sha256: createHash('sha256').update(a.bytes).digest('hex') }));
+    if (format === 'json') io.out(`${JSON.stringify({ ok: !failed, outputs, diagnostics: jsonDiagnostics(ds) }, null, 2)}\n`);
+    else {
+      printDiagnostics(ds, relativeSources(r.sources, io.cwd), args, io);
+      if (failed) io.err(`${file}: not built (${summaryLine(r.diagnostics)}); no files written\n`);
+      else {
+        for (const o of outputs) io.out(`${o.file.padEnd(40)} ${String(o.bytes).padStart(7)} bytes  ${o.what}\n`);
+        io.err(`${file}: built ${outputs.length} files (${summaryLine(r.diagnostics)})\n`);
+      }
+    }
+    return failed ? EXIT_INPUT : EXIT_OK;
+  },
+};

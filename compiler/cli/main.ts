@@ -1,0 +1,69 @@
+/**
+ * The `mimi-policy` command line: picks the subcommand, parses its arguments, runs it, maps failures
+ * to exit codes. Everything the commands do is a library function; this file only dispatches.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../input.js';
+import { packageRoot } from '../resolve.js';
+import { EXIT_USAGE, parseCommandArgs, UsageError, type CliIO, type Command } from './command.js';
+import { buildCommand } from './commands/build.js';
+import { checkCommand } from './commands/check.js';
+import { decompileCommand } from './commands/decompile.js';
+import { demoCommand } from './commands/demo.js';
+import { inspectCommand } from './commands/inspect.js';
+
+export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, demoCommand];
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const usage = () => `mimi-policy ${version()} — a policy-as-code compiler for MIMI room policies
+
+Usage: mimi-policy <command> [options]
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`).join('\n')}
+
+Run \`mimi-policy <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 errors in the input, 2 usage or I/O error.`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    io.out(`${topic ? topic.help : usage()}\n`);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(`${version()}\n`);
+    return 0;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  try {
+    if (!cmd) throw new UsageError(`unknown command \`${name}\``);
+    const args = parseCommandArgs(cmd, rest);
+    if (args.values.help) {
+      io.out(`${cmd.help}\n`);
+      return 0;
+    }
+    return await cmd.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`mimi-policy: ${e.message}\nRun \`mimi-policy ${cmd ? `${cmd.name} ` : ''}--help\` for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof InputError || (e as NodeJS.ErrnoException).code !== undefined) {
+      io.err(`mimi-policy: ${(e as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`mimi-policy: internal error: ${(e as Error).message}\nThis is a bug in mimi-policy; please report it with the input that caused it.\n`);
+    if (process.env.MIMI_POLICY_DEBUG) io.err(`${(e as Error).stack}\n`);
+    return EXIT_USAGE;
+  }
+}

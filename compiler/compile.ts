@@ -1,0 +1,124 @@
+/**
+ * The library entry points for the front end: compile a `.mimi` program to the IR (with every
+ * diagnostic), and load a wire file into the same IR so that checks and emitters treat both alike.
+ */
+import { decodeComponent, decodePolicy, DecodeError, detectComponent, type ComponentKind } from '../runtime/codec/index.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../runtime/diagnostics.js';
+import { defaultBasePolicy, defaultPolicyComponentIds, type Policy, type Provenance, type Role } from '../runtime/ir.js';
+import type { SourceFile } from '../grammar/index.js';
+import { lower, type Symbols } from './lower.js';
+import { loadProgram, nodeHost, type CompilerHost } from './resolve.js';
+import { checkPolicy } from './rules/index.js';
+
+export interface CompileResult {
+  /** the policy IR; present even with errors (best effort), but only `ok` results may be emitted */
+  policy: Policy;
+  provenance: Provenance;
+  symbols: Symbols;
+  files: SourceFile[];
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+export interface CompileOptions {
+  host?: CompilerHost;
+  /** the entry file's text, when it is not on disk (editors, tests) */
+  text?: string;
+}
+
+/** Parse, resolve, lower and check a `.mimi` program. Never throws for bad input. */
+export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
+  const program = loadProgram(path, options.host ?? nodeHost, options.text);
+  const lowered = lower(program.files);
+  const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
+  diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance));
+  const sorted = sortDiagnostics(dedupe(diagnostics));
+  return { policy: lowered.policy, provenance: lowered.provenance, symbols: lowered.symbols, files: program.files, diagnostics: sorted, ok: !hasErrors(sorted) };
+}
+
+/** Compile source text held in memory (imports resolve relative to `file`). */
+export const compileSource = (text: string, file = 'input.mimi', host?: CompilerHost): CompileResult => compileFile(file, { text, ...(host ? { host } : {}) });
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}|${d.file}|${d.span?.start}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export type WireKind = ComponentKind;
+
+export interface LoadWireResult {
+  /** absent when the bytes do not decode */
+  policy?: Policy;
+  /** what the bytes held */
+  kind?: WireKind;
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+/** A policy around a lone component, so that checks and decompilation work on it too. */
+function policyAround(kind: WireKind, value: unknown): Policy | undefined {
+  const p: Policy = { base: defaultBasePolicy(), roles: [], preauth: null, participants: null, history: null, otherComponents: [] };
+  switch (kind) {
+    case 'dictionary':
+      return undefined;
+    case 'roles':
+      p.roles = value as Role[];
+      break;
+    case 'preauth': {
+      p.preauth = value as Policy['preauth'];
+      // the embedded roles are all the role information a lone preauth component has
+      const seen = new Set<number>();
+      for (const e of p.preauth!) if (!seen.has(e.role.index)) (seen.add(e.role.index), p.roles.push(e.role));
+      break;
+    }
+    case 'base':
+      p.base = value as Policy['base'];
+      return p;
+    case 'participants':
+      p.participants = value as Policy['participants'];
+      break;
+    case 'history':
+      p.history = value as Policy['history'];
+      break;
+    default:
+      return undefined;
+  }
+  p.base.policyComponentIds = defaultPolicyComponentIds(p);
+  return p;
+}
+
+/**
+ * Decode wire bytes: a whole policy (an AppDataDictionary) or one component (`kind`, or detected).
+ * Decoding errors become one diagnostic with the byte offset.
+ */
+export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind): LoadWireResult {
+  const k = kind ?? detectComponent(bytes) ?? undefined;
+  if (k === undefined) {
+    // decode as a dictionary to get the most useful error
+    try {
+      decodePolicy(bytes);
+    } catch (e) {
+      return wireError(e, file);
+    }
+    return { diagnostics: [diagnostic('wire-decode', 'the bytes are not a policy dictionary or a known component', file, undefined, { offset: 0 })], ok: false };
+  }
+  try {
+    const policy = k === 'dictionary' ? decodePolicy(bytes) : policyAround(k, decodeComponent(k, bytes));
+    if (!policy) return { kind: k, diagnostics: [diagnostic('wire-decode', `a \`${k}\` component cannot be read as a policy`, file, undefined, { offset: 0 })], ok: false };
+    const diagnostics = sortDiagnostics(checkPolicy(policy, file));
+    return { policy, kind: k, diagnostics, ok: !hasErrors(diagnostics) };
+  } catch (e) {
+    return { kind: k, ...wireError(e, file) };
+  }
+}
+
+function wireError(e: unknown, file: string): LoadWireResult {
+  if (e instanceof DecodeError)
+    return { diagnostics: [diagnostic('wire-decode', `${e.message}${e.path ? ` (in ${e.path})` : ''}`, file, undefined, { offset: e.offset })], ok: false };
+  throw e;
+}

@@ -1,0 +1,90 @@
+/**
+ * Reading any policy input the tools accept — `.mimi` source, wire bytes (`.bin`: a dictionary or one
+ * component), or the IR as JSON (`.json`, validated by the zod schema) — into the one IR.
+ */
+import { readFileSync } from 'node:fs';
+import { diagnostic, hasErrors, type Diagnostic } from '../runtime/diagnostics.js';
+import { PolicySchema, type Policy, type Provenance } from '../runtime/ir.js';
+import { compileFile, loadWire, type WireKind } from './compile.js';
+import type { CompilerHost } from './resolve.js';
+import { checkPolicy } from './rules/index.js';
+import type { Symbols } from './lower.js';
+
+export type InputFormat = 'mimi' | 'wire' | 'json';
+
+export interface LoadedPolicy {
+  format: InputFormat;
+  policy?: Policy;
+  provenance?: Provenance;
+  symbols?: Symbols;
+  /** for wire input: what the bytes held */
+  wireKind?: WireKind;
+  /** texts of the source files read, for code frames */
+  sources: Map<string, string>;
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+export function inputFormat(path: string): InputFormat {
+  if (path.endsWith('.mimi')) return 'mimi';
+  if (path.endsWith('.json')) return 'json';
+  return 'wire';
+}
+
+/** Offset → line/column of a JSON.parse error message ("… at position 12"). */
+function jsonErrorSpan(text: string, message: string, file: string) {
+  const m = /position (\d+)/.exec(message);
+  const pos = m ? Number(m[1]) : 0;
+  const before = text.slice(0, pos).split('\n');
+  const line = before.length;
+  const column = before[before.length - 1].length + 1;
+  return { file, line, column, endLine: line, endColumn: column + 1, start: pos, end: pos + 1 };
+}
+
+/** The IR from JSON text, validated; problems are diagnostics naming the JSON path. */
+export function loadPolicyJson(text: string, file: string): LoadedPolicy {
+  const sources = new Map([[file, text]]);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', `malformed JSON: ${msg.replace(/^Unexpected/, 'unexpected')}`, file, jsonErrorSpan(text, msg, file))] };
+  }
+  const parsed = PolicySchema.safeParse(json);
+  if (!parsed.success) {
+    const diagnostics = parsed.error.issues.slice(0, 20).map((i) => diagnostic('wire-decode', `${i.path.length ? `\`${i.path.join('.')}\`: ` : ''}${i.message.charAt(0).toLowerCase()}${i.message.slice(1)}`, file, undefined));
+    return { format: 'json', sources, ok: false, diagnostics };
+  }
+  const diagnostics = checkPolicy(parsed.data, file);
+  return { format: 'json', policy: parsed.data, sources, diagnostics, ok: !hasErrors(diagnostics) };
+}
+
+export interface LoadOptions {
+  /** force the wire component kind (otherwise detected) */
+  component?: WireKind;
+  host?: CompilerHost;
+}
+
+/** Load a policy from a file of any accepted format. I/O failures throw `InputError`. */
+export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedPolicy {
+  const format = inputFormat(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (format === 'mimi') {
+    const r = compileFile(path, { text: bytes.toString('utf8'), ...(options.host ? { host: options.host } : {}) });
+    return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
+  }
+  if (format === 'json') return loadPolicyJson(bytes.toString('utf8'), path);
+  const r = loadWire(new Uint8Array(bytes), path, options.component);
+  return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
+}
+
+/** An input that could not be read at all (exit code 2), as opposed to one with errors in it (1). */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}

@@ -1,0 +1,536 @@
+/**
+ * Lowering: the checked program (all files, imports first) → the policy IR plus its provenance side
+ * table. Name resolution happens here, so every unresolved name is reported with a suggestion. The
+ * rules that decide the wire output (role indexes, capability order, component list) are the ones in
+ * docs/language.md, "Rules that decide the wire output".
+ */
+import * as A from '../grammar/index.js';
+import { encodeCborKey, encodeOid, utf8Hex } from '../runtime/claims.js';
+import { diagnostic, type Diagnostic, type DiagnosticKind } from '../runtime/diagnostics.js';
+import {
+  changeKey,
+  ComponentId,
+  CredentialType,
+  defaultBasePolicy,
+  defaultPolicyComponentIds,
+  emptyProvenance,
+  U16_MAX,
+  U32_MAX,
+  type BaseRoomPolicy,
+  type Claim,
+  type HistoryPolicy,
+  type OpaqueComponent,
+  type Policy,
+  type PreAuthEntry,
+  type Provenance,
+  type Role,
+  type SourceSpan,
+  type UserRolePair,
+} from '../runtime/ir.js';
+import { capabilityByName, capabilityByCode, hex16, isPrivateUse, PRIVATE_USE_MAX, PRIVATE_USE_MIN } from '../runtime/registry.js';
+import { didYouMean } from './suggest.js';
+
+/** What the program declares, by name (for editors, the decompiler and later phases). */
+export interface Symbols {
+  privateCapabilities: Map<string, { code: number; span: SourceSpan }>;
+  packages: Map<string, { decl: A.PackageDecl; span: SourceSpan; capabilities: number[]; required: boolean }>;
+  roles: Map<string, { index: number; span: SourceSpan; decl: A.RoleDecl }>;
+  credentialTypes: Map<string, number>;
+  roomName?: string;
+}
+
+export interface LowerResult {
+  policy: Policy;
+  provenance: Provenance;
+  symbols: Symbols;
+  diagnostics: Diagnostic[];
+}
+
+const MODELLED_COMPONENTS = new Set<number>([ComponentId.participantList, ComponentId.roles, ComponentId.preauth, ComponentId.base, ComponentId.history]);
+
+export function lower(files: readonly A.SourceFile[]): LowerResult {
+  const diagnostics: Diagnostic[] = [];
+  const lineMaps = new Map<string, A.LineMap>();
+  const fileOf = new Map<A.Item, A.SourceFile>();
+  for (const f of files) {
+    lineMaps.set(f.file, new A.LineMap(f.text));
+    for (const item of f.items) fileOf.set(item, f);
+  }
+  let currentFile = files[0]?.file ?? '<input>';
+  const at = (span: A.Span, file = currentFile): SourceSpan => A.toSourceSpan(lineMaps.get(file) ?? new A.LineMap(''), file, span);
+  const report = (kind: DiagnosticKind, message: string, span: A.Span, extra: Parameters<typeof diagnostic>[4] = {}) =>
+    diagnostics.push(diagnostic(kind, message, currentFile, at(span), extra));
+  const items = files.flatMap((f) => f.items);
+  const inFile = <T extends A.Item>(item: T, fn: (item: T) => void) => {
+    currentFile = fileOf.get(item)?.file ?? currentFile;
+    fn(item);
+  };
+  const u32 = (lit: A.IntLit, what: string): number | undefined => {
+    if (lit.value > U32_MAX) {
+      report('value-out-of-range', `${what} \`${lit.text}\` does not fit in a uint32`, lit.span);
+      return undefined;
+    }
+    return lit.value;
+  };
+  const u16 = (lit: A.IntLit, what: string): number | undefined => {
+    if (lit.value > U16_MAX) {
+      report('value-out-of-range', `${what} \`${lit.text}\` does not fit in a uint16`, lit.span);
+      return undefined;
+    }
+    return lit.value;
+  };
+
+  const provenance = emptyProvenance();
+  const symbols: Symbols = { privateCapabilities: new Map(), packages: new Map(), roles: new Map(), credentialTypes: new Map() };
+  /** first declaration of each name in the grant namespace (capabilities and packages), for duplicate checks */
+  const grantNames = new Map<string, SourceSpan>();
+  const duplicate = (what: string, name: A.Ident, first: SourceSpan) =>
+    report('duplicate-declaration', `${what} \`${name.name}\` is already declared`, name.span, { labels: [{ span: first, message: 'first declared here' }] });
+
+  // --- private capabilities and credential types ---------------------------------------------
+  for (const item of items) {
+    if (item.kind === 'CapabilityDecl')
+      inFile(item, (d) => {
+        const code = d.code.value;
+        if (capabilityByName.has(d.name.name)) {
+          report('duplicate-declaration', `\`${d.name.name}\` is a registered capability (${hex16(capabilityByName.get(d.name.name)!.code)})`, d.name.span, { help: 'registered capabilities need no declaration; pick another name for a private one' });
+          return;
+        }
+        const first = grantNames.get(d.name.name);
+        if (first) return duplicate('capability', d.name, first);
+        if (code < PRIVATE_USE_MIN || code > PRIVATE_USE_MAX) {
+          report('private-capability-range', `capability code \`${d.code.text}\` is outside the private-use range`, d.code.span, {
+            help: `declared capabilities use ${hex16(PRIVATE_USE_MIN)}–${hex16(PRIVATE_USE_MAX)}; registered ones need no declaration`,
+          });
+          return;
+        }
+        const clash = [...symbols.privateCapabilities].find(([, v]) => v.code === code);
+        if (clash) {
+          report('duplicate-declaration', `capability code \`${d.code.text}\` is already used by \`${clash[0]}\``, d.code.span, { labels: [{ span: clash[1].span, message: 'declared here' }] });
+          return;
+        }
+        const span = at(d.name.span);
+        symbols.privateCapabilities.set(d.name.name, { code, span });
+        grantNames.set(d.name.name, span);
+      });
+    if (item.kind === 'CredentialDecl')
+      inFile(item, (d) => {
+        if (symbols.credentialTypes.has(d.name.name)) return report('duplicate-declaration', `credential type \`${d.name.name}\` is already declared`, d.name.span);
+        const code = u16(d.code, 'credential type');
+        if (code !== undefined) symbols.credentialTypes.set(d.name.name, code);
+      });
+  }
+  const capabilityCode = (name: string): number | undefined => capabilityByName.get(name)?.code ?? symbols.privateCapabilities.get(name)?.code;
+  const declaredPrivate = new Map([...symbols.privateCapabilities].map(([n, v]) => [v.code, n]));
+
+  // --- packages --------------------------------------------------------------------------------
+  const packageDecls = new Map<string, { decl: A.PackageDecl; file: string }>();
+  for (const item of items) {
+    if (item.kind !== 'Package') continue;
+    inFile(item, (d) => {
+      const first = grantNames.get(d.name.name);
+      if (first || capabilityByName.has(d.name.name)) return duplicate(capabilityByName.has(d.name.name) ? 'capability' : 'name', d.name, first ?? at(d.name.span));
+      grantNames.set(d.name.name, at(d.name.span));
+      packageDecls.set(d.name.name, { decl: d, file: currentFile });
+    });
+  }
+  const allGrantNames = () => [...capabilityByName.keys(), ...symbols.privateCapabilities.keys(), ...packageDecls.keys()];
+  const expanded = new Map<string, Set<number>>();
+  const expandPackage = (name: string, stack: string[]): Set<number> => {
+    const done = expanded.get(name);
+    if (done) return done;
+    const entry = packageDecls.get(name)!;
+    const saved = currentFile;
+    currentFile = entry.file;
+    const out = new Set<number>();
+    const visitRef = (ref: A.Ident, mustBePackage: boolean) => {
+      if (packageDecls.has(ref.name)) {
+        if (stack.includes(ref.name)) {
+          report('package-cycle', `package cycle: ${[...stack.slice(stack.indexOf(ref.name)), ref.name].join(' → ')}`, ref.span);
+          return;
+        }
+        for (const c of expandPackage(ref.name, [...stack, ref.name])) out.add(c);
+        currentFile = entry.file;
+        return;
+      }
+      const code = mustBePackage ? undefined : capabilityCode(ref.name);
+      if (code !== undefined) return void out.add(code);
+      report(mustBePackage ? 'unknown-package' : 'unknown-capability', mustBePackage ? `unknown package \`${ref.name}\`` : `unknown capability or package \`${ref.name}\``, ref.span, {
+        help: didYouMean(ref.name, mustBePackage ? packageDecls.keys() : allGrantNames()),
+      });
+    };
+    for (const inc of entry.decl.includes) visitRef(inc, true);
+    for (const m of entry.decl.members) visitRef(m, false);
+    expanded.set(name, out);
+    currentFile = saved;
+    symbols.packages.set(name, { decl: entry.decl, span: at(entry.decl.name.span, entry.file), capabilities: [...out].sort((a, b) => a - b), required: entry.decl.required });
+    return out;
+  };
+  for (const name of packageDecls.keys()) expandPackage(name, [name]);
+
+  // --- roles: names and indexes ----------------------------------------------------------------
+  const roleDecls: { decl: A.RoleDecl; file: string }[] = [];
+  for (const item of items) {
+    if (item.kind !== 'Role') continue;
+    inFile(item, (d) => {
+      const first = symbols.roles.get(d.name.name);
+      if (first) return duplicate('role', d.name, first.span);
+      symbols.roles.set(d.name.name, { index: -1, span: at(d.name.span), decl: d });
+      roleDecls.push({ decl: d, file: currentFile });
+    });
+  }
+  const taken = new Set<number>();
+  for (const { decl, file } of roleDecls) {
+    currentFile = file;
+    if (!decl.index) continue;
+    const idx = u32(decl.index, 'role index');
+    if (idx === undefined) continue;
+    symbols.roles.get(decl.name.name)!.index = idx;
+    taken.add(idx);
+  }
+  let next = 2;
+  for (const { decl } of roleDecls) {
+    const sym = symbols.roles.get(decl.name.name)!;
+    if (decl.index) continue;
+    if (decl.name.name === 'banned' && !taken.has(1)) sym.index = 1;
+    else {
+      while (taken.has(next)) next++;
+      sym.index = next;
+    }
+    taken.add(sym.index);
+  }
+  const roleNames = () => [...symbols.roles.keys(), 'none'];
+  const resolveRole = (ref: A.RoleRef): number | undefined => {
+    if (ref.kind === 'NoneRef') return 0;
+    const sym = symbols.roles.get(ref.name);
+    if (sym && sym.index >= 0) return sym.index;
+    report('unknown-role', `unknown role \`${ref.name}\``, ref.span, {
+      help: didYouMean(ref.name, roleNames()) ?? (ref.name === 'banned' ? 'declare `role banned @1 { active 0..0 }` to use the banned role' : undefined),
+    });
+    return undefined;
+  };
+
+  // --- roles: capabilities (extends, grants, packages) --------------------------------------------
+  const roleCaps = new Map<string, { caps: number[]; grants: Map<number, SourceSpan> }>();
+  const resolveRoleCaps = (name: string, stack: string[]): { caps: number[]; grants: Map<number, SourceSpan> } => {
+    const memo = roleCaps.get(name);
+    if (memo) return memo;
+    const entry = roleDecls.find((r) => r.decl.name.name === name)!;
+    const d = entry.decl;
+    const saved = currentFile;
+    currentFile = entry.file;
+    const grants = new Map<number, SourceSpan>();
+    let caps: number[];
+    const exact = d.items.filter((i): i is A.ExactCapabilitiesItem => i.kind === 'ExactCapabilities');
+    const grantItems = d.items.filter((i): i is A.GrantItem => i.kind === 'Grant');
+    if (exact.length > 0) {
+      if (grantItems.length > 0 || d.extends || exact.length > 1) {
+        report('exact-capabilities-conflict', '`capabilities [...]` gives the exact wire list and cannot be combined with `grant`, `extends` or another `capabilities`', exact[0].span, {
+          help: 'use either `capabilities [...]` or `grant`/`extends`',
+        });
+      }
+      caps = [];
+      for (const ref of exact[0].refs) {
+        let code: number | undefined;
+        if (ref.kind === 'IntLit') {
+          code = u16(ref, 'capability code');
+          if (code !== undefined && isPrivateUse(code) && !declaredPrivate.has(code))
+            report('undeclared-private-capability', `private-use capability \`${ref.text}\` is not declared`, ref.span, { help: `declare it: \`capability canSomething = ${hex16(code)}\`` });
+        } else {
+          code = capabilityCode(ref.name);
+          if (code === undefined) report('unknown-capability', `unknown capability \`${ref.name}\``, ref.span, { help: didYouMean(ref.name, [...capabilityByName.keys(), ...symbols.privateCapabilities.keys()]) });
+        }
+        if (code === undefined) continue;
+        caps.push(code);
+        if (!grants.has(code)) grants.set(code, at(ref.span));
+      }
+    } else {
+      const set = new Set<number>();
+      if (d.extends) {
+        const parent = d.extends;
+        if (!symbols.roles.has(parent.name)) {
+          report('unknown-role', `unknown role \`${parent.name}\``, parent.span, { help: didYouMean(parent.name, symbols.roles.keys()) });
+        } else if (stack.includes(parent.name)) {
+          report('extends-cycle', `roles extend each other: ${[...stack.slice(stack.indexOf(parent.name)), parent.name].join(' → ')}`, parent.span);
+        } else {
+          const inherited = resolveRoleCaps(parent.name, [...stack, parent.name]);
+          currentFile = entry.file;
+          for (const c of inherited.caps) {
+            set.add(c);
+            grants.set(c, at(parent.span));
+          }
+        }
+      }
+      const seen = new Map<string, A.Span>();
+      for (const g of grantItems)
+        for (const ref of g.refs) {
+          const prev = seen.get(ref.name);
+          if (prev) report('duplicate-grant', `\`${ref.name}\` is granted twice to role \`${d.name.name}\``, ref.span, { labels: [{ span: at(prev), message: 'first granted here' }] });
+          seen.set(ref.name, ref.span);
+          const pkg = packageDecls.has(ref.name) ? expanded.get(ref.name) : undefined;
+          const codes = pkg ? [...pkg] : capabilityCode(ref.name) !== undefined ? [capabilityCode(ref.name)!] : undefined;
+          if (!codes) {
+            report('unknown-capability', `unknown capability or package \`${ref.name}\``, ref.span, { help: didYouMean(ref.name, allGrantNames()) });
+            continue;
+          }
+          for (const c of codes) {
+            set.add(c);
+            if (!grants.has(c)) grants.set(c, at(ref.span));
+          }
+        }
+      caps = [...set].sort((a, b) => a - b);
+    }
+    const result = { caps, grants };
+    roleCaps.set(name, result);
+    currentFile = saved;
+    return result;
+  };
+
+  // --- roles: everything else --------------------------------------------------------------------
+  const roles: Role[] = [];
+  for (const { decl: d, file } of roleDecls) {
+    currentFile = file;
+    const sym = symbols.roles.get(d.name.name)!;
+    const { caps, grants } = resolveRoleCaps(d.name.name, [d.name.name]);
+    currentFile = file;
+    const once = new Map<string, A.Span>();
+    const single = (key: string, span: A.Span): boolean => {
+      const prev = once.get(key);
+      if (prev) {
+        report('duplicate-setting', `\`${key}\` is given twice in role \`${d.name.name}\``, span, { labels: [{ span: at(prev), message: 'first given here' }] });
+        return false;
+      }
+      once.set(key, span);
+      return true;
+    };
+    let name = d.name.name;
+    let description = d.doc ?? '';
+    let minParticipants = 0;
+    let maxParticipants: number | null = null;
+    let minActive = 0;
+    let maxActive: number | null = null;
+    const changes: Role['changes'] = [];
+    const prov: Provenance['roles'] extends Map<number, infer V> ? V : never = {
+      span: at(d.span),
+      name: at(d.name.span),
+      ...(d.index ? { index: at(d.index.span) } : {}),
+      grants,
+      changes: new Map(),
+    };
+    for (const item of d.items) {
+      switch (item.kind) {
+        case 'RoleName':
+          if (single('name', item.span)) name = item.value.value;
+          break;
+        case 'RoleDescription':
+          if (single('description', item.span)) description = item.value.value;
+          break;
+        case 'Constraint': {
+          if (!single(item.which, item.span)) break;
+          const min = u32(item.min, 'minimum');
+          const max = item.max ? u32(item.max, 'maximum') : null;
+          if (min === undefined || max === undefined) break;
+          if (item.which === 'participants') {
+            [minParticipants, maxParticipants] = [min, max];
+            prov.participants = at(item.span);
+          } else {
+            [minActive, maxActive] = [min, max];
+            prov.active = at(item.span);
+          }
+          break;
+        }
+        case 'Changes':
+          for (const e of item.entries) {
+            const from = resolveRole(e.from);
+            const to = e.to.map(resolveRole);
+            if (from === undefined || !to.every((t): t is number => t !== undefined)) continue;
+            changes.push({ from, to });
+            e.to.forEach((ref, i) => {
+              const key = changeKey(from, to[i]);
+              if (!prov.changes.has(key)) prov.changes.set(key, at({ start: e.from.span.start, end: ref.span.end }));
+            });
+          }
+          break;
+        case 'Grant':
+        case 'ExactCapabilities':
+          break;
+      }
+    }
+    provenance.roles.set(roles.length, prov);
+    roles.push({ index: sym.index, name, description, capabilities: caps, minParticipants, maxParticipants, minActive, maxActive, changes });
+  }
+  const roleByIndex = new Map<number, Role>();
+  for (const r of roles) if (!roleByIndex.has(r.index)) roleByIndex.set(r.index, r);
+
+  // --- room (BaseRoomPolicy) ---------------------------------------------------------------------
+  const base: BaseRoomPolicy = defaultBasePolicy();
+  let explicitComponents: number[] | undefined;
+  let symbolsRoomName: string | undefined;
+  const rooms = items.filter((i): i is A.RoomDecl => i.kind === 'Room');
+  rooms.forEach((room, i) =>
+    inFile(room, (r) => {
+      if (i > 0) return report('duplicate-declaration', 'the policy already has a `room` block', r.span, { labels: [{ span: at(rooms[0].span, fileOf.get(rooms[0])?.file), message: 'first given here' }] });
+      symbolsRoomName = r.name?.value;
+      provenance.base.block = at(r.span);
+      const seen = new Map<string, A.Span>();
+      for (const s of r.settings) {
+        if (s.key !== 'parent_room') {
+          const prev = seen.get(s.key);
+          if (prev) {
+            report('duplicate-setting', `\`${s.key}\` is given twice`, s.keySpan, { labels: [{ span: at(prev), message: 'first given here' }] });
+            continue;
+          }
+          seen.set(s.key, s.keySpan);
+        }
+        const v = s.value;
+        const bool = () => (v as A.BoolLit).value;
+        switch (s.key) {
+          case 'fixed_membership': base.fixedMembership = bool(); provenance.base.fixedMembership = at(s.span); break;
+          case 'parent_dependant': base.parentDependant = bool(); provenance.base.parentDependant = at(s.span); break;
+          case 'multi_device': base.multiDevice = bool(); provenance.base.multiDevice = at(s.span); break;
+          case 'pseudonyms_allowed': base.pseudonymsAllowed = bool(); provenance.base.pseudonymsAllowed = at(s.span); break;
+          case 'persistent_room': base.persistentRoom = bool(); provenance.base.persistentRoom = at(s.span); break;
+          case 'discoverable': base.discoverable = bool(); provenance.base.discoverable = at(s.span); break;
+          case 'max_clients': { const n = u32(v as A.IntLit, 'max_clients'); if (n !== undefined) base.maxClients = n; provenance.base.maxClients = at(s.span); break; }
+          case 'max_users': { const n = u32(v as A.IntLit, 'max_users'); if (n !== undefined) base.maxUsers = n; provenance.base.maxUsers = at(s.span); break; }
+          case 'parent_room': base.parentRooms.push((v as A.StringLit).value); provenance.base.parentRooms ??= at(s.span); break;
+          case 'components': {
+            const ids = (v as A.IntLit[]).map((lit) => u16(lit, 'component id'));
+            if (ids.every((x): x is number => x !== undefined)) explicitComponents = ids;
+            provenance.base.policyComponentIds = at(s.span);
+            break;
+          }
+        }
+      }
+    }),
+  );
+  symbols.roomName = symbolsRoomName;
+
+  // --- preauth ----------------------------------------------------------------------------------
+  let preauth: PreAuthEntry[] | null = null;
+  const preauthBlocks = items.filter((i): i is A.PreauthDecl => i.kind === 'Preauth');
+  preauthBlocks.forEach((block, i) =>
+    inFile(block, (b) => {
+      if (i > 0) return report('duplicate-declaration', 'the policy already has a `preauth` block', b.span, { help: 'put all preauthorization rules in one block: their order decides the first match' });
+      preauth = [];
+      for (const e of b.entries) {
+        const idx = resolveRole(e.role);
+        const claims = e.claims.map(lowerClaim);
+        if (idx === undefined || !claims.every((c): c is Claim => c !== undefined)) continue;
+        const role = roleByIndex.get(idx);
+        if (!role) {
+          report('preauth-role-mismatch', `preauth target role ${idx} is not defined`, e.role.span, { help: 'a preauth entry embeds its whole target role, so the role must be declared' });
+          continue;
+        }
+        provenance.preauth.push({ span: at(e.span) });
+        preauth.push({ claims, role: structuredClone(role) });
+      }
+    }),
+  );
+  function lowerClaim(c: A.Claim): Claim | undefined {
+    const idText = (): string | undefined => {
+      if (!c.id) return undefined;
+      if (c.id.kind === 'BytesLit') return c.id.hex;
+      if (c.id.kind === 'StringLit') return utf8Hex(c.id.value);
+      return undefined;
+    };
+    const value = c.value.kind === 'BytesLit' ? c.value.hex : utf8Hex(c.value.value);
+    const bad = (message: string, help?: string) => {
+      report('invalid-claim', message, c.id?.span ?? c.span, help ? { help } : {});
+      return undefined;
+    };
+    if (c.credential.kind === 'code') {
+      const code = u16(c.credential.code, 'credential type');
+      if (code === undefined) return undefined;
+      if (c.id?.kind === 'IntLit') return bad('a `credential <code>` claim id is a string or hex"…", not a number');
+      return { credentialType: code, id: idText() ?? '', value };
+    }
+    const kind = c.credential.name;
+    if (kind === 'basic') {
+      if (c.id) return bad('a `basic` claim has no id: write `basic = "identity"`');
+      return { credentialType: CredentialType.basic, id: '', value };
+    }
+    if (!c.id) return bad(`a \`${kind}\` claim needs an id before \`=\``, kind === 'x509' ? 'e.g. `x509 "2.5.4.11" = "IT"`' : kind === 'jwt' ? 'e.g. `jwt "org" = "example.com"`' : 'e.g. `cwt 8 = "…"`');
+    let credentialType: number;
+    if (kind === 'x509') credentialType = CredentialType.x509;
+    else {
+      const declared = symbols.credentialTypes.get(kind);
+      if (declared === undefined) {
+        report('unknown-credential-type', `credential type \`${kind}\` has no code in this policy`, c.credential.span, {
+          help: `MLS has no registered ${kind.toUpperCase()} credential type; declare the code your deployment uses, e.g. \`credential ${kind} = 0xF0A1\``,
+        });
+        return undefined;
+      }
+      credentialType = declared;
+    }
+    try {
+      if (kind === 'x509') {
+        if (c.id.kind === 'BytesLit') return { credentialType, id: c.id.hex, value };
+        if (c.id.kind !== 'StringLit') return bad('an `x509` claim id is a dotted OID string such as "2.5.4.11"');
+        return { credentialType, id: encodeOid(c.id.value), value };
+      }
+      if (kind === 'jwt') {
+        if (c.id.kind === 'IntLit') return bad('a `jwt` claim id is a claim name string such as "org"');
+        return { credentialType, id: idText()!, value };
+      }
+      // cwt: an int or text key, CBOR-encoded; hex"…" for anything else
+      if (c.id.kind === 'BytesLit') return { credentialType, id: c.id.hex, value };
+      return { credentialType, id: encodeCborKey(c.id.kind === 'IntLit' ? c.id.value : c.id.value), value };
+    } catch (e) {
+      return bad((e as Error).message);
+    }
+  }
+
+  // --- participants -----------------------------------------------------------------------------
+  let participants: UserRolePair[] | null = null;
+  const partBlocks = items.filter((i): i is A.ParticipantsDecl => i.kind === 'Participants');
+  partBlocks.forEach((block, i) =>
+    inFile(block, (b) => {
+      if (i > 0) return report('duplicate-declaration', 'the policy already has a `participants` block', b.span);
+      participants = [];
+      for (const e of b.entries) {
+        const idx = resolveRole(e.role);
+        if (idx === undefined) continue;
+        provenance.participants.push({ span: at(e.span) });
+        participants.push({ user: e.user.value, role: idx });
+      }
+    }),
+  );
+
+  // --- history ----------------------------------------------------------------------------------
+  let history: HistoryPolicy | null = null;
+  const histBlocks = items.filter((i): i is A.HistoryDecl => i.kind === 'History');
+  histBlocks.forEach((block, i) =>
+    inFile(block, (h) => {
+      if (i > 0) return report('duplicate-declaration', 'the policy already has a `history` block', h.span);
+      if (h.mode === 'forbidden' && (h.shareBy.length > 0 || h.automatic || h.maxPeriod)) {
+        report('history-forbidden-fields', 'a `history forbidden` policy has no sharing settings', h.shareBySpan ?? h.automatic?.span ?? h.maxPeriod!.span, { help: 'remove them, or make history `optional` or `required`' });
+      }
+      const rolesThatCanShare = h.mode === 'forbidden' ? [] : h.shareBy.map(resolveRole).filter((x): x is number => x !== undefined);
+      const maxTimePeriod = h.mode !== 'forbidden' && h.maxPeriod ? (u32(h.maxPeriod, 'max_period') ?? 0) : 0;
+      history = { sharing: h.mode, rolesThatCanShare, automaticallyShare: h.mode !== 'forbidden' && (h.automatic?.value ?? false), maxTimePeriod };
+      provenance.history = { span: at(h.span), roles: h.shareBy.map((r) => at(r.span)) };
+    }),
+  );
+
+  // --- other components -------------------------------------------------------------------------
+  const otherComponents: OpaqueComponent[] = [];
+  for (const item of items) {
+    if (item.kind !== 'Component') continue;
+    inFile(item, (c) => {
+      const id = u16(c.id, 'component id');
+      if (id === undefined) return;
+      if (MODELLED_COMPONENTS.has(id) || otherComponents.some((o) => o.id === id)) {
+        report('duplicate-component', MODELLED_COMPONENTS.has(id) ? `component ${hex16(id)} is written by mimi-policy itself` : `component ${hex16(id)} is given twice`, c.id.span);
+        return;
+      }
+      otherComponents.push({ id, data: c.data.hex });
+    });
+  }
+  otherComponents.sort((a, b) => a.id - b.id);
+
+  const policy: Policy = { base, roles, preauth, participants, history, otherComponents };
+  base.policyComponentIds = explicitComponents ?? defaultPolicyComponentIds(policy);
+  void capabilityByCode;
+  return { policy, provenance, symbols, diagnostics };
+}

@@ -1,0 +1,91 @@
+/**
+ * Rendering diagnostics: a code frame with carets for people, one line each for `--plain` (and for
+ * editors' problem matchers), and the stable JSON shape for machines.
+ */
+import { LineMap } from '../grammar/index.js';
+import type { Diagnostic } from '../runtime/diagnostics.js';
+
+export interface RenderOptions {
+  /** file → text, for code frames */
+  sources: ReadonlyMap<string, string>;
+  color?: boolean;
+}
+
+const paint = (on: boolean | undefined, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+const sevColor = { error: '31;1', warning: '33;1', info: '36;1' } as const;
+
+function location(d: Diagnostic): string {
+  if (d.span) return `${d.file}:${d.span.line}:${d.span.column}`;
+  if (d.offset !== undefined) return `${d.file}@${d.offset} (byte offset)`;
+  return d.file;
+}
+
+/** `file:line:col: severity[CODE]: message` (+ `; help: …`), one line per diagnostic. */
+export function renderPlain(ds: readonly Diagnostic[]): string {
+  return ds.map((d) => `${location(d)}: ${d.severity}[${d.code}]: ${d.message}${d.help ? `; help: ${d.help}` : ''}`).join('\n');
+}
+
+function frame(lines: LineMap, span: { line: number; column: number; endLine: number; endColumn: number }, gutter: number, color: boolean | undefined, marker: string, label?: string): string[] {
+  const out: string[] = [];
+  const pad = ' '.repeat(gutter);
+  const text = lines.lineText(span.line);
+  const endCol = span.endLine === span.line ? Math.max(span.endColumn, span.column + 1) : text.length + 1;
+  const width = Math.max(1, endCol - span.column);
+  out.push(`${paint(color, '34;1', `${String(span.line).padStart(gutter)} |`)} ${text}`);
+  out.push(`${paint(color, '34;1', `${pad} |`)} ${' '.repeat(span.column - 1)}${paint(color, marker === '^' ? '31;1' : '34;1', marker.repeat(width))}${label ? ` ${label}` : ''}`);
+  return out;
+}
+
+/** The human rendering, rustc-style, with the underlined source. */
+export function renderHuman(ds: readonly Diagnostic[], opts: RenderOptions): string {
+  const blocks: string[] = [];
+  const maps = new Map<string, LineMap>();
+  const mapFor = (file: string) => {
+    let m = maps.get(file);
+    if (!m && opts.sources.has(file)) maps.set(file, (m = new LineMap(opts.sources.get(file)!)));
+    return m;
+  };
+  for (const d of ds) {
+    const head = `${paint(opts.color, sevColor[d.severity], `${d.severity}[${d.code}]`)}${paint(opts.color, '1', `: ${d.message}`)}`;
+    const lines = [head];
+    const gutter = Math.max(String(d.span?.endLine ?? 1).length, ...(d.labels ?? []).map((l) => String(l.span.line).length));
+    lines.push(`${' '.repeat(gutter)}${paint(opts.color, '34;1', '-->')} ${location(d)}`);
+    const m = d.span ? mapFor(d.span.file) : undefined;
+    if (d.span && m) {
+      lines.push(paint(opts.color, '34;1', `${' '.repeat(gutter)} |`));
+      lines.push(...frame(m, d.span, gutter, opts.color, '^'));
+    }
+    for (const l of d.labels ?? []) {
+      const lm = mapFor(l.span.file);
+      if (!lm) continue;
+      if (l.span.file !== d.span?.file) lines.push(`${' '.repeat(gutter)}${paint(opts.color, '34;1', '::>')} ${l.span.file}:${l.span.line}:${l.span.column}`);
+      lines.push(...frame(lm, l.span, gutter, opts.color, '-', l.message));
+    }
+    if (d.help) lines.push(`${' '.repeat(gutter)} ${paint(opts.color, '34;1', '=')} help: ${d.help}`);
+    blocks.push(lines.join('\n'));
+  }
+  return blocks.join('\n\n');
+}
+
+/** The stable JSON shape of one diagnostic (README "Diagnostics JSON"). */
+export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    code: d.code,
+    kind: d.kind,
+    severity: d.severity,
+    message: d.message,
+    file: d.file,
+    span: d.span ? { line: d.span.line, column: d.span.column, endLine: d.span.endLine, endColumn: d.span.endColumn } : null,
+  };
+  if (d.offset !== undefined) o.offset = d.offset;
+  if (d.labels) o.labels = d.labels.map((l) => ({ message: l.message, file: l.span.file, span: { line: l.span.line, column: l.span.column, endLine: l.span.endLine, endColumn: l.span.endColumn } }));
+  if (d.help) o.help = d.help;
+  return o;
+}
+
+export function summaryLine(ds: readonly Diagnostic[]): string {
+  const n = (s: string) => ds.filter((d) => d.severity === s).length;
+  const parts = [`${n('error')} error${n('error') === 1 ? '' : 's'}`, `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`];
+  if (n('info')) parts.push(`${n('info')} note${n('info') === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,49 @@
+/**
+ * What a policy rule sees: the IR, its provenance when it came from source (absent for wire files),
+ * and a `report` that places each finding on the best span available.
+ */
+import { diagnostic, type Diagnostic, type DiagnosticKind, type DiagnosticLabel } from '../../runtime/diagnostics.js';
+import { changeKey, type Policy, type Provenance, type SourceSpan } from '../../runtime/ir.js';
+
+export interface RuleContext {
+  readonly policy: Policy;
+  readonly provenance?: Provenance;
+  /** the file reported on (the source file, or the wire file) */
+  readonly file: string;
+  report(kind: DiagnosticKind, message: string, where?: SourceSpan, extra?: { labels?: DiagnosticLabel[]; help?: string }): void;
+  /** span of role at array position `i` (its name), or undefined */
+  roleSpan(i: number): SourceSpan | undefined;
+  /** span of the grant that gave role `i` capability `code` */
+  grantSpan(i: number, code: number): SourceSpan | undefined;
+  /** span of the `changes` entry of role `i` for from → to */
+  changeSpan(i: number, from: number, to: number): SourceSpan | undefined;
+}
+
+export interface PolicyRule {
+  /** the diagnostic kinds this rule can report */
+  readonly kinds: readonly DiagnosticKind[];
+  /** a title line: what the rule enforces, with the draft section it follows */
+  readonly title: string;
+  run(ctx: RuleContext): void;
+}
+
+/** `role 3 (\`admin\`)` */
+export const roleLabel = (p: Policy, index: number): string => {
+  const r = p.roles.find((x) => x.index === index);
+  return index === 0 && !r ? 'role 0 (`none`)' : r ? `role ${index} (\`${r.name}\`)` : `role ${index}`;
+};
+
+export function makeContext(policy: Policy, file: string, provenance: Provenance | undefined, out: Diagnostic[]): RuleContext {
+  const fileOf = (s: SourceSpan | undefined) => s?.file ?? file;
+  return {
+    policy,
+    provenance,
+    file,
+    report(kind, message, where, extra = {}) {
+      out.push(diagnostic(kind, message, fileOf(where), where, extra));
+    },
+    roleSpan: (i) => provenance?.roles.get(i)?.name ?? provenance?.roles.get(i)?.span,
+    grantSpan: (i, code) => provenance?.roles.get(i)?.grants.get(code) ?? provenance?.roles.get(i)?.name,
+    changeSpan: (i, from, to) => provenance?.roles.get(i)?.changes.get(changeKey(from, to)) ?? provenance?.roles.get(i)?.name,
+  };
+}

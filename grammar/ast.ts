@@ -1,0 +1,148 @@
+/**
+ * The AST of a `.mimi` file: plain readonly data, a string `kind` on every node, offset spans, no
+ * methods (STYLE.md §3). Nodes whose required parts were lost to a syntax error are left out of their
+ * parent list rather than half-built, so later phases never see holes.
+ */
+
+/** Offsets into the file text, end exclusive. Line/column are computed on demand by `LineMap`. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Ident { readonly kind: 'Ident'; readonly name: string; readonly span: Span }
+export interface IntLit { readonly kind: 'IntLit'; readonly value: number; readonly text: string; readonly span: Span }
+export interface StringLit { readonly kind: 'StringLit'; readonly value: string; readonly span: Span }
+export interface BytesLit { readonly kind: 'BytesLit'; readonly hex: string; readonly span: Span }
+export interface BoolLit { readonly kind: 'BoolLit'; readonly value: boolean; readonly span: Span }
+/** `none` (role index 0) */
+export interface NoneRef { readonly kind: 'NoneRef'; readonly span: Span }
+export type RoleRef = Ident | NoneRef;
+
+export interface ImportDecl { readonly kind: 'Import'; readonly path: StringLit; readonly span: Span }
+
+export type RoomSettingKey =
+  | 'fixed_membership' | 'parent_dependant' | 'parent_room' | 'multi_device' | 'max_clients' | 'max_users'
+  | 'pseudonyms_allowed' | 'persistent_room' | 'discoverable' | 'components';
+export interface RoomSetting {
+  readonly kind: 'RoomSetting';
+  readonly key: RoomSettingKey;
+  readonly keySpan: Span;
+  readonly value: BoolLit | IntLit | StringLit | readonly IntLit[];
+  readonly span: Span;
+}
+export interface RoomDecl { readonly kind: 'Room'; readonly name?: StringLit; readonly settings: readonly RoomSetting[]; readonly span: Span }
+
+export interface CapabilityDecl { readonly kind: 'CapabilityDecl'; readonly name: Ident; readonly code: IntLit; readonly span: Span }
+export interface CredentialDecl { readonly kind: 'CredentialDecl'; readonly name: Ident; readonly code: IntLit; readonly span: Span }
+
+export interface PackageDecl {
+  readonly kind: 'Package';
+  readonly name: Ident;
+  readonly required: boolean;
+  readonly includes: readonly Ident[];
+  readonly members: readonly Ident[];
+  readonly doc?: string;
+  readonly span: Span;
+}
+
+export interface RoleNameItem { readonly kind: 'RoleName'; readonly value: StringLit; readonly span: Span }
+export interface RoleDescriptionItem { readonly kind: 'RoleDescription'; readonly value: StringLit; readonly span: Span }
+export interface GrantItem { readonly kind: 'Grant'; readonly refs: readonly Ident[]; readonly span: Span }
+export interface ExactCapabilitiesItem { readonly kind: 'ExactCapabilities'; readonly refs: readonly (Ident | IntLit)[]; readonly span: Span }
+export interface ConstraintItem {
+  readonly kind: 'Constraint';
+  readonly which: 'participants' | 'active';
+  readonly min: IntLit;
+  /** undefined = no maximum (`1..`) */
+  readonly max?: IntLit;
+  readonly span: Span;
+}
+export interface ChangeEntry { readonly kind: 'ChangeEntry'; readonly from: RoleRef; readonly to: readonly RoleRef[]; readonly span: Span }
+export interface ChangesItem { readonly kind: 'Changes'; readonly entries: readonly ChangeEntry[]; readonly span: Span }
+export type RoleItem = RoleNameItem | RoleDescriptionItem | GrantItem | ExactCapabilitiesItem | ConstraintItem | ChangesItem;
+
+export interface RoleDecl {
+  readonly kind: 'Role';
+  readonly name: Ident;
+  readonly index?: IntLit;
+  readonly extends?: Ident;
+  readonly doc?: string;
+  readonly items: readonly RoleItem[];
+  readonly span: Span;
+}
+
+export type CredentialKindName = 'basic' | 'x509' | 'jwt' | 'cwt';
+export interface Claim {
+  readonly kind: 'Claim';
+  /** a named credential type, or `credential <code>` */
+  readonly credential: { readonly kind: 'named'; readonly name: CredentialKindName; readonly span: Span } | { readonly kind: 'code'; readonly code: IntLit; readonly span: Span };
+  /** absent for `basic` */
+  readonly id?: StringLit | IntLit | BytesLit;
+  readonly value: StringLit | BytesLit;
+  readonly span: Span;
+}
+export interface PreauthEntry { readonly kind: 'PreauthEntry'; readonly role: RoleRef; readonly claims: readonly Claim[]; readonly anyone: boolean; readonly span: Span }
+export interface PreauthDecl { readonly kind: 'Preauth'; readonly entries: readonly PreauthEntry[]; readonly span: Span }
+
+export interface ParticipantEntry { readonly kind: 'ParticipantEntry'; readonly user: StringLit; readonly role: RoleRef; readonly span: Span }
+export interface ParticipantsDecl { readonly kind: 'Participants'; readonly entries: readonly ParticipantEntry[]; readonly span: Span }
+
+export interface HistoryDecl {
+  readonly kind: 'History';
+  readonly mode: 'optional' | 'required' | 'forbidden';
+  readonly modeSpan: Span;
+  readonly shareBy: readonly RoleRef[];
+  readonly shareBySpan?: Span;
+  readonly automatic?: BoolLit;
+  readonly maxPeriod?: IntLit;
+  readonly span: Span;
+}
+
+export interface ComponentDecl { readonly kind: 'Component'; readonly id: IntLit; readonly data: BytesLit; readonly span: Span }
+
+/** A construct of a later version (`hierarchy`, `scenario` …): parsed loosely, rejected by the parser. */
+export interface ReservedDecl { readonly kind: 'Reserved'; readonly word: string; readonly span: Span }
+
+export type Item =
+  | ImportDecl | RoomDecl | CapabilityDecl | CredentialDecl | PackageDecl | RoleDecl | PreauthDecl
+  | ParticipantsDecl | HistoryDecl | ComponentDecl | ReservedDecl;
+
+export interface SourceFile {
+  readonly kind: 'File';
+  readonly file: string;
+  readonly text: string;
+  readonly items: readonly Item[];
+  readonly comments: readonly Comment[];
+}
+export interface Comment { readonly kind: 'Comment'; readonly text: string; readonly doc: boolean; readonly span: Span }
+
+/** Every item kind, for tables that must handle each (a mapped type makes a new kind a compile error). */
+export type ItemKind = Item['kind'];
+export type ItemTable<R> = { [K in ItemKind]: (node: Extract<Item, { kind: K }>) => R };
+
+/** Line/column (1-based) for offsets of one text. */
+export class LineMap {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  lineText(line: number): string {
+    const s = this.starts[line - 1] ?? this.text.length;
+    const e = this.starts[line] !== undefined ? this.starts[line] - 1 : this.text.length;
+    return this.text.slice(s, e).replace(/\r$/, '');
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}

@@ -1,0 +1,363 @@
+/**
+ * CST → AST. One visitor method per grammar rule (`validateVisitor()` checks none is missing). After
+ * error recovery some children are absent or were inserted by chevrotain; such nodes are dropped (the
+ * syntax error has already been reported), so the AST never holds half-built nodes.
+ */
+import type { CstNode, IToken } from 'chevrotain';
+import type * as A from './ast.js';
+import { mimiParser } from './parser.js';
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+/** A literal that could not be decoded (bad escape, number too large …), reported by `parse`. */
+export interface LiteralProblem {
+  message: string;
+  span: A.Span;
+  help?: string;
+}
+
+const BaseVisitor = mimiParser.getBaseCstVisitorConstructor();
+
+const tok = (c: Children, name: string, i = 0): IToken | undefined => {
+  const t = c[name]?.[i] as IToken | undefined;
+  return t && !t.isInsertedInRecovery && t.image !== undefined && t.startOffset !== undefined && !Number.isNaN(t.startOffset) ? t : undefined;
+};
+const toks = (c: Children, name: string): IToken[] =>
+  ((c[name] ?? []) as IToken[]).filter((t) => !t.isInsertedInRecovery && !Number.isNaN(t.startOffset));
+const nodes = (c: Children, name: string): CstNode[] => (c[name] ?? []) as CstNode[];
+const spanOf = (t: IToken): A.Span => ({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
+const join = (a: A.Span, b: A.Span): A.Span => ({ start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) });
+const defined = <T>(x: T | undefined | null): x is T => x !== undefined && x !== null;
+
+/** Span of a CST node from its first and last real tokens. */
+function nodeSpan(n: CstNode): A.Span | undefined {
+  const loc = n.location;
+  if (!loc || loc.startOffset === undefined || Number.isNaN(loc.startOffset) || loc.endOffset === undefined || Number.isNaN(loc.endOffset)) return undefined;
+  return { start: loc.startOffset, end: loc.endOffset + 1 };
+}
+
+export class AstBuilder extends BaseVisitor {
+  readonly problems: LiteralProblem[] = [];
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  // --- literals -------------------------------------------------------------------------------
+  ident(t: IToken | undefined): A.Ident | undefined {
+    return t ? { kind: 'Ident', name: t.image, span: spanOf(t) } : undefined;
+  }
+  int(t: IToken | undefined): A.IntLit | undefined {
+    if (!t) return undefined;
+    const text = t.image.replace(/_/g, '');
+    const value = /^0[xX]/.test(text) ? parseInt(text.slice(2), 16) : parseInt(text, 10);
+    if (!Number.isSafeInteger(value)) {
+      this.problems.push({ message: `number \`${t.image}\` is too large`, span: spanOf(t) });
+      return undefined;
+    }
+    return { kind: 'IntLit', value, text: t.image, span: spanOf(t) };
+  }
+  str(t: IToken | undefined): A.StringLit | undefined {
+    if (!t) return undefined;
+    const body = t.image.slice(1, -1);
+    let out = '';
+    for (let i = 0; i < body.length; i++) {
+      const ch = body[i];
+      if (ch !== '\\') {
+        out += ch;
+        continue;
+      }
+      const next = body[++i];
+      if (next === 'n') out += '\n';
+      else if (next === 't') out += '\t';
+      else if (next === 'r') out += '\r';
+      else if (next === '"' || next === '\\') out += next;
+      else if (next === 'u' && body[i + 1] === '{') {
+        const close = body.indexOf('}', i);
+        const cp = close > 0 ? parseInt(body.slice(i + 2, close), 16) : NaN;
+        if (!Number.isInteger(cp) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+          this.problems.push({ message: 'invalid `\\u{…}` escape in string', span: spanOf(t), help: 'write a Unicode scalar value in hex, e.g. `\\u{1F600}`' });
+          return undefined;
+        }
+        out += String.fromCodePoint(cp);
+        i = close;
+      } else {
+        this.problems.push({ message: `unknown escape \`\\${next ?? ''}\` in string`, span: spanOf(t), help: 'valid escapes: `\\"` `\\\\` `\\n` `\\t` `\\r` `\\u{…}`' });
+        return undefined;
+      }
+    }
+    return { kind: 'StringLit', value: out, span: spanOf(t) };
+  }
+  bytes(t: IToken | undefined): A.BytesLit | undefined {
+    if (!t) return undefined;
+    const hex = t.image.slice(4, -1).replace(/[\s_]/g, '').toLowerCase();
+    if (!/^(?:[0-9a-f]{2})*$/.test(hex)) {
+      this.problems.push({ message: `malformed hex string ${t.image}`, span: spanOf(t), help: 'write an even number of hex digits, e.g. `hex"00ff"`' });
+      return undefined;
+    }
+    return { kind: 'BytesLit', hex, span: spanOf(t) };
+  }
+
+  // --- rules ----------------------------------------------------------------------------------
+  file(c: Children): A.Item[] {
+    return nodes(c, 'item').map((n) => this.visit(n) as A.Item | undefined).filter(defined);
+  }
+  item(c: Children): A.Item | undefined {
+    const child = Object.values(c).flat()[0] as CstNode | undefined;
+    return child ? (this.visit(child) as A.Item | undefined) : undefined;
+  }
+  importDecl(c: Children): A.ImportDecl | undefined {
+    const kw = tok(c, 'Kw_import');
+    const path = this.str(tok(c, 'StringLiteral'));
+    if (!kw || !path) return undefined;
+    return { kind: 'Import', path, span: join(spanOf(kw), path.span) };
+  }
+  roomDecl(c: Children): A.RoomDecl | undefined {
+    const kw = tok(c, 'Kw_room');
+    if (!kw) return undefined;
+    const settings = nodes(c, 'roomSetting').map((n) => this.visit(n) as A.RoomSetting | undefined).filter(defined);
+    const end = tok(c, 'RCurly');
+    const name = this.str(tok(c, 'StringLiteral'));
+    return { kind: 'Room', ...(name ? { name } : {}), settings, span: join(spanOf(kw), end ? spanOf(end) : (settings.at(-1)?.span ?? spanOf(kw))) };
+  }
+  roomSetting(c: Children): A.RoomSetting | undefined {
+    const keyNames: [string, A.RoomSettingKey][] = [
+      ['Kw_fixed_membership', 'fixed_membership'], ['Kw_parent_dependant', 'parent_dependant'], ['Kw_multi_device', 'multi_device'],
+      ['Kw_pseudonyms_allowed', 'pseudonyms_allowed'], ['Kw_persistent_room', 'persistent_room'], ['Kw_discoverable', 'discoverable'],
+      ['Kw_max_clients', 'max_clients'], ['Kw_max_users', 'max_users'], ['Kw_parent_room', 'parent_room'], ['Kw_components', 'components'],
+    ];
+    for (const [tokName, key] of keyNames) {
+      const k = tok(c, tokName);
+      if (!k) continue;
+      let value: A.RoomSetting['value'] | undefined;
+      if (key === 'max_clients' || key === 'max_users') value = this.int(tok(c, 'Integer'));
+      else if (key === 'parent_room') value = this.str(tok(c, 'StringLiteral'));
+      else if (key === 'components') {
+        const ints = toks(c, 'Integer').map((t) => this.int(t));
+        value = ints.every(defined) && ints.length > 0 ? ints : undefined;
+      } else {
+        const b = nodes(c, 'boolValue')[0];
+        value = b ? (this.visit(b) as A.BoolLit | undefined) : undefined;
+      }
+      if (value === undefined) return undefined;
+      const last = Array.isArray(value) ? value[value.length - 1].span : (value as { span: A.Span }).span;
+      return { kind: 'RoomSetting', key, keySpan: spanOf(k), value, span: join(spanOf(k), last) };
+    }
+    return undefined;
+  }
+  boolValue(c: Children): A.BoolLit | undefined {
+    const t = tok(c, 'Kw_true') ?? tok(c, 'Kw_false');
+    return t ? { kind: 'BoolLit', value: t.image === 'true', span: spanOf(t) } : undefined;
+  }
+  capabilityDecl(c: Children): A.CapabilityDecl | undefined {
+    const kw = tok(c, 'Kw_capability');
+    const name = this.ident(tok(c, 'Identifier'));
+    const code = this.int(tok(c, 'Integer'));
+    if (!kw || !name || !code) return undefined;
+    return { kind: 'CapabilityDecl', name, code, span: join(spanOf(kw), code.span) };
+  }
+  credentialDecl(c: Children): A.CredentialDecl | undefined {
+    const kw = tok(c, 'Kw_credential');
+    const name = this.ident(tok(c, 'Kw_jwt') ?? tok(c, 'Kw_cwt'));
+    const code = this.int(tok(c, 'Integer'));
+    if (!kw || !name || !code) return undefined;
+    return { kind: 'CredentialDecl', name, code, span: join(spanOf(kw), code.span) };
+  }
+  packageDecl(c: Children): A.PackageDecl | undefined {
+    const kw = tok(c, 'Kw_required') ?? tok(c, 'Kw_package');
+    const name = this.ident(tok(c, 'name'));
+    const end = tok(c, 'RCurly');
+    if (!kw || !name) return undefined;
+    const includes = nodes(c, 'includes').flatMap((n) => this.visit(n) as A.Ident[]);
+    const members = nodes(c, 'members').flatMap((n) => this.visit(n) as A.Ident[]);
+    return { kind: 'Package', name, required: !!tok(c, 'Kw_required'), includes, members, span: join(spanOf(kw), end ? spanOf(end) : name.span) };
+  }
+  nameList(c: Children): A.Ident[] {
+    return toks(c, 'Identifier').map((t) => this.ident(t)).filter(defined);
+  }
+  roleDecl(c: Children): A.RoleDecl | undefined {
+    const kw = tok(c, 'Kw_role');
+    const name = this.ident(tok(c, 'name'));
+    if (!kw || !name) return undefined;
+    const index = tok(c, 'At') ? this.int(tok(c, 'Integer')) : undefined;
+    const parent = tok(c, 'Kw_extends') ? this.ident(tok(c, 'parent')) : undefined;
+    const items = nodes(c, 'roleItem').map((n) => this.visit(n) as A.RoleItem | undefined).filter(defined);
+    const end = tok(c, 'RCurly');
+    return {
+      kind: 'Role',
+      name,
+      ...(index ? { index } : {}),
+      ...(parent ? { extends: parent } : {}),
+      items,
+      span: join(spanOf(kw), end ? spanOf(end) : (items.at(-1)?.span ?? name.span)),
+    };
+  }
+  roleItem(c: Children): A.RoleItem | undefined {
+    let kw: IToken | undefined;
+    if ((kw = tok(c, 'Kw_name'))) {
+      const value = this.str(tok(c, 'StringLiteral'));
+      return value && { kind: 'RoleName', value, span: join(spanOf(kw), value.span) };
+    }
+    if ((kw = tok(c, 'Kw_description'))) {
+      const value = this.str(tok(c, 'StringLiteral'));
+      return value && { kind: 'RoleDescription', value, span: join(spanOf(kw), value.span) };
+    }
+    if ((kw = tok(c, 'Kw_grant'))) {
+      const refs = nodes(c, 'nameList').flatMap((n) => this.visit(n) as A.Ident[]);
+      if (refs.length === 0) return undefined;
+      return { kind: 'Grant', refs, span: join(spanOf(kw), refs[refs.length - 1].span) };
+    }
+    if ((kw = tok(c, 'Kw_capabilities'))) {
+      const refTokens = [...toks(c, 'Identifier'), ...toks(c, 'Integer')].sort((a, b) => a.startOffset - b.startOffset);
+      const refs = refTokens.map((t) => (t.tokenType.name === 'Integer' ? this.int(t) : this.ident(t)));
+      const end = tok(c, 'RSquare');
+      if (!refs.every(defined) || !end) return undefined;
+      return { kind: 'ExactCapabilities', refs: refs as (A.Ident | A.IntLit)[], span: join(spanOf(kw), spanOf(end)) };
+    }
+    if ((kw = tok(c, 'Kw_participants') ?? tok(c, 'Kw_active'))) {
+      const r = nodes(c, 'range')[0];
+      const range = r ? (this.visit(r) as { min: A.IntLit; max?: A.IntLit; span: A.Span } | undefined) : undefined;
+      if (!range) return undefined;
+      return { kind: 'Constraint', which: kw.image === 'active' ? 'active' : 'participants', min: range.min, ...(range.max ? { max: range.max } : {}), span: join(spanOf(kw), range.span) };
+    }
+    if ((kw = tok(c, 'Kw_changes'))) {
+      const entries = nodes(c, 'changeEntry').map((n) => this.visit(n) as A.ChangeEntry | undefined).filter(defined);
+      const end = tok(c, 'RCurly');
+      return { kind: 'Changes', entries, span: join(spanOf(kw), end ? spanOf(end) : (entries.at(-1)?.span ?? spanOf(kw))) };
+    }
+    return undefined;
+  }
+  range(c: Children): { min: A.IntLit; max?: A.IntLit; span: A.Span } | undefined {
+    const min = this.int(tok(c, 'min'));
+    if (!min) return undefined;
+    const dots = tok(c, 'DotDot');
+    const maxTok = tok(c, 'max');
+    if (!dots) return { min, max: min, span: min.span };
+    const max = this.int(maxTok);
+    if (maxTok && !max) return undefined;
+    return { min, ...(max ? { max } : {}), span: join(min.span, max ? max.span : spanOf(dots)) };
+  }
+  changeEntry(c: Children): A.ChangeEntry | undefined {
+    const from = nodes(c, 'from')[0];
+    const fromRef = from ? (this.visit(from) as A.RoleRef | undefined) : undefined;
+    const to = nodes(c, 'to').map((n) => this.visit(n) as A.RoleRef | undefined);
+    if (!fromRef || to.length === 0 || !to.every(defined) || !tok(c, 'Arrow')) return undefined;
+    return { kind: 'ChangeEntry', from: fromRef, to: to as A.RoleRef[], span: join(fromRef.span, to[to.length - 1]!.span) };
+  }
+  roleRef(c: Children): A.RoleRef | undefined {
+    const none = tok(c, 'Kw_none');
+    if (none) return { kind: 'NoneRef', span: spanOf(none) };
+    return this.ident(tok(c, 'Identifier'));
+  }
+  preauthDecl(c: Children): A.PreauthDecl | undefined {
+    const kw = tok(c, 'Kw_preauth');
+    if (!kw) return undefined;
+    const entries = nodes(c, 'preauthEntry').map((n) => this.visit(n) as A.PreauthEntry | undefined).filter(defined);
+    const end = tok(c, 'RCurly');
+    return { kind: 'Preauth', entries, span: join(spanOf(kw), end ? spanOf(end) : spanOf(kw)) };
+  }
+  preauthEntry(c: Children): A.PreauthEntry | undefined {
+    const r = nodes(c, 'roleRef')[0];
+    const role = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
+    if (!role || !tok(c, 'Kw_when')) return undefined;
+    const anyone = tok(c, 'Kw_anyone');
+    if (anyone) return { kind: 'PreauthEntry', role, claims: [], anyone: true, span: join(role.span, spanOf(anyone)) };
+    const claims = nodes(c, 'claim').map((n) => this.visit(n) as A.Claim | undefined);
+    if (claims.length === 0 || !claims.every(defined)) return undefined;
+    return { kind: 'PreauthEntry', role, claims: claims as A.Claim[], anyone: false, span: join(role.span, claims[claims.length - 1]!.span) };
+  }
+  claim(c: Children): A.Claim | undefined {
+    let credential: A.Claim['credential'] | undefined;
+    for (const name of ['basic', 'x509', 'jwt', 'cwt'] as const) {
+      const t = tok(c, `Kw_${name}`);
+      if (t) credential = { kind: 'named', name, span: spanOf(t) };
+    }
+    const credKw = tok(c, 'Kw_credential');
+    if (credKw) {
+      const code = this.int(tok(c, 'credentialCode'));
+      if (!code) return undefined;
+      credential = { kind: 'code', code, span: join(spanOf(credKw), code.span) };
+    }
+    if (!credential || !tok(c, 'Equals')) return undefined;
+    const idTok = tok(c, 'idString') ?? tok(c, 'idInt') ?? tok(c, 'idHex');
+    let id: A.Claim['id'];
+    if (idTok) {
+      id = tok(c, 'idString') ? this.str(idTok) : tok(c, 'idInt') ? this.int(idTok) : this.bytes(idTok);
+      if (!id) return undefined;
+    }
+    const vs = tok(c, 'valueString');
+    const value = vs ? this.str(vs) : this.bytes(tok(c, 'valueHex'));
+    if (!value) return undefined;
+    return { kind: 'Claim', credential, ...(id ? { id } : {}), value, span: join(credential.span, value.span) };
+  }
+  participantsDecl(c: Children): A.ParticipantsDecl | undefined {
+    const kw = tok(c, 'Kw_participants');
+    if (!kw) return undefined;
+    const entries = nodes(c, 'participantEntry').map((n) => this.visit(n) as A.ParticipantEntry | undefined).filter(defined);
+    const end = tok(c, 'RCurly');
+    return { kind: 'Participants', entries, span: join(spanOf(kw), end ? spanOf(end) : spanOf(kw)) };
+  }
+  participantEntry(c: Children): A.ParticipantEntry | undefined {
+    const user = this.str(tok(c, 'StringLiteral'));
+    const r = nodes(c, 'roleRef')[0];
+    const role = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
+    if (!user || !role || !tok(c, 'Colon')) return undefined;
+    return { kind: 'ParticipantEntry', user, role, span: join(user.span, role.span) };
+  }
+  historyDecl(c: Children): A.HistoryDecl | undefined {
+    const kw = tok(c, 'Kw_history');
+    const modeTok = tok(c, 'Kw_optional') ?? tok(c, 'Kw_required') ?? tok(c, 'Kw_forbidden');
+    if (!kw || !modeTok) return undefined;
+    let shareBy: A.RoleRef[] = [];
+    let shareBySpan: A.Span | undefined;
+    let automatic: A.BoolLit | undefined;
+    let maxPeriod: A.IntLit | undefined;
+    for (const n of nodes(c, 'historySetting')) {
+      const s = this.visit(n) as { key: string; value: unknown; span: A.Span } | undefined;
+      if (!s) continue;
+      if (s.key === 'share_by') {
+        shareBy = shareBy.concat(s.value as A.RoleRef[]);
+        shareBySpan = shareBySpan ? join(shareBySpan, s.span) : s.span;
+      } else if (s.key === 'automatic') automatic = s.value as A.BoolLit;
+      else maxPeriod = s.value as A.IntLit;
+    }
+    const end = tok(c, 'RCurly');
+    return {
+      kind: 'History',
+      mode: modeTok.image as A.HistoryDecl['mode'],
+      modeSpan: spanOf(modeTok),
+      shareBy,
+      ...(shareBySpan ? { shareBySpan } : {}),
+      ...(automatic ? { automatic } : {}),
+      ...(maxPeriod ? { maxPeriod } : {}),
+      span: join(spanOf(kw), end ? spanOf(end) : spanOf(modeTok)),
+    };
+  }
+  historySetting(c: Children): { key: string; value: unknown; span: A.Span } | undefined {
+    let kw: IToken | undefined;
+    if ((kw = tok(c, 'Kw_share_by'))) {
+      const refs = nodes(c, 'roleRef').map((n) => this.visit(n) as A.RoleRef | undefined).filter(defined);
+      if (refs.length === 0) return undefined;
+      return { key: 'share_by', value: refs, span: join(spanOf(kw), refs[refs.length - 1].span) };
+    }
+    if ((kw = tok(c, 'Kw_automatic'))) {
+      const b = nodes(c, 'boolValue')[0];
+      const value = b ? (this.visit(b) as A.BoolLit | undefined) : undefined;
+      return value && { key: 'automatic', value, span: join(spanOf(kw), value.span) };
+    }
+    if ((kw = tok(c, 'Kw_max_period'))) {
+      const value = this.int(tok(c, 'Integer'));
+      return value && { key: 'max_period', value, span: join(spanOf(kw), value.span) };
+    }
+    return undefined;
+  }
+  componentDecl(c: Children): A.ComponentDecl | undefined {
+    const kw = tok(c, 'Kw_component');
+    const id = this.int(tok(c, 'Integer'));
+    const data = this.bytes(tok(c, 'HexString'));
+    if (!kw || !id || !data) return undefined;
+    return { kind: 'Component', id, data, span: join(spanOf(kw), data.span) };
+  }
+}
+
+export { nodeSpan };

@@ -1,0 +1,125 @@
+/**
+ * Tokens of the `.mimi` language (docs/language.md, "Lexical structure"). Keywords are reserved words
+ * matched with `longer_alt: Identifier`, so `roles` is an identifier while `role` is a keyword.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+/** `///` doc comments and `/** … *\/` become role descriptions; kept in their own group. */
+export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n\r]*|\/\*\*(?!\/)[\s\S]*?\*\//, group: 'comments' });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/** `hex"…"`: must come before Identifier so `hex` followed by a quote is a byte string. */
+export const HexString = createToken({ name: 'HexString', pattern: /hex"[^"\n]*"/ });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+export const Integer = createToken({ name: 'Integer', pattern: /0[xX][0-9A-Fa-f_]+|[0-9][0-9_]*/ });
+
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: '`{`' });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, label: '`}`' });
+export const LSquare = createToken({ name: 'LSquare', pattern: /\[/, label: '`[`' });
+export const RSquare = createToken({ name: 'RSquare', pattern: /\]/, label: '`]`' });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: '`->`' });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, label: '`..`' });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
+export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
+export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
+
+const keywordTokens: TokenType[] = [];
+function kw(word: string): TokenType {
+  const t = createToken({ name: `Kw_${word}`, pattern: new RegExp(`${word}\\b`), longer_alt: Identifier, label: `\`${word}\`` });
+  keywordTokens.push(t);
+  return t;
+}
+
+export const Import = kw('import');
+export const Room = kw('room');
+export const FixedMembership = kw('fixed_membership');
+export const ParentDependant = kw('parent_dependant');
+export const ParentRoom = kw('parent_room');
+export const MultiDevice = kw('multi_device');
+export const MaxClients = kw('max_clients');
+export const MaxUsers = kw('max_users');
+export const PseudonymsAllowed = kw('pseudonyms_allowed');
+export const PersistentRoom = kw('persistent_room');
+export const Discoverable = kw('discoverable');
+export const Components = kw('components');
+export const Capability = kw('capability');
+export const Credential = kw('credential');
+export const Package = kw('package');
+export const Includes = kw('includes');
+export const Required = kw('required');
+export const Role = kw('role');
+export const Extends = kw('extends');
+export const Name = kw('name');
+export const Description = kw('description');
+export const Grant = kw('grant');
+export const Participants = kw('participants');
+export const Active = kw('active');
+export const Changes = kw('changes');
+export const Capabilities = kw('capabilities');
+export const None = kw('none');
+export const Preauth = kw('preauth');
+export const When = kw('when');
+export const And = kw('and');
+export const Anyone = kw('anyone');
+export const Basic = kw('basic');
+export const X509 = kw('x509');
+export const Jwt = kw('jwt');
+export const Cwt = kw('cwt');
+export const History = kw('history');
+export const Optional = kw('optional');
+export const Forbidden = kw('forbidden');
+export const ShareBy = kw('share_by');
+export const Automatic = kw('automatic');
+export const MaxPeriod = kw('max_period');
+export const ComponentKw = kw('component');
+export const True = kw('true');
+export const False = kw('false');
+
+/** Words reserved for the later role-model, analysis and scenario features: an error if used now. */
+export const RESERVED_WORDS = [
+  'hierarchy', 'level', 'addon', 'bans', 'ban', 'scenario', 'expect', 'given', 'allow', 'deny', 'because',
+  'use', 'protect', 'kick', 'leave', 'requires', 'given_by', 'dropped_by', 'self_assign',
+] as const;
+export const Reserved = createToken({
+  name: 'Reserved',
+  pattern: new RegExp(`(?:${RESERVED_WORDS.join('|')})\\b`),
+  longer_alt: Identifier,
+  label: 'a reserved word',
+});
+
+/** The keywords of the language, in the order of docs/language.md (used by completion and the decompiler). */
+export const KEYWORDS: readonly string[] = keywordTokens.map((t) => t.name.slice(3));
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  DocComment,
+  LineComment,
+  BlockComment,
+  HexString,
+  ...keywordTokens,
+  Reserved,
+  Identifier,
+  Integer,
+  StringLiteral,
+  LCurly,
+  RCurly,
+  LSquare,
+  RSquare,
+  Arrow,
+  DotDot,
+  Comma,
+  Colon,
+  Equals,
+  At,
+];
+
+export const mimiLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+
+/** True if `word` cannot be used as a name (a keyword or reserved word). */
+export const isKeyword = (word: string): boolean =>
+  KEYWORDS.includes(word) || (RESERVED_WORDS as readonly string[]).includes(word);
+export const isIdentifier = (word: string): boolean => /^[A-Za-z_][A-Za-z0-9_]*$/.test(word) && !isKeyword(word);

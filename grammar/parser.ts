@@ -1,0 +1,398 @@
+/**
+ * The chevrotain parser of `.mimi` (grammar in docs/language.md). Each rule's comment gives the
+ * production it implements. Recovery is on: the parser re-synchronises and keeps going so that one
+ * run reports every syntax error in a file.
+ */
+import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import * as T from './lexer.js';
+
+function describe(token: IToken): string {
+  if (token.tokenType === EOF) return 'end of file';
+  if (token.tokenType === T.StringLiteral) return `string ${token.image}`;
+  if (token.tokenType === T.Integer) return `number \`${token.image}\``;
+  if (token.tokenType === T.Identifier) return `\`${token.image}\``;
+  return `\`${token.image}\``;
+}
+function label(t: TokenType): string {
+  if (t === T.Identifier) return 'a name';
+  if (t === T.Integer) return 'a number';
+  if (t === T.StringLiteral) return 'a string';
+  if (t === T.HexString) return 'a hex"…" string';
+  return t.LABEL ?? t.name;
+}
+function alternatives(paths: TokenType[][][]): string {
+  const firsts: string[] = [];
+  for (const alt of paths) for (const path of alt) if (path[0]) firsts.push(label(path[0]));
+  const uniq = [...new Set(firsts)];
+  if (uniq.length <= 1) return uniq[0] ?? 'something else';
+  if (uniq.length > 6) return `${uniq.slice(0, 5).join(', ')} or another`;
+  return `${uniq.slice(0, -1).join(', ')} or ${uniq[uniq.length - 1]}`;
+}
+
+/** What a rule is, in the words of an error message ("expected a declaration …"). */
+const RULE_WHAT: Record<string, string> = {
+  item: 'a declaration (`role`, `package`, `capability`, `room`, `preauth`, `participants`, `history`, `import` …)',
+  roomSetting: 'a room setting (`multi_device`, `max_users`, …) or `}`',
+  roleItem: 'a role property (`grant`, `participants`, `active`, `changes`, `name`, `description`) or `}`',
+  roleRef: 'a role name or `none`',
+  claim: 'a claim (`x509 "OID" = "value"`, `jwt "name" = "value"`, `basic = "id"`, …)',
+  historySetting: '`share_by`, `automatic`, `max_period` or `}`',
+  boolValue: '`true` or `false`',
+};
+
+export const errorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${label(expected)} but found ${describe(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describe(firstRedundant)}: expected a declaration`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    const what = RULE_WHAT[ruleName] ?? alternatives(expectedPathsPerAlt);
+    return `expected ${what} but found ${describe(actual[0])}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
+    const what = RULE_WHAT[ruleName] ?? alternatives([expectedIterationPaths]);
+    return `expected ${what} but found ${describe(actual[0])}`;
+  },
+};
+
+export class MimiParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+    this.performSelfAnalysis();
+  }
+
+  /** file := item* */
+  file = this.RULE('file', () => {
+    this.MANY(() => this.SUBRULE(this.item));
+  });
+
+  /** item := import | room | capability | credential | package | role | preauth | participants | history | component */
+  item = this.RULE('item', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.roomDecl) },
+      { ALT: () => this.SUBRULE(this.capabilityDecl) },
+      { ALT: () => this.SUBRULE(this.credentialDecl) },
+      { ALT: () => this.SUBRULE(this.packageDecl) },
+      { ALT: () => this.SUBRULE(this.roleDecl) },
+      { ALT: () => this.SUBRULE(this.preauthDecl) },
+      { ALT: () => this.SUBRULE(this.participantsDecl) },
+      { ALT: () => this.SUBRULE(this.historyDecl) },
+      { ALT: () => this.SUBRULE(this.componentDecl) },
+    ]);
+  });
+
+  /** import := "import" STRING */
+  importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  /** room := "room" STRING? "{" roomSetting* "}" */
+  roomDecl = this.RULE('roomDecl', () => {
+    this.CONSUME(T.Room);
+    this.OPTION(() => this.CONSUME(T.StringLiteral));
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.roomSetting));
+    this.CONSUME(T.RCurly);
+  });
+
+  /** roomSetting := boolKey bool | intKey INT | "parent_room" STRING | "components" INT ("," ? INT)* */
+  roomSetting = this.RULE('roomSetting', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.OR1([
+            { ALT: () => this.CONSUME(T.FixedMembership) },
+            { ALT: () => this.CONSUME(T.ParentDependant) },
+            { ALT: () => this.CONSUME(T.MultiDevice) },
+            { ALT: () => this.CONSUME(T.PseudonymsAllowed) },
+            { ALT: () => this.CONSUME(T.PersistentRoom) },
+            { ALT: () => this.CONSUME(T.Discoverable) },
+          ]);
+          this.SUBRULE(this.boolValue);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.MaxClients) }, { ALT: () => this.CONSUME(T.MaxUsers) }]);
+          this.CONSUME(T.Integer);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.ParentRoom);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Components);
+          this.CONSUME1(T.Integer);
+          this.MANY(() => {
+            this.OPTION(() => this.CONSUME(T.Comma));
+            this.CONSUME2(T.Integer);
+          });
+        },
+      },
+    ]);
+  });
+
+  /** bool := "true" | "false" */
+  boolValue = this.RULE('boolValue', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.True) }, { ALT: () => this.CONSUME(T.False) }]);
+  });
+
+  /** capability := "capability" NAME "=" INT */
+  capabilityDecl = this.RULE('capabilityDecl', () => {
+    this.CONSUME(T.Capability);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.CONSUME(T.Integer);
+  });
+
+  /** credential := "credential" ("jwt" | "cwt") "=" INT */
+  credentialDecl = this.RULE('credentialDecl', () => {
+    this.CONSUME(T.Credential);
+    this.OR([{ ALT: () => this.CONSUME(T.Jwt) }, { ALT: () => this.CONSUME(T.Cwt) }]);
+    this.CONSUME(T.Equals);
+    this.CONSUME(T.Integer);
+  });
+
+  /** package := "required"? "package" NAME ("includes" NAME (","? NAME)*)? "{" (NAME ","?)* "}" */
+  packageDecl = this.RULE('packageDecl', () => {
+    this.OPTION(() => this.CONSUME(T.Required));
+    this.CONSUME(T.Package);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION1(() => {
+      this.CONSUME(T.Includes);
+      this.SUBRULE(this.nameList, { LABEL: 'includes' });
+    });
+    this.CONSUME(T.LCurly);
+    this.OPTION2(() => this.SUBRULE1(this.nameList, { LABEL: 'members' }));
+    this.CONSUME(T.RCurly);
+  });
+
+  /** nameList := NAME (","? NAME)* */
+  nameList = this.RULE('nameList', () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.OPTION(() => this.CONSUME(T.Comma));
+      this.CONSUME1(T.Identifier);
+    });
+  });
+
+  /** role := "role" NAME ("@" INT)? ("extends" NAME)? "{" roleItem* "}" */
+  roleDecl = this.RULE('roleDecl', () => {
+    this.CONSUME(T.Role);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.At);
+      this.CONSUME(T.Integer);
+    });
+    this.OPTION1(() => {
+      this.CONSUME(T.Extends);
+      this.CONSUME1(T.Identifier, { LABEL: 'parent' });
+    });
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.roleItem));
+    this.CONSUME(T.RCurly);
+  });
+
+  /** roleItem := "name" STRING | "description" STRING | "grant" nameList | "capabilities" "[" … "]" | ("participants" | "active") range | "changes" "{" change* "}" */
+  roleItem = this.RULE('roleItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Name);
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Description);
+          this.CONSUME1(T.StringLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Grant);
+          this.SUBRULE(this.nameList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Capabilities);
+          this.CONSUME(T.LSquare);
+          this.MANY(() => {
+            this.OR1([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Integer) }]);
+            this.OPTION(() => this.CONSUME(T.Comma));
+          });
+          this.CONSUME(T.RSquare);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Participants) }, { ALT: () => this.CONSUME(T.Active) }]);
+          this.SUBRULE(this.range);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Changes);
+          this.CONSUME(T.LCurly);
+          this.MANY1(() => this.SUBRULE(this.changeEntry));
+          this.CONSUME(T.RCurly);
+        },
+      },
+    ]);
+  });
+
+  /** range := INT (".." INT?)? */
+  range = this.RULE('range', () => {
+    this.CONSUME(T.Integer, { LABEL: 'min' });
+    this.OPTION(() => {
+      this.CONSUME(T.DotDot);
+      this.OPTION1(() => this.CONSUME1(T.Integer, { LABEL: 'max' }));
+    });
+  });
+
+  /** change := roleRef "->" roleRef ("," roleRef)* */
+  changeEntry = this.RULE('changeEntry', () => {
+    this.SUBRULE(this.roleRef, { LABEL: 'from' });
+    this.CONSUME(T.Arrow);
+    this.SUBRULE1(this.roleRef, { LABEL: 'to' });
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.roleRef, { LABEL: 'to' });
+    });
+  });
+
+  /** roleRef := NAME | "none" */
+  roleRef = this.RULE('roleRef', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.None) }]);
+  });
+
+  /** preauth := "preauth" "{" (roleRef "when" ("anyone" | claim ("and" claim)*))* "}" */
+  preauthDecl = this.RULE('preauthDecl', () => {
+    this.CONSUME(T.Preauth);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.preauthEntry));
+    this.CONSUME(T.RCurly);
+  });
+
+  preauthEntry = this.RULE('preauthEntry', () => {
+    this.SUBRULE(this.roleRef);
+    this.CONSUME(T.When);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Anyone) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.claim);
+          this.MANY(() => {
+            this.CONSUME(T.And);
+            this.SUBRULE1(this.claim);
+          });
+        },
+      },
+    ]);
+  });
+
+  /** claim := ("basic" | "x509" | "jwt" | "cwt" | "credential" INT) (STRING | INT | HEX)? "=" (STRING | HEX) */
+  claim = this.RULE('claim', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Basic) },
+      { ALT: () => this.CONSUME(T.X509) },
+      { ALT: () => this.CONSUME(T.Jwt) },
+      { ALT: () => this.CONSUME(T.Cwt) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Credential);
+          this.CONSUME(T.Integer, { LABEL: 'credentialCode' });
+        },
+      },
+    ]);
+    this.OPTION(() => {
+      this.OR1([
+        { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'idString' }) },
+        { ALT: () => this.CONSUME1(T.Integer, { LABEL: 'idInt' }) },
+        { ALT: () => this.CONSUME(T.HexString, { LABEL: 'idHex' }) },
+      ]);
+    });
+    this.CONSUME(T.Equals);
+    this.OR2([
+      { ALT: () => this.CONSUME1(T.StringLiteral, { LABEL: 'valueString' }) },
+      { ALT: () => this.CONSUME1(T.HexString, { LABEL: 'valueHex' }) },
+    ]);
+  });
+
+  /** participants := "participants" "{" (STRING ":" roleRef ","?)* "}" */
+  participantsDecl = this.RULE('participantsDecl', () => {
+    this.CONSUME(T.Participants);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.participantEntry));
+    this.CONSUME(T.RCurly);
+  });
+
+  participantEntry = this.RULE('participantEntry', () => {
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.roleRef);
+    this.OPTION(() => this.CONSUME(T.Comma));
+  });
+
+  /** history := "history" ("optional" | "required" | "forbidden") ("{" historySetting* "}")? */
+  historyDecl = this.RULE('historyDecl', () => {
+    this.CONSUME(T.History);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Optional) },
+      { ALT: () => this.CONSUME(T.Required) },
+      { ALT: () => this.CONSUME(T.Forbidden) },
+    ]);
+    this.OPTION(() => {
+      this.CONSUME(T.LCurly);
+      this.MANY(() => this.SUBRULE(this.historySetting));
+      this.CONSUME(T.RCurly);
+    });
+  });
+
+  /** historySetting := "share_by" roleRef (","? roleRef)* | "automatic" bool | "max_period" INT */
+  historySetting = this.RULE('historySetting', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.ShareBy);
+          this.SUBRULE(this.roleRef);
+          this.MANY(() => {
+            this.OPTION(() => this.CONSUME(T.Comma));
+            this.SUBRULE1(this.roleRef);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Automatic);
+          this.SUBRULE(this.boolValue);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.MaxPeriod);
+          this.CONSUME(T.Integer);
+        },
+      },
+    ]);
+  });
+
+  /** component := "component" INT HEX */
+  componentDecl = this.RULE('componentDecl', () => {
+    this.CONSUME(T.ComponentKw);
+    this.CONSUME(T.Integer);
+    this.CONSUME(T.HexString);
+  });
+}
+
+/** One parser instance is reused (chevrotain parsers are stateful but reset on each `input =`). */
+export const mimiParser = new MimiParser();

@@ -1,0 +1,124 @@
+/**
+ * Diagnostics are data with a stable code (STYLE.md §7). Every problem the toolchain reports — a
+ * syntax error, an unresolved name, a violated MUST of the draft, a malformed wire file — is one of
+ * these, and every code lives in the one table below. Messages start lowercase, put names in
+ * backticks, state one fact and have no final period; the fix goes in `help`.
+ */
+import type { SourceSpan } from './ir.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface DiagnosticLabel {
+  span: SourceSpan;
+  message: string;
+}
+
+export interface Diagnostic {
+  /** stable code, e.g. `E0201` */
+  code: string;
+  /** stable kebab-case name of the code, e.g. `unknown-capability` */
+  kind: DiagnosticKind;
+  severity: Severity;
+  message: string;
+  file: string;
+  /** primary span; absent for problems in wire files, which carry `offset` instead */
+  span?: SourceSpan;
+  /** byte offset, for problems found in wire bytes */
+  offset?: number;
+  /** related places ("first defined here") */
+  labels?: DiagnosticLabel[];
+  help?: string;
+}
+
+interface CodeInfo {
+  code: string;
+  severity: Severity;
+  /** one line for the README's table of codes */
+  summary: string;
+}
+
+/** All diagnostic codes. E0xxx syntax, E01xx names, E02xx draft MUSTs and consistency, E03xx wire. */
+export const DIAGNOSTIC_CODES = {
+  // --- syntax (grammar/)
+  'syntax-error': { code: 'E0001', severity: 'error', summary: 'the parser expected something else here' },
+  'invalid-token': { code: 'E0002', severity: 'error', summary: 'a character that cannot start any token' },
+  'invalid-literal': { code: 'E0003', severity: 'error', summary: 'a malformed number, string escape or hex string' },
+  'reserved-keyword': { code: 'E0004', severity: 'error', summary: 'a construct reserved for a later version (hierarchy, addon, bans, scenario …)' },
+  'too-many-errors': { code: 'E0005', severity: 'error', summary: 'reporting stopped after 100 diagnostics' },
+  // --- names and declarations (compiler/resolve, compiler/check)
+  'unknown-capability': { code: 'E0101', severity: 'error', summary: 'a name in `grant` that is neither a capability nor a package' },
+  'unknown-role': { code: 'E0102', severity: 'error', summary: 'a role name that no role declares' },
+  'unknown-package': { code: 'E0103', severity: 'error', summary: 'an `includes` of a package that does not exist' },
+  'duplicate-declaration': { code: 'E0104', severity: 'error', summary: 'two roles, packages, capabilities or credential types with one name' },
+  'import-not-found': { code: 'E0105', severity: 'error', summary: 'an import that names no file or stdlib module' },
+  'import-cycle': { code: 'E0106', severity: 'error', summary: 'files that import each other' },
+  'package-cycle': { code: 'E0107', severity: 'error', summary: 'packages that include each other' },
+  'extends-cycle': { code: 'E0108', severity: 'error', summary: 'roles that extend each other' },
+  'private-capability-range': { code: 'E0109', severity: 'error', summary: 'a declared capability code outside the private-use range 0xF000–0xFFFF' },
+  'undeclared-private-capability': { code: 'E0110', severity: 'error', summary: 'a private-use capability code that the policy does not declare' },
+  'reserved-capability': { code: 'W0111', severity: 'warning', summary: 'a capability the registry reserves (no defined semantics yet)' },
+  'unknown-credential-type': { code: 'E0112', severity: 'error', summary: 'a `jwt`/`cwt` claim whose credential type code is not declared' },
+  'duplicate-setting': { code: 'E0113', severity: 'error', summary: 'a room setting or role property given twice' },
+  'value-out-of-range': { code: 'E0114', severity: 'error', summary: 'a number that does not fit its wire field (uint16/uint32)' },
+  'invalid-claim': { code: 'E0115', severity: 'error', summary: 'a malformed claim id (OID, CWT key)' },
+  'exact-capabilities-conflict': { code: 'E0116', severity: 'error', summary: '`capabilities [...]` combined with `grant` or `extends`' },
+  'duplicate-grant': { code: 'W0117', severity: 'warning', summary: 'a capability granted twice to the same role (directly, by a package or by extends)' },
+  'duplicate-component': { code: 'E0118', severity: 'error', summary: 'a `component` id given twice, or one that mimi-policy models itself' },
+  // --- the draft's MUSTs and internal consistency (compiler/check on the IR)
+  'duplicate-role-index': { code: 'E0201', severity: 'error', summary: 'two roles with the same index' },
+  'banned-role-name': { code: 'E0202', severity: 'error', summary: 'role 1 exists but is not named `banned`' },
+  'banned-name-not-role-1': { code: 'W0203', severity: 'warning', summary: 'a role named `banned` that is not role 1 (it will not act as the banned role)' },
+  'open-join-not-role-0': { code: 'E0204', severity: 'error', summary: '`canOpenJoin` on a role other than 0' },
+  'fixed-membership-add': { code: 'E0205', severity: 'error', summary: 'a fixed-membership room gives a non-zero, non-banned role `canAddParticipant`' },
+  'history-role-invalid': { code: 'E0206', severity: 'error', summary: 'history sharing names role 0, role 1, an undefined role or a role whose active maximum is 0' },
+  'constraint-min-max': { code: 'E0207', severity: 'error', summary: 'a constraint whose minimum exceeds its maximum' },
+  'transition-undefined-role': { code: 'E0208', severity: 'error', summary: 'an authorized role change naming a role that is not defined' },
+  'transition-self': { code: 'E0209', severity: 'error', summary: 'an authorized role change from a role to itself' },
+  'parent-room-mismatch': { code: 'E0210', severity: 'error', summary: '`parent_room` set without `parent_dependant`, or missing with it' },
+  'preauth-role-mismatch': { code: 'E0211', severity: 'error', summary: 'a preauth entry embeds a role that differs from the role list, or one that is not defined' },
+  'participant-role-invalid': { code: 'E0212', severity: 'error', summary: 'a participant list entry with role 0 or an undefined role, or a user listed twice' },
+  'history-forbidden-fields': { code: 'E0213', severity: 'error', summary: 'sharing settings given for a `history forbidden` policy' },
+  'duplicate-capability': { code: 'W0214', severity: 'warning', summary: 'a capability listed twice in one role (wire input)' },
+  'unknown-capability-code': { code: 'W0215', severity: 'warning', summary: 'a capability code that is neither registered nor private-use (wire input)' },
+  'component-ids-mismatch': { code: 'W0216', severity: 'warning', summary: '`policy_component_ids` does not list the policy components the room carries' },
+  'max-users-exceeded': { code: 'E0217', severity: 'error', summary: 'the initial participant list is longer than `max_users`' },
+  'role-max-exceeded': { code: 'E0218', severity: 'error', summary: 'the initial participant list puts more users in a role than its maximum' },
+  'duplicate-transition-source': { code: 'I0219', severity: 'info', summary: 'two `changes` entries with the same source role (they combine)' },
+  // --- wire input (runtime/codec through the CLI)
+  'wire-decode': { code: 'E0301', severity: 'error', summary: 'bytes that are not a valid encoding of the expected structure' },
+  // --- I/O
+  'io-error': { code: 'E0401', severity: 'error', summary: 'a file that cannot be read' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticKind = keyof typeof DIAGNOSTIC_CODES;
+
+/** Build a diagnostic of `kind` with its table code and severity. */
+export function diagnostic(
+  kind: DiagnosticKind,
+  message: string,
+  file: string,
+  span: SourceSpan | undefined,
+  extra: { labels?: DiagnosticLabel[]; help?: string; offset?: number; severity?: Severity } = {},
+): Diagnostic {
+  const info = DIAGNOSTIC_CODES[kind];
+  const d: Diagnostic = { code: info.code, kind, severity: extra.severity ?? info.severity, message, file };
+  if (span) d.span = span;
+  if (extra.offset !== undefined) d.offset = extra.offset;
+  if (extra.labels && extra.labels.length > 0) d.labels = extra.labels;
+  if (extra.help) d.help = extra.help;
+  return d;
+}
+
+export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
+
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+/** Deterministic order: file, position, then code. */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      (a.span?.start ?? a.offset ?? -1) - (b.span?.start ?? b.offset ?? -1) ||
+      severityRank[a.severity] - severityRank[b.severity] ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}
