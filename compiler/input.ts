@@ -31,14 +31,100 @@ export function inputFormat(path: string): InputFormat {
   return 'wire';
 }
 
-/** Offset → line/column of a JSON.parse error message ("… at position 12"). */
-function jsonErrorSpan(text: string, message: string, file: string) {
-  const m = /position (\d+)/.exec(message);
-  const pos = m ? Number(m[1]) : 0;
+/**
+ * Where JSON text first goes wrong, as an offset. JSON.parse's messages in Node 20 do not always
+ * carry a position, so this small recursive-descent scanner (RFC 8259 grammar) finds it.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (w: string) => (text.startsWith(w, i) ? (i += w.length) : fail());
+  const str = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (text[i] !== '"') fail();
+    i++;
+  };
+  const num = () => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const value = (depth: number): void => {
+    if (depth > 512) fail();
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        str();
+        ws();
+        lit(':');
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') str();
+    else if (c === 't') lit('true');
+    else if (c === 'f') lit('false');
+    else if (c === 'n') lit('null');
+    else num();
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : -1;
+  } catch (e) {
+    if (typeof e === 'number') return e;
+    throw e;
+  }
+}
+
+function jsonErrorSpan(text: string, file: string) {
+  const pos = Math.max(0, jsonErrorOffset(text));
   const before = text.slice(0, pos).split('\n');
   const line = before.length;
   const column = before[before.length - 1].length + 1;
   return { file, line, column, endLine: line, endColumn: column + 1, start: pos, end: pos + 1 };
+}
+
+function malformedJsonMessage(msg: string): string {
+  const tok = /Unexpected token '(.)'/.exec(msg) ?? /Unexpected token (\S)/.exec(msg);
+  if (tok) return `malformed JSON: unexpected \`${tok[1]}\``;
+  if (/end of (JSON )?(data|input)/i.test(msg)) return 'malformed JSON: unexpected end of input';
+  return 'malformed JSON';
 }
 
 /** The IR from JSON text, validated; problems are diagnostics naming the JSON path. */
@@ -49,7 +135,7 @@ export function loadPolicyJson(text: string, file: string): LoadedPolicy {
     json = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', `malformed JSON: ${msg.replace(/^Unexpected/, 'unexpected')}`, file, jsonErrorSpan(text, msg, file))] };
+    return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', malformedJsonMessage(msg), file, jsonErrorSpan(text, file))] };
   }
   const parsed = PolicySchema.safeParse(json);
   if (!parsed.success) {
