@@ -134,13 +134,13 @@ export class AstBuilder extends BaseVisitor {
       else if (key === 'parent_room') value = this.str(tok(c, 'StringLiteral'));
       else if (key === 'components') {
         const ints = toks(c, 'Integer').map((t) => this.int(t));
-        value = ints.every(defined) && ints.length > 0 ? ints : undefined;
+        value = ints.every(defined) && tok(c, 'RSquare') ? ints : undefined;
       } else {
         const b = nodes(c, 'boolValue')[0];
         value = b ? (this.visit(b) as A.BoolLit | undefined) : undefined;
       }
       if (value === undefined) return undefined;
-      const last = Array.isArray(value) ? value[value.length - 1].span : (value as { span: A.Span }).span;
+      const last = Array.isArray(value) ? spanOf(tok(c, 'RSquare')!) : (value as { span: A.Span }).span;
       return { kind: 'RoomSetting', key, keySpan: spanOf(k), value, span: join(spanOf(k), last) };
     }
     return undefined;
@@ -241,8 +241,9 @@ export class AstBuilder extends BaseVisitor {
     const from = nodes(c, 'from')[0];
     const fromRef = from ? (this.visit(from) as A.RoleRef | undefined) : undefined;
     const to = nodes(c, 'to').map((n) => this.visit(n) as A.RoleRef | undefined);
-    if (!fromRef || to.length === 0 || !to.every(defined) || !tok(c, 'Arrow')) return undefined;
-    return { kind: 'ChangeEntry', from: fromRef, to: to as A.RoleRef[], span: join(fromRef.span, to[to.length - 1]!.span) };
+    const empty = tok(c, 'RSquare');
+    if (!fromRef || (to.length === 0 && !empty) || !to.every(defined) || !tok(c, 'Arrow')) return undefined;
+    return { kind: 'ChangeEntry', from: fromRef, to: to as A.RoleRef[], span: join(fromRef.span, empty ? spanOf(empty) : to[to.length - 1]!.span) };
   }
   roleRef(c: Children): A.RoleRef | undefined {
     const none = tok(c, 'Kw_none');

@@ -99,7 +99,7 @@ export class MimiParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
-  /** roomSetting := boolKey bool | intKey INT | "parent_room" STRING | "components" INT ("," ? INT)* */
+  /** roomSetting := boolKey bool | intKey INT | "parent_room" STRING | "components" "[" (INT ","?)* "]" */
   roomSetting = this.RULE('roomSetting', () => {
     this.OR([
       {
@@ -130,11 +130,12 @@ export class MimiParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Components);
-          this.CONSUME1(T.Integer);
+          this.CONSUME(T.LSquare);
           this.MANY(() => {
+            this.CONSUME1(T.Integer);
             this.OPTION(() => this.CONSUME(T.Comma));
-            this.CONSUME2(T.Integer);
           });
+          this.CONSUME(T.RSquare);
         },
       },
     ]);
@@ -259,15 +260,28 @@ export class MimiParser extends CstParser {
     });
   });
 
-  /** change := roleRef "->" roleRef ("," roleRef)* */
+  /** change := roleRef "->" ("[" "]" | roleRef ("," roleRef)*) */
   changeEntry = this.RULE('changeEntry', () => {
     this.SUBRULE(this.roleRef, { LABEL: 'from' });
     this.CONSUME(T.Arrow);
-    this.SUBRULE1(this.roleRef, { LABEL: 'to' });
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE2(this.roleRef, { LABEL: 'to' });
-    });
+    this.OR([
+      {
+        // `from -> []`: an entry with no targets (the wire allows it; it authorizes nothing)
+        ALT: () => {
+          this.CONSUME(T.LSquare);
+          this.CONSUME(T.RSquare);
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE1(this.roleRef, { LABEL: 'to' });
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.roleRef, { LABEL: 'to' });
+          });
+        },
+      },
+    ]);
   });
 
   /** roleRef := NAME | "none" */

@@ -158,7 +158,7 @@ describe('decompile: readable output', () => {
       { credentialType: 7, id: '', value: '' },
     ];
     const text = expectRoundTrip(p);
-    expect(text).toContain('room {\n  parent_dependant true\n  parent_room "mimi://example.com/r/parent"\n  max_users 0\n  persistent_room true\n  components 0x0025, 0x0026, 0x0027\n}');
+    expect(text).toContain('room {\n  parent_dependant true\n  parent_room "mimi://example.com/r/parent"\n  max_users 0\n  persistent_room true\n  components [0x0025, 0x0026, 0x0027]\n}');
     expect(text).toContain('role org_b_admin @3 {\n  name "Org B admin"');
     expect(text).toContain('role org_b_admin_2 @5 extends member {\n  name "Org B admin"');
     expect(text).toContain('role none_role @4 {\n  name "none"\n  description "  leading space"');
@@ -177,6 +177,18 @@ describe('decompile: readable output', () => {
     expect(text).toContain('history forbidden\n');
   });
 
+  it('writes an empty component list and a change entry without targets, and reads them back', () => {
+    const p = structuredClone(compiled.policy);
+    p.base.policyComponentIds = [];
+    p.roles[2].changes.push({ from: 2, to: [] });
+    p.preauth = p.preauth?.map((e) => ({ ...e, role: structuredClone(p.roles.find((r) => r.index === e.role.index)!) })) ?? null;
+    const text = decompile(p);
+    expect(text).toContain('components []');
+    expect(text).toMatch(/ -> \[\]\n/);
+    const again = compileSource(text, '/virtual/again.mimi');
+    expect(again.policy).toEqual(p);
+  });
+
   it('refuses what the language cannot express', () => {
     const bad = (edit: (p: Policy) => void, message: RegExp) => {
       const p = structuredClone(compiled.policy);
@@ -185,12 +197,12 @@ describe('decompile: readable output', () => {
       expect(() => decompile(p)).toThrow(message);
     };
     bad((p) => p.roles[2].changes.push({ from: 2, to: [9] }), /role 9, which no role defines/);
-    bad((p) => p.roles[2].changes.push({ from: 2, to: [] }), /no target roles/);
     bad((p) => (p.participants![0].role = 42), /role 42/);
     bad((p) => (p.history!.rolesThatCanShare = [77]), /role 77/);
     bad((p) => (p.preauth![0].role.description = 'changed'), /differs from the role list/);
-    bad((p) => (p.base.policyComponentIds = []), /empty/);
     bad((p) => (p.history = { sharing: 'forbidden', rolesThatCanShare: [], automaticallyShare: true, maxTimePeriod: 0 }), /forbidden/);
+    bad((p) => (p.roles[3].name = 'x\uD800'), /surrogate/);
+    bad((p) => p.otherComponents.unshift({ id: 0x0030, data: '' }), /ascending/);
   });
 });
 

@@ -60,7 +60,7 @@ const cases: Partial<Record<DiagnosticKind, Case>> = {
   'preauth-role-mismatch': { bad: `role x @5 { } preauth { none when anyone }`, underline: 'none', good: `role no_role @0 { } role x @5 { } preauth { none when anyone }` },
   'participant-role-invalid': { bad: `${BASE} participants { "a": member "a": member }`, underline: '"a": member', good: `${BASE} participants { "a": member "b": member }` },
   'history-forbidden-fields': { bad: `${BASE} history forbidden { share_by member }`, underline: 'share_by member', good: `${BASE} history forbidden` },
-  'component-ids-mismatch': { bad: `room { components 0x25 } ${BASE} preauth { member when anyone }`, underline: 'components 0x25', good: `room { components 0x25, 0x26 } ${BASE} preauth { member when anyone }` },
+  'component-ids-mismatch': { bad: `room { components [0x25] } ${BASE} preauth { member when anyone }`, underline: 'components [0x25]', good: `room { components [0x25, 0x26] } ${BASE} preauth { member when anyone }` },
   'max-users-exceeded': { bad: `room { max_users 1 } ${BASE} participants { "a": member "b": member }`, underline: 'max_users 1', good: `room { max_users 2 } ${BASE} participants { "a": member "b": member }` },
   'role-max-exceeded': { bad: `${BASE} role x @5 { participants 0..1 } participants { "a": x "b": x }`, underline: 'participants 0..1', good: `${BASE} role x @5 { participants 0..2 } participants { "a": x "b": x }` },
   'duplicate-transition-source': { bad: `${BASE} role x @5 { changes { member -> none member -> banned } }`, underline: 'member -> banned', good: `${BASE} role x @5 { changes { member -> none, banned } }` },

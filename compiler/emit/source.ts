@@ -136,6 +136,9 @@ function isStrictlyAscending(xs: readonly number[]): boolean {
   return true;
 }
 
+/** Above this many roles, package mining compares only identical groups (see below). */
+const PAIRWISE_LIMIT = 150;
+
 function planCapabilities(roles: readonly Role[], ids: readonly string[], reserved: Set<string>): { plans: CapPlan[]; packages: Package[] } {
   const sets = roles.map((r) => new Set(r.capabilities));
   const plans: CapPlan[] = roles.map((r, role) => {
@@ -145,12 +148,16 @@ function planCapabilities(roles: readonly Role[], ids: readonly string[], reserv
   });
 
   // extends: the largest proper subset among the other roles (first in role order on ties)
-  const isProperSubset = (a: Set<number>, b: Set<number>) => a.size < b.size && [...a].every((c) => b.has(c));
+  // subset tests on bitmasks over the codes in use: the search is quadratic in roles, so keep it cheap
+  const dense = new Map<number, bigint>();
+  for (const s of sets) for (const c of s) if (!dense.has(c)) dense.set(c, 1n << BigInt(dense.size));
+  const masks = sets.map((s) => [...s].reduce((m, c) => m | dense.get(c)!, 0n));
+  const isProperSubset = (a: number, b: number) => sets[a].size < sets[b].size && (masks[a] & masks[b]) === masks[a];
   plans.forEach((plan, i) => {
     if (plan.kind !== 'grant') return;
     let best: number | undefined;
     sets.forEach((s, j) => {
-      if (j === i || s.size === 0 || !isProperSubset(s, sets[i])) return;
+      if (j === i || s.size === 0 || !isProperSubset(j, i)) return;
       if (best === undefined || s.size > sets[best].size) best = j;
     });
     if (best === undefined) return;
@@ -174,12 +181,30 @@ function planCapabilities(roles: readonly Role[], ids: readonly string[], reserv
   };
   for (;;) {
     const candidates = new Map<string, number[]>();
-    for (let a = 0; a < grantPlans.length; a++)
-      for (let b = a + 1; b < grantPlans.length; b++) {
-        const rb = new Set(grantPlans[b].rest);
-        const shared = grantPlans[a].rest.filter((c) => rb.has(c));
-        if (shared.length >= 3) candidates.set(shared.join(','), shared);
+    if (grantPlans.length <= PAIRWISE_LIMIT) {
+      for (let a = 0; a < grantPlans.length; a++)
+        for (let b = a + 1; b < grantPlans.length; b++) {
+          const rb = new Set(grantPlans[b].rest);
+          const shared = grantPlans[a].rest.filter((c) => rb.has(c));
+          if (shared.length >= 3) candidates.set(shared.join(','), shared);
+        }
+    } else {
+      // large policies: the pairwise search is quadratic per package, so only groups that several
+      // roles add verbatim are named (still deterministic, still only when the file gets shorter)
+      const groups = new Map<string, CapPlan[]>();
+      for (const p of grantPlans) if (p.rest.length >= 3) groups.set(p.rest.join(','), [...(groups.get(p.rest.join(',')) ?? []), p]);
+      for (const [key, users] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        const codes = key.split(',').map(Number);
+        if (users.length < 2 || users.length * (nameCost(codes) - 16) - (nameCost(codes) + 30) <= 0) continue;
+        const pkg: Package = { name: unique(packageName(codes, users), taken), codes };
+        packages.push(pkg);
+        for (const p of users) {
+          p.packages.push(pkg);
+          p.rest = [];
+        }
       }
+      break;
+    }
     let best: { codes: number[]; users: CapPlan[]; saving: number } | undefined;
     for (const codes of candidates.values()) {
       const users = grantPlans.filter((p) => codes.every((c) => p.rest.includes(c)));
@@ -251,8 +276,6 @@ export function decompile(policy: Policy, options: DecompileOptions = {}): strin
   policy.participants?.forEach((p) => checkText(p.user, `a participant id`));
   const defaultComponents = defaultPolicyComponentIds(policy);
   const explicitComponents = !sameArray(base.policyComponentIds, defaultComponents);
-  if (explicitComponents && base.policyComponentIds.length === 0)
-    throw new DecompileError('policy_component_ids is empty, but `components` needs at least one id (the language cannot write an empty list)');
   policy.otherComponents.forEach((c, i) => {
     if (MODELLED.has(c.id)) throw new DecompileError(`component ${hex16(c.id)} is carried opaquely, but mimi-policy writes that component itself`);
     if (i > 0 && c.id <= policy.otherComponents[i - 1].id) throw new DecompileError(`the other components are not in strictly ascending id order at ${hex16(c.id)} (lowering sorts them)`);
@@ -291,7 +314,7 @@ export function decompile(policy: Policy, options: DecompileOptions = {}): strin
   bool('pseudonyms_allowed', base.pseudonymsAllowed, d.pseudonymsAllowed);
   bool('persistent_room', base.persistentRoom, d.persistentRoom);
   bool('discoverable', base.discoverable, d.discoverable);
-  if (explicitComponents) room.push(`  components ${base.policyComponentIds.map(hex16).join(', ')}`);
+  if (explicitComponents) room.push(`  components [${base.policyComponentIds.map(hex16).join(', ')}]`);
   if (room.length > 0) out.push('room {', ...room, '}');
 
   // private-use capabilities
@@ -341,8 +364,7 @@ export function decompile(policy: Policy, options: DecompileOptions = {}): strin
       out.push('  changes {');
       for (const ch of r.changes) {
         const where = `a change of role ${quote(r.name)} (${r.index})`;
-        if (ch.to.length === 0) throw new DecompileError(`${where} from role ${ch.from} has no target roles, which a \`changes\` line cannot write`);
-        out.push(`    ${roleRef(ch.from, where)} -> ${ch.to.map((t) => roleRef(t, where)).join(', ')}`);
+        out.push(`    ${roleRef(ch.from, where)} -> ${ch.to.length === 0 ? '[]' : ch.to.map((t) => roleRef(t, where)).join(', ')}`);
       }
       out.push('  }');
     }
