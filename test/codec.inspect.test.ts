@@ -17,7 +17,7 @@ describe('inspect', () => {
     expect(lines[1]).toEqual({ offset: 1, length: 34, depth: 1, path: 'roles[0]', field: '[0]', hex: '', value: 'Role' });
     expect(lines[2]).toEqual({ offset: 1, length: 4, depth: 2, path: 'roles[0].role_index', field: 'role_index', hex: '00000002', value: '2' });
     expect(lines[3]).toMatchObject({ offset: 5, length: 2, path: 'roles[0].role_name', hex: '016d', value: '"m"' });
-    expect(lines.find((l) => l.path === 'roles[0].role_capabilities[0]')).toMatchObject({ offset: 9, hex: '0100', value: '0x0100', depth: 3 });
+    expect(lines.find((l) => l.path === 'roles[0].role_capabilities[0]')).toMatchObject({ offset: 9, hex: '0100', value: '0x0100 canSendMessage', depth: 3 });
     expect(lines.at(-1)).toMatchObject({ offset: 31, path: 'roles[0].authorized_role_changes[0].target_role_indexes[0]', value: '2', depth: 5 });
   });
 

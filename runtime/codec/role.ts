@@ -17,8 +17,10 @@
 import type { Role, RoleChange } from '../ir.js';
 import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
+import { capabilityByCode, hex16, isPrivateUse } from '../registry.js';
 
-const showCapability = (v: number): string => `0x${v.toString(16).padStart(4, '0')}`;
+/** `0x000b canUnBan` in dumps: the code, and the registry name when there is one */
+const showCapability = (v: number): string => `${hex16(v)}${capabilityByCode.has(v) ? ` ${capabilityByCode.get(v)!.name}` : isPrivateUse(v) ? ' (private use)' : ''}`;
 
 export function writeRole(w: Writer, role: Role): void {
   w.u32('role_index', role.index);
