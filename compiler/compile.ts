@@ -6,13 +6,15 @@ import { decodeComponent, decodePolicy, DecodeError, detectComponent, type Compo
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../runtime/diagnostics.js';
 import { defaultBasePolicy, defaultPolicyComponentIds, type Policy, type Provenance, type Role } from '../runtime/ir.js';
 import type { SourceFile } from '../grammar/index.js';
-import { lower, type Symbols } from './lower.js';
+import { lower, type Acknowledgement, type Symbols } from './lower.js';
 import { loadProgram, nodeHost, type CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
 
 export interface CompileResult {
   /** the policy IR; present even with errors (best effort), but only `ok` results may be emitted */
   policy: Policy;
+  /** `allow` lines: findings the author acknowledges */
+  acknowledgements: Acknowledgement[];
   provenance: Provenance;
   symbols: Symbols;
   files: SourceFile[];
@@ -33,7 +35,7 @@ export function compileFile(path: string, options: CompileOptions = {}): Compile
   const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
   diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance));
   const sorted = sortDiagnostics(dedupe(diagnostics));
-  return { policy: lowered.policy, provenance: lowered.provenance, symbols: lowered.symbols, files: program.files, diagnostics: sorted, ok: !hasErrors(sorted) };
+  return { policy: lowered.policy, acknowledgements: lowered.acknowledgements, provenance: lowered.provenance, symbols: lowered.symbols, files: program.files, diagnostics: sorted, ok: !hasErrors(sorted) };
 }
 
 /** Compile source text held in memory (imports resolve relative to `file`). */

@@ -39,8 +39,20 @@ export interface Symbols {
   roomName?: string;
 }
 
+/** An `allow` line: a finding of `kind` about `role` that the author acknowledges. */
+export interface Acknowledgement {
+  /** the finding kind as written (validated against the analyses' registry by the analysis phase) */
+  kind: string;
+  kindSpan: SourceSpan;
+  /** role index (0 for `none`) */
+  role: number;
+  reason: string;
+  span: SourceSpan;
+}
+
 export interface LowerResult {
   policy: Policy;
+  acknowledgements: Acknowledgement[];
   provenance: Provenance;
   symbols: Symbols;
   diagnostics: Diagnostic[];
@@ -529,8 +541,19 @@ export function lower(files: readonly A.SourceFile[]): LowerResult {
   }
   otherComponents.sort((a, b) => a.id - b.id);
 
+  // --- acknowledged findings (`allow … for … because …`) ---------------------------------------
+  const acknowledgements: Acknowledgement[] = [];
+  for (const item of items) {
+    if (item.kind !== 'Allow') continue;
+    inFile(item, (a) => {
+      const role = resolveRole(a.role);
+      if (role === undefined) return;
+      acknowledgements.push({ kind: a.finding.name, kindSpan: at(a.finding.span), role, reason: a.reason.value, span: at(a.span) });
+    });
+  }
+
   const policy: Policy = { base, roles, preauth, participants, history, otherComponents };
   base.policyComponentIds = explicitComponents ?? defaultPolicyComponentIds(policy);
   void capabilityByCode;
-  return { policy, provenance, symbols, diagnostics };
+  return { policy, acknowledgements, provenance, symbols, diagnostics };
 }

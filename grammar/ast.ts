@@ -101,12 +101,15 @@ export interface HistoryDecl {
 
 export interface ComponentDecl { readonly kind: 'Component'; readonly id: IntLit; readonly data: BytesLit; readonly span: Span }
 
+/** `allow <finding-kind> for <role> because "<reason>"`: an analysis finding the author intends */
+export interface AllowDecl { readonly kind: 'Allow'; readonly finding: Ident; readonly role: RoleRef; readonly reason: StringLit; readonly span: Span }
+
 /** A construct of a later version (`hierarchy`, `scenario` …): parsed loosely, rejected by the parser. */
 export interface ReservedDecl { readonly kind: 'Reserved'; readonly word: string; readonly span: Span }
 
 export type Item =
   | ImportDecl | RoomDecl | CapabilityDecl | CredentialDecl | PackageDecl | RoleDecl | PreauthDecl
-  | ParticipantsDecl | HistoryDecl | ComponentDecl | ReservedDecl;
+  | ParticipantsDecl | HistoryDecl | ComponentDecl | AllowDecl | ReservedDecl;
 
 export interface SourceFile {
   readonly kind: 'File';

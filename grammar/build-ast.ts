@@ -352,6 +352,15 @@ export class AstBuilder extends BaseVisitor {
     }
     return undefined;
   }
+  allowDecl(c: Children): A.AllowDecl | undefined {
+    const kw = tok(c, 'Kw_allow');
+    const finding = this.ident(tok(c, 'KebabName') ?? tok(c, 'Identifier'));
+    const r = nodes(c, 'roleRef')[0];
+    const role = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
+    const reason = this.str(tok(c, 'StringLiteral'));
+    if (!kw || !finding || !role || !reason || !tok(c, 'Kw_for') || !tok(c, 'Kw_because')) return undefined;
+    return { kind: 'Allow', finding, role, reason, span: join(spanOf(kw), reason.span) };
+  }
   componentDecl(c: Children): A.ComponentDecl | undefined {
     const kw = tok(c, 'Kw_component');
     const id = this.int(tok(c, 'Integer'));

@@ -13,6 +13,8 @@ export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 /** `hex"…"`: must come before Identifier so `hex` followed by a quote is a byte string. */
 export const HexString = createToken({ name: 'HexString', pattern: /hex"[^"\n]*"/ });
+/** kebab-case names of analysis findings (`allow rank-inversion for …`) */
+export const KebabName = createToken({ name: 'KebabName', pattern: /[a-z][a-z0-9]*(?:-[a-z0-9]+)+/, label: 'a finding kind' });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/ });
 export const Integer = createToken({ name: 'Integer', pattern: /0[xX][0-9A-Fa-f_]+|[0-9][0-9_]*/ });
 
@@ -76,12 +78,15 @@ export const ShareBy = kw('share_by');
 export const Automatic = kw('automatic');
 export const MaxPeriod = kw('max_period');
 export const ComponentKw = kw('component');
+export const Allow = kw('allow');
+export const For = kw('for');
+export const Because = kw('because');
 export const True = kw('true');
 export const False = kw('false');
 
 /** Words reserved for the later role-model, analysis and scenario features: an error if used now. */
 export const RESERVED_WORDS = [
-  'hierarchy', 'level', 'addon', 'bans', 'ban', 'scenario', 'expect', 'given', 'allow', 'deny', 'because',
+  'hierarchy', 'level', 'addon', 'bans', 'ban', 'scenario', 'expect', 'given', 'deny',
   'use', 'protect', 'kick', 'leave', 'requires', 'given_by', 'dropped_by', 'self_assign',
 ] as const;
 export const Reserved = createToken({
@@ -102,6 +107,7 @@ export const allTokens: TokenType[] = [
   HexString,
   ...keywordTokens,
   Reserved,
+  KebabName,
   Identifier,
   Integer,
   StringLiteral,

@@ -81,6 +81,7 @@ export class MimiParser extends CstParser {
       { ALT: () => this.SUBRULE(this.participantsDecl) },
       { ALT: () => this.SUBRULE(this.historyDecl) },
       { ALT: () => this.SUBRULE(this.componentDecl) },
+      { ALT: () => this.SUBRULE(this.allowDecl) },
     ]);
   });
 
@@ -398,6 +399,16 @@ export class MimiParser extends CstParser {
         },
       },
     ]);
+  });
+
+  /** allow := "allow" (KEBAB | NAME) "for" roleRef "because" STRING — acknowledges an analysis finding */
+  allowDecl = this.RULE('allowDecl', () => {
+    this.CONSUME(T.Allow);
+    this.OR([{ ALT: () => this.CONSUME(T.KebabName) }, { ALT: () => this.CONSUME(T.Identifier) }]);
+    this.CONSUME(T.For);
+    this.SUBRULE(this.roleRef);
+    this.CONSUME(T.Because);
+    this.CONSUME(T.StringLiteral);
   });
 
   /** component := "component" INT HEX */

@@ -96,6 +96,12 @@ describe('kitchen sink: every construct', () => {
     expect(r.policy.history).toEqual({ sharing: 'optional', rolesThatCanShare: [3, 2], automaticallyShare: true, maxTimePeriod: 86400 });
     expect(r.policy.otherComponents).toEqual([{ id: 0x28, data: '0001' }]);
   });
+  it('allow lines become acknowledgements (kind, role, reason)', () => {
+    expect(r.acknowledgements.map((a) => [a.kind, a.role, a.reason])).toEqual([
+      ['escalation', 3, 'moderators are trusted to promote'],
+      ['rank-inversion', 0, 'non-participants act only through joins'],
+    ]);
+  });
   it('provenance points at the source', () => {
     const p = r.provenance.roles.get(3)!;
     const text = readFileSync(sink, 'utf8');
