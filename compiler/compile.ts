@@ -26,12 +26,14 @@ export interface CompileOptions {
   host?: CompilerHost;
   /** the entry file's text, when it is not on disk (editors, tests) */
   text?: string;
+  /** refuse hierarchies that lower to more roles than this (default 4,096) */
+  maxLoweredRoles?: number;
 }
 
 /** Parse, resolve, lower and check a `.mimi` program. Never throws for bad input. */
 export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
   const program = loadProgram(path, options.host ?? nodeHost, options.text);
-  const lowered = lower(program.files);
+  const lowered = lower(program.files, options.maxLoweredRoles !== undefined ? { maxLoweredRoles: options.maxLoweredRoles } : {});
   const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
   diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance));
   const sorted = sortDiagnostics(dedupe(diagnostics));

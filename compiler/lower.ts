@@ -29,12 +29,16 @@ import {
 } from '../runtime/ir.js';
 import { capabilityByName, capabilityByCode, hex16, isPrivateUse, PRIVATE_USE_MAX, PRIVATE_USE_MIN } from '../runtime/registry.js';
 import { didYouMean } from './suggest.js';
+import { DEFAULT_MAX_LOWERED_ROLES, lowerHierarchy } from './lower-hierarchy.js';
 
 /** What the program declares, by name (for editors, the decompiler and later phases). */
 export interface Symbols {
   privateCapabilities: Map<string, { code: number; span: SourceSpan }>;
   packages: Map<string, { decl: A.PackageDecl; span: SourceSpan; capabilities: number[]; required: boolean }>;
-  roles: Map<string, { index: number; span: SourceSpan; decl: A.RoleDecl }>;
+  /** declared roles (`decl` set) and, in a hierarchy room, the lowered ones (`decl` absent) */
+  roles: Map<string, { index: number; span: SourceSpan; decl?: A.RoleDecl }>;
+  /** set when the room is written in the multi-role model */
+  hierarchy?: { stateCount: number; bound: number; levels: string[]; addons: string[] };
   credentialTypes: Map<string, number>;
   roomName?: string;
 }
@@ -60,7 +64,12 @@ export interface LowerResult {
 
 const MODELLED_COMPONENTS = new Set<number>([ComponentId.participantList, ComponentId.roles, ComponentId.preauth, ComponentId.base, ComponentId.history]);
 
-export function lower(files: readonly A.SourceFile[]): LowerResult {
+export interface LowerOptions {
+  /** refuse hierarchies that lower to more roles than this (default 4,096) */
+  maxLoweredRoles?: number;
+}
+
+export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}): LowerResult {
   const diagnostics: Diagnostic[] = [];
   const lineMaps = new Map<string, A.LineMap>();
   const fileOf = new Map<A.Item, A.SourceFile>();
@@ -371,6 +380,55 @@ export function lower(files: readonly A.SourceFile[]): LowerResult {
     provenance.roles.set(roles.length, prov);
     roles.push({ index: sym.index, name, description, capabilities: caps, minParticipants, maxParticipants, minActive, maxActive, changes });
   }
+  // --- the multi-role model: hierarchy, add-ons and bans, lowered to roles --------------------------
+  const hierarchies = items.filter((i): i is A.HierarchyDecl => i.kind === 'Hierarchy');
+  const addonDecls = items.filter((i): i is A.AddonDecl => i.kind === 'Addon');
+  const bansDecls = items.filter((i): i is A.BansDecl => i.kind === 'Bans');
+  for (const extra of [...hierarchies.slice(1), ...bansDecls.slice(1)])
+    inFile(extra, (x) => report('duplicate-declaration', `the policy already has a \`${x.kind === 'Hierarchy' ? 'hierarchy' : 'bans'}\` block`, x.span));
+  if (hierarchies.length === 0)
+    for (const x of [...addonDecls, ...bansDecls])
+      inFile(x, (d) => report('model-without-hierarchy', `\`${d.kind === 'Addon' ? 'addon' : 'bans'}\` belongs to the multi-role model, which needs a \`hierarchy\``, d.kind === 'Addon' ? d.name.span : d.span, { help: 'declare `hierarchy { level … }`, or write `role` declarations instead' }));
+  if (hierarchies.length > 0) {
+    const h = hierarchies[0];
+    if (roleDecls.length > 0) {
+      const first = roleDecls[0];
+      currentFile = first.file;
+      report('mixed-role-models', 'a room with a `hierarchy` cannot also declare `role`s: the two role models may not be mixed', first.decl.name.span, {
+        labels: [{ span: at(h.span, fileOf.get(h)?.file), message: 'the hierarchy is here' }],
+        help: 'write the room in one model; capability packages can be shared by both through `import`',
+      });
+    } else {
+      const lowered = lowerHierarchy(h, addonDecls, bansDecls[0], {
+        fileOf: (item) => fileOf.get(item)?.file ?? currentFile,
+        at: (span, file) => at(span, file),
+        report: (kind, message, span, extra = {}) => diagnostics.push(diagnostic(kind, message, span.file, span, extra)),
+        resolveGrant: (ref, file) => {
+          currentFile = file;
+          const pkg = packageDecls.has(ref.name) ? expanded.get(ref.name) : undefined;
+          if (pkg) return [...pkg];
+          const code = capabilityCode(ref.name);
+          if (code !== undefined) return [code];
+          report('unknown-capability', `unknown capability or package \`${ref.name}\``, ref.span, { help: didYouMean(ref.name, allGrantNames()) });
+          return undefined;
+        },
+        maxRoles: options.maxLoweredRoles ?? DEFAULT_MAX_LOWERED_ROLES,
+        seedNames: items.flatMap((i) =>
+          i.kind === 'Participants' ? i.entries.map((e) => e.role) : i.kind === 'Preauth' ? i.entries.map((e) => e.role) : [],
+        ).flatMap((r) => (r.kind === 'Ident' ? [r.name] : [])),
+      });
+      if (lowered) {
+        lowered.roles.forEach((r, i) => {
+          const p = lowered.provenance[i];
+          provenance.roles.set(roles.length, { span: p.span, origin: p.origin, name: p.span, grants: p.grants, changes: p.changes, ...(p.participants ? { participants: p.participants } : {}), ...(p.active ? { active: p.active } : {}) });
+          roles.push(r);
+          symbols.roles.set(r.name, { index: r.index, span: p.span });
+        });
+        symbols.hierarchy = { stateCount: lowered.stateCount, bound: lowered.bound, levels: h.levels.map((l) => l.name.name), addons: addonDecls.map((a) => a.name.name) };
+      }
+    }
+  }
+
   const roleByIndex = new Map<number, Role>();
   for (const r of roles) if (!roleByIndex.has(r.index)) roleByIndex.set(r.index, r);
 

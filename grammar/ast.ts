@@ -48,7 +48,8 @@ export interface PackageDecl {
 
 export interface RoleNameItem { readonly kind: 'RoleName'; readonly value: StringLit; readonly span: Span }
 export interface RoleDescriptionItem { readonly kind: 'RoleDescription'; readonly value: StringLit; readonly span: Span }
-export interface GrantItem { readonly kind: 'Grant'; readonly refs: readonly Ident[]; readonly span: Span }
+/** `grant a, b` (or, in a hierarchy level, `grant all`: every registered non-reserved capability) */
+export interface GrantItem { readonly kind: 'Grant'; readonly refs: readonly Ident[]; readonly all?: Span; readonly span: Span }
 export interface ExactCapabilitiesItem { readonly kind: 'ExactCapabilities'; readonly refs: readonly (Ident | IntLit)[]; readonly span: Span }
 export interface ConstraintItem {
   readonly kind: 'Constraint';
@@ -101,6 +102,36 @@ export interface HistoryDecl {
 
 export interface ComponentDecl { readonly kind: 'Component'; readonly id: IntLit; readonly data: BytesLit; readonly span: Span }
 
+/** `given_by L` / `dropped_by L` / `requires L` inside a level or add-on: a level reference */
+export interface LevelRefItem { readonly kind: 'GivenBy' | 'DroppedBy' | 'Requires'; readonly level: Ident; readonly span: Span }
+/** `self_assign` / `self_drop` on an add-on */
+export interface FlagItem { readonly kind: 'SelfAssign' | 'SelfDrop'; readonly span: Span }
+export type LevelItem = GrantItem | ConstraintItem | LevelRefItem;
+export type AddonItem = GrantItem | ConstraintItem | LevelRefItem | FlagItem;
+
+/** One level of a hierarchy, lowest first. */
+export interface LevelDecl { readonly kind: 'Level'; readonly name: Ident; readonly doc?: string; readonly items: readonly LevelItem[]; readonly span: Span }
+
+export type HierarchySettingKey = 'protect' | 'entry' | 'add_by' | 'remove_by' | 'kick_by' | 'leave' | 'open_join';
+/** A hierarchy-wide rule: `protect strictly_lower`, `entry regular`, `add_by moderator`, `leave` … */
+export interface HierarchySetting {
+  readonly kind: 'HierarchySetting';
+  readonly key: HierarchySettingKey;
+  readonly keySpan: Span;
+  /** the level named (entry, *_by) or the protection mode (protect); absent for flags */
+  readonly value?: Ident;
+  readonly span: Span;
+}
+export interface HierarchyDecl { readonly kind: 'Hierarchy'; readonly levels: readonly LevelDecl[]; readonly settings: readonly HierarchySetting[]; readonly span: Span }
+
+/** An add-on role stacked on a level (the multi-role model). */
+export interface AddonDecl { readonly kind: 'Addon'; readonly name: Ident; readonly doc?: string; readonly items: readonly AddonItem[]; readonly span: Span }
+
+export type BansSettingKey = 'by' | 'unban_by' | 'reasons' | 'expiry';
+export interface BansSetting { readonly kind: 'BansSetting'; readonly key: BansSettingKey; readonly keySpan: Span; readonly value?: Ident; readonly span: Span }
+/** The separate ban list of the multi-role model. */
+export interface BansDecl { readonly kind: 'Bans'; readonly settings: readonly BansSetting[]; readonly span: Span }
+
 /** `allow <finding-kind> for <role> because "<reason>"`: an analysis finding the author intends */
 export interface AllowDecl { readonly kind: 'Allow'; readonly finding: Ident; readonly role: RoleRef; readonly reason: StringLit; readonly span: Span }
 
@@ -109,7 +140,7 @@ export interface ReservedDecl { readonly kind: 'Reserved'; readonly word: string
 
 export type Item =
   | ImportDecl | RoomDecl | CapabilityDecl | CredentialDecl | PackageDecl | RoleDecl | PreauthDecl
-  | ParticipantsDecl | HistoryDecl | ComponentDecl | AllowDecl | ReservedDecl;
+  | ParticipantsDecl | HistoryDecl | ComponentDecl | AllowDecl | HierarchyDecl | AddonDecl | BansDecl | ReservedDecl;
 
 export interface SourceFile {
   readonly kind: 'File';

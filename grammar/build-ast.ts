@@ -248,7 +248,11 @@ export class AstBuilder extends BaseVisitor {
   roleRef(c: Children): A.RoleRef | undefined {
     const none = tok(c, 'Kw_none');
     if (none) return { kind: 'NoneRef', span: spanOf(none) };
-    return this.ident(tok(c, 'Identifier'));
+    const parts = toks(c, 'Identifier');
+    if (parts.length === 0) return undefined;
+    if (parts.length === 1) return this.ident(parts[0]);
+    // `moderator + programmer` names the lowered role `moderator+programmer`
+    return { kind: 'Ident', name: parts.map((t) => t.image).join('+'), span: join(spanOf(parts[0]), spanOf(parts[parts.length - 1])) };
   }
   preauthDecl(c: Children): A.PreauthDecl | undefined {
     const kw = tok(c, 'Kw_preauth');
@@ -360,6 +364,87 @@ export class AstBuilder extends BaseVisitor {
     const reason = this.str(tok(c, 'StringLiteral'));
     if (!kw || !finding || !role || !reason || !tok(c, 'Kw_for') || !tok(c, 'Kw_because')) return undefined;
     return { kind: 'Allow', finding, role, reason, span: join(spanOf(kw), reason.span) };
+  }
+  hierarchyDecl(c: Children): A.HierarchyDecl | undefined {
+    const kw = tok(c, 'Kw_hierarchy');
+    if (!kw) return undefined;
+    const levels = nodes(c, 'levelDecl').map((n) => this.visit(n) as A.LevelDecl | undefined).filter(defined);
+    const settings = nodes(c, 'hierarchySetting').map((n) => this.visit(n) as A.HierarchySetting | undefined).filter(defined);
+    const end = tok(c, 'RCurly');
+    return { kind: 'Hierarchy', levels, settings, span: join(spanOf(kw), end ? spanOf(end) : spanOf(kw)) };
+  }
+  levelDecl(c: Children): A.LevelDecl | undefined {
+    const kw = tok(c, 'Kw_level');
+    const name = this.ident(tok(c, 'Identifier'));
+    if (!kw || !name) return undefined;
+    const items = nodes(c, 'modelItem').map((n) => this.visit(n) as A.AddonItem | undefined).filter(defined) as A.LevelItem[];
+    const end = tok(c, 'RCurly');
+    return { kind: 'Level', name, items, span: join(spanOf(kw), end ? spanOf(end) : name.span) };
+  }
+  hierarchySetting(c: Children): A.HierarchySetting | undefined {
+    const keys: [string, A.HierarchySettingKey][] = [
+      ['Kw_protect', 'protect'], ['Kw_entry', 'entry'], ['Kw_add_by', 'add_by'], ['Kw_remove_by', 'remove_by'],
+      ['Kw_kick_by', 'kick_by'], ['Kw_leave', 'leave'], ['Kw_open_join', 'open_join'],
+    ];
+    for (const [tokName, key] of keys) {
+      const k = tok(c, tokName);
+      if (!k) continue;
+      if (key === 'leave' || key === 'open_join') return { kind: 'HierarchySetting', key, keySpan: spanOf(k), span: spanOf(k) };
+      const v = key === 'protect' ? (tok(c, 'Kw_strictly_lower') ?? tok(c, 'Kw_lower_or_equal') ?? tok(c, 'Kw_none')) : tok(c, 'Identifier');
+      const value = this.ident(v);
+      if (!value) return undefined;
+      return { kind: 'HierarchySetting', key, keySpan: spanOf(k), value, span: join(spanOf(k), value.span) };
+    }
+    return undefined;
+  }
+  addonDecl(c: Children): A.AddonDecl | undefined {
+    const kw = tok(c, 'Kw_addon');
+    const name = this.ident(tok(c, 'Identifier'));
+    if (!kw || !name) return undefined;
+    const items = nodes(c, 'modelItem').map((n) => this.visit(n) as A.AddonItem | undefined).filter(defined);
+    const end = tok(c, 'RCurly');
+    return { kind: 'Addon', name, items, span: join(spanOf(kw), end ? spanOf(end) : name.span) };
+  }
+  modelItem(c: Children): A.AddonItem | undefined {
+    let kw: IToken | undefined;
+    if ((kw = tok(c, 'Kw_grant'))) {
+      const all = tok(c, 'Kw_all');
+      if (all) return { kind: 'Grant', refs: [], all: spanOf(all), span: join(spanOf(kw), spanOf(all)) };
+      const refs = nodes(c, 'nameList').flatMap((n) => this.visit(n) as A.Ident[]);
+      if (refs.length === 0) return undefined;
+      return { kind: 'Grant', refs, span: join(spanOf(kw), refs[refs.length - 1].span) };
+    }
+    if ((kw = tok(c, 'Kw_participants') ?? tok(c, 'Kw_active'))) {
+      const r = nodes(c, 'range')[0];
+      const range = r ? (this.visit(r) as { min: A.IntLit; max?: A.IntLit; span: A.Span } | undefined) : undefined;
+      if (!range) return undefined;
+      return { kind: 'Constraint', which: kw.image === 'active' ? 'active' : 'participants', min: range.min, ...(range.max ? { max: range.max } : {}), span: join(spanOf(kw), range.span) };
+    }
+    for (const [tokName, kind] of [['Kw_given_by', 'GivenBy'], ['Kw_dropped_by', 'DroppedBy'], ['Kw_requires', 'Requires']] as const) {
+      const k = tok(c, tokName);
+      if (!k) continue;
+      const level = this.ident(tok(c, 'Identifier'));
+      return level && { kind, level, span: join(spanOf(k), level.span) };
+    }
+    if ((kw = tok(c, 'Kw_self_assign'))) return { kind: 'SelfAssign', span: spanOf(kw) };
+    if ((kw = tok(c, 'Kw_self_drop'))) return { kind: 'SelfDrop', span: spanOf(kw) };
+    return undefined;
+  }
+  bansDecl(c: Children): A.BansDecl | undefined {
+    const kw = tok(c, 'Kw_bans');
+    if (!kw) return undefined;
+    const settings: A.BansSetting[] = [];
+    const byTokens = [...toks(c, 'Kw_by'), ...toks(c, 'Kw_unban_by')];
+    const ids = toks(c, 'Identifier');
+    for (const k of byTokens) {
+      const v = ids.find((t) => t.startOffset > k.startOffset && !byTokens.some((o) => o.startOffset > k.startOffset && o.startOffset < t.startOffset));
+      const value = this.ident(v);
+      if (value) settings.push({ kind: 'BansSetting', key: k.image as A.BansSettingKey, keySpan: spanOf(k), value, span: join(spanOf(k), value.span) });
+    }
+    for (const k of [...toks(c, 'Kw_reasons'), ...toks(c, 'Kw_expiry')]) settings.push({ kind: 'BansSetting', key: k.image as A.BansSettingKey, keySpan: spanOf(k), span: spanOf(k) });
+    settings.sort((a, b) => a.span.start - b.span.start);
+    const end = tok(c, 'RCurly');
+    return { kind: 'Bans', settings, span: join(spanOf(kw), end ? spanOf(end) : spanOf(kw)) };
   }
   componentDecl(c: Children): A.ComponentDecl | undefined {
     const kw = tok(c, 'Kw_component');

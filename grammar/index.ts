@@ -159,7 +159,14 @@ export function parse(text: string, file: string): ParseResult {
   for (const p of builder.problems) diagnostics.push(diagnostic('invalid-literal', p.message, file, at(p.span), p.help ? { help: p.help } : {}));
 
   const items = rawItems.map((item): A.Item => {
-    if (item.kind !== 'Role' && item.kind !== 'Package') return item;
+    if (item.kind === 'Hierarchy') {
+      const levels = item.levels.map((l) => {
+        const doc = docFor(comments, l.span.start, text);
+        return doc !== undefined ? { ...l, doc } : l;
+      });
+      return { ...item, levels };
+    }
+    if (item.kind !== 'Role' && item.kind !== 'Package' && item.kind !== 'Addon') return item;
     const doc = docFor(comments, item.span.start, text);
     return doc !== undefined ? { ...item, doc } : item;
   });

@@ -28,6 +28,7 @@ export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
 export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
 export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
 
 const keywordTokens: TokenType[] = [];
 function kw(word: string): TokenType {
@@ -81,13 +82,35 @@ export const ComponentKw = kw('component');
 export const Allow = kw('allow');
 export const For = kw('for');
 export const Because = kw('because');
+export const Hierarchy = kw('hierarchy');
+export const Level = kw('level');
+export const Protect = kw('protect');
+export const StrictlyLower = kw('strictly_lower');
+export const LowerOrEqual = kw('lower_or_equal');
+export const Entry = kw('entry');
+export const AddBy = kw('add_by');
+export const RemoveBy = kw('remove_by');
+export const KickBy = kw('kick_by');
+export const Leave = kw('leave');
+export const OpenJoin = kw('open_join');
+export const Addon = kw('addon');
+export const Requires = kw('requires');
+export const GivenBy = kw('given_by');
+export const DroppedBy = kw('dropped_by');
+export const SelfAssign = kw('self_assign');
+export const SelfDrop = kw('self_drop');
+export const Bans = kw('bans');
+export const By = kw('by');
+export const UnbanBy = kw('unban_by');
+export const Reasons = kw('reasons');
+export const Expiry = kw('expiry');
+export const All = kw('all');
 export const True = kw('true');
 export const False = kw('false');
 
 /** Words reserved for the later role-model, analysis and scenario features: an error if used now. */
 export const RESERVED_WORDS = [
-  'hierarchy', 'level', 'addon', 'bans', 'ban', 'scenario', 'expect', 'given', 'deny',
-  'use', 'protect', 'kick', 'leave', 'requires', 'given_by', 'dropped_by', 'self_assign',
+  'scenario', 'expect', 'given', 'deny', 'use',
 ] as const;
 export const Reserved = createToken({
   name: 'Reserved',
@@ -121,6 +144,7 @@ export const allTokens: TokenType[] = [
   Colon,
   Equals,
   At,
+  Plus,
 ];
 
 export const mimiLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });

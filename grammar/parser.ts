@@ -82,6 +82,9 @@ export class MimiParser extends CstParser {
       { ALT: () => this.SUBRULE(this.historyDecl) },
       { ALT: () => this.SUBRULE(this.componentDecl) },
       { ALT: () => this.SUBRULE(this.allowDecl) },
+      { ALT: () => this.SUBRULE(this.hierarchyDecl) },
+      { ALT: () => this.SUBRULE(this.addonDecl) },
+      { ALT: () => this.SUBRULE(this.bansDecl) },
     ]);
   });
 
@@ -285,9 +288,20 @@ export class MimiParser extends CstParser {
     ]);
   });
 
-  /** roleRef := NAME | "none" */
+  /** roleRef := NAME ("+" NAME)* | "none" — `level + addon …` names a lowered hierarchy role */
   roleRef = this.RULE('roleRef', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.None) }]);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.MANY(() => {
+            this.CONSUME(T.Plus);
+            this.CONSUME1(T.Identifier);
+          });
+        },
+      },
+      { ALT: () => this.CONSUME(T.None) },
+    ]);
   });
 
   /** preauth := "preauth" "{" (roleRef "when" ("anyone" | claim ("and" claim)*))* "}" */
@@ -409,6 +423,101 @@ export class MimiParser extends CstParser {
     this.SUBRULE(this.roleRef);
     this.CONSUME(T.Because);
     this.CONSUME(T.StringLiteral);
+  });
+
+  /** hierarchy := "hierarchy" "{" (level | hierarchySetting)* "}" — levels lowest first */
+  hierarchyDecl = this.RULE('hierarchyDecl', () => {
+    this.CONSUME(T.Hierarchy);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.SUBRULE(this.levelDecl) }, { ALT: () => this.SUBRULE(this.hierarchySetting) }]);
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  /** level := "level" NAME ("{" levelItem* "}")? */
+  levelDecl = this.RULE('levelDecl', () => {
+    this.CONSUME(T.Level);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LCurly);
+      this.MANY(() => this.SUBRULE(this.modelItem));
+      this.CONSUME(T.RCurly);
+    });
+  });
+
+  /** hierarchySetting := "protect" ("strictly_lower" | "lower_or_equal" | "none") | ("entry" | "add_by" | "remove_by" | "kick_by") NAME | "leave" | "open_join" */
+  hierarchySetting = this.RULE('hierarchySetting', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Protect);
+          this.OR1([{ ALT: () => this.CONSUME(T.StrictlyLower) }, { ALT: () => this.CONSUME(T.LowerOrEqual) }, { ALT: () => this.CONSUME(T.None) }]);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Entry) }, { ALT: () => this.CONSUME(T.AddBy) }, { ALT: () => this.CONSUME(T.RemoveBy) }, { ALT: () => this.CONSUME(T.KickBy) }]);
+          this.CONSUME(T.Identifier);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Leave) },
+      { ALT: () => this.CONSUME(T.OpenJoin) },
+    ]);
+  });
+
+  /** addon := "addon" NAME "{" modelItem* "}" */
+  addonDecl = this.RULE('addonDecl', () => {
+    this.CONSUME(T.Addon);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.modelItem));
+    this.CONSUME(T.RCurly);
+  });
+
+  /** modelItem := "grant" ("all" | nameList) | ("participants" | "active") range | ("given_by" | "dropped_by" | "requires") NAME | "self_assign" | "self_drop" */
+  modelItem = this.RULE('modelItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Grant);
+          this.OR1([{ ALT: () => this.CONSUME(T.All) }, { ALT: () => this.SUBRULE(this.nameList) }]);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.Participants) }, { ALT: () => this.CONSUME(T.Active) }]);
+          this.SUBRULE(this.range);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([{ ALT: () => this.CONSUME(T.GivenBy) }, { ALT: () => this.CONSUME(T.DroppedBy) }, { ALT: () => this.CONSUME(T.Requires) }]);
+          this.CONSUME(T.Identifier);
+        },
+      },
+      { ALT: () => this.CONSUME(T.SelfAssign) },
+      { ALT: () => this.CONSUME(T.SelfDrop) },
+    ]);
+  });
+
+  /** bans := "bans" "{" (("by" | "unban_by") NAME | "reasons" | "expiry")* "}" */
+  bansDecl = this.RULE('bansDecl', () => {
+    this.CONSUME(T.Bans);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.OR1([{ ALT: () => this.CONSUME(T.By) }, { ALT: () => this.CONSUME(T.UnbanBy) }]);
+            this.CONSUME(T.Identifier);
+          },
+        },
+        { ALT: () => this.CONSUME(T.Reasons) },
+        { ALT: () => this.CONSUME(T.Expiry) },
+      ]);
+    });
+    this.CONSUME(T.RCurly);
   });
 
   /** component := "component" INT HEX */

@@ -64,6 +64,13 @@ export const DIAGNOSTIC_CODES = {
   'exact-capabilities-conflict': { code: 'E0116', severity: 'error', summary: '`capabilities [...]` combined with `grant` or `extends`' },
   'duplicate-grant': { code: 'W0117', severity: 'warning', summary: 'a capability granted twice to the same role (directly, by a package or by extends)' },
   'duplicate-component': { code: 'E0118', severity: 'error', summary: 'a `component` id given twice, or one that mimi-policy models itself' },
+  // --- the multi-role model (hierarchy, add-ons, bans) and its lowering (compiler/lower-hierarchy)
+  'mixed-role-models': { code: 'E0120', severity: 'error', summary: '`role` declarations and a `hierarchy` in one room (the two models may not be mixed)' },
+  'unknown-level': { code: 'E0121', severity: 'error', summary: 'a level or add-on name that the hierarchy does not declare' },
+  'hierarchy-too-large': { code: 'E0122', severity: 'error', summary: 'lowering would create more roles than the limit (default 4,096)' },
+  'model-without-hierarchy': { code: 'E0123', severity: 'error', summary: '`addon` or `bans` without a `hierarchy`' },
+  'lowering-lost': { code: 'W0124', severity: 'warning', summary: 'something the single-role wire format cannot carry (ban reasons, expiry, `grant all`, self-assignment …)' },
+  'lowering-info': { code: 'I0125', severity: 'info', summary: 'how many roles a hierarchy lowered to, and the bound' },
   // --- the draft's MUSTs and internal consistency (compiler/check on the IR)
   'duplicate-role-index': { code: 'E0201', severity: 'error', summary: 'two roles with the same index' },
   'banned-role-name': { code: 'E0202', severity: 'error', summary: 'role 1 exists but is not named `banned`' },
