@@ -6,7 +6,7 @@ import { decodeComponent, decodePolicy, DecodeError, detectComponent, type Compo
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../runtime/diagnostics.js';
 import { defaultBasePolicy, defaultPolicyComponentIds, type Policy, type Provenance, type Role } from '../runtime/ir.js';
 import type { SourceFile } from '../grammar/index.js';
-import { lower, type Acknowledgement, type Symbols } from './lower.js';
+import { lower, type Acknowledgement, type ScenarioIR, type Symbols } from './lower.js';
 import { loadProgram, nodeHost, type CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
 
@@ -15,6 +15,8 @@ export interface CompileResult {
   policy: Policy;
   /** `allow` lines: findings the author acknowledges */
   acknowledgements: Acknowledgement[];
+  /** `scenario` blocks, resolved by role name */
+  scenarios: ScenarioIR[];
   provenance: Provenance;
   symbols: Symbols;
   files: SourceFile[];
@@ -37,7 +39,7 @@ export function compileFile(path: string, options: CompileOptions = {}): Compile
   const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
   diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance));
   const sorted = sortDiagnostics(dedupe(diagnostics));
-  return { policy: lowered.policy, acknowledgements: lowered.acknowledgements, provenance: lowered.provenance, symbols: lowered.symbols, files: program.files, diagnostics: sorted, ok: !hasErrors(sorted) };
+  return { policy: lowered.policy, acknowledgements: lowered.acknowledgements, scenarios: lowered.scenarios, provenance: lowered.provenance, symbols: lowered.symbols, files: program.files, diagnostics: sorted, ok: !hasErrors(sorted) };
 }
 
 /** Compile source text held in memory (imports resolve relative to `file`). */

@@ -29,6 +29,7 @@ import {
 } from '../runtime/ir.js';
 import { capabilityByName, capabilityByCode, hex16, isPrivateUse, PRIVATE_USE_MAX, PRIVATE_USE_MIN } from '../runtime/registry.js';
 import { didYouMean } from './suggest.js';
+import { ACTION_TYPES, ACTIONS, JOIN_VIAS, type ActionType, type JoinVia } from '../runtime/semantics.js';
 import { DEFAULT_MAX_LOWERED_ROLES, lowerHierarchy } from './lower-hierarchy.js';
 
 /** What the program declares, by name (for editors, the decompiler and later phases). */
@@ -54,8 +55,31 @@ export interface Acknowledgement {
   span: SourceSpan;
 }
 
+/** A scenario, resolved but model-independent: roles stay names, so it can run against any policy. */
+export interface ScenarioIR {
+  name: string;
+  span: SourceSpan;
+  given: { user: string; role: string; clients: number; claims: Claim[]; span: SourceSpan }[];
+  steps: ScenarioStepIR[];
+}
+export interface ScenarioStepIR {
+  allow: boolean;
+  actor: string;
+  type: ActionType;
+  target?: string;
+  /** destination role name (`none` = 0) */
+  to?: string;
+  via?: JoinVia;
+  clients?: number;
+  capability?: string;
+  span: SourceSpan;
+  /** the step as written, for reports */
+  text: string;
+}
+
 export interface LowerResult {
   policy: Policy;
+  scenarios: ScenarioIR[];
   acknowledgements: Acknowledgement[];
   provenance: Provenance;
   symbols: Symbols;
@@ -610,8 +634,77 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
     });
   }
 
+  // --- scenarios ----------------------------------------------------------------------------------
+  const scenarios: ScenarioIR[] = [];
+  const roleNamesKnown = symbols.roles.size > 0;
+  const roleName = (ref: A.RoleRef): string | undefined => {
+    if (ref.kind === 'NoneRef') return 'none';
+    if (roleNamesKnown && !symbols.roles.has(ref.name)) return void resolveRole(ref);
+    return ref.name;
+  };
+  for (const item of items) {
+    if (item.kind !== 'Scenario') continue;
+    inFile(item, (sc) => {
+      const file = currentFile;
+      const text = fileOf.get(sc)?.text ?? '';
+      const given: ScenarioIR['given'] = [];
+      for (const g of sc.given) {
+        const role = roleName(g.role);
+        const claims = g.claims.map(lowerClaim);
+        if (role === undefined || !claims.every((x): x is Claim => x !== undefined)) continue;
+        if (given.some((x) => x.user === g.user.name)) {
+          report('invalid-step', `\`${g.user.name}\` is given twice`, g.user.span);
+          continue;
+        }
+        given.push({ user: g.user.name, role, clients: g.clients?.value ?? (role === 'none' ? 0 : 1), claims, span: at(g.span) });
+      }
+      const steps: ScenarioStepIR[] = [];
+      for (const st of sc.steps) {
+        currentFile = file;
+        const type = st.action.name as ActionType;
+        if (!(ACTION_TYPES as readonly string[]).includes(type)) {
+          report('invalid-step', `unknown action \`${st.action.name}\``, st.action.span, { help: didYouMean(st.action.name, ACTION_TYPES) ?? `actions: ${ACTION_TYPES.join(', ')}` });
+          continue;
+        }
+        const spec = ACTIONS[type];
+        const step: ScenarioStepIR = { allow: st.allow, actor: st.actor.name, type, span: at(st.span), text: text.slice(st.span.start, st.span.end) };
+        const needsTarget = spec.targetListed !== 'n/a' || type === 'capability';
+        if (needsTarget && !st.target) {
+          report('invalid-step', type === 'capability' ? '`capability` needs the capability name' : `\`${type}\` needs a target user`, st.action.span);
+          continue;
+        }
+        if (!needsTarget && st.target) {
+          report('invalid-step', `\`${type}\` acts on the actor itself and takes no target`, st.target.span);
+          continue;
+        }
+        if (type === 'capability') {
+          if (capabilityCode(st.target!.name) === undefined) {
+            report('invalid-step', `unknown capability \`${st.target!.name}\``, st.target!.span, { help: didYouMean(st.target!.name, [...capabilityByName.keys(), ...symbols.privateCapabilities.keys()]) });
+            continue;
+          }
+          step.capability = st.target!.name;
+        } else if (st.target) step.target = st.target.name;
+        if (st.to) {
+          const to = roleName(st.to);
+          if (to === undefined) continue;
+          step.to = to;
+        }
+        if (st.via) {
+          if (!(JOIN_VIAS as readonly string[]).includes(st.via.name)) {
+            report('invalid-step', `unknown join mode \`${st.via.name}\``, st.via.span, { help: `join via ${JOIN_VIAS.join(', ')}` });
+            continue;
+          }
+          step.via = st.via.name as JoinVia;
+        } else if (type === 'join') step.via = 'open';
+        if (st.clients) step.clients = st.clients.value;
+        steps.push(step);
+      }
+      scenarios.push({ name: sc.name.value, span: at(sc.span), given, steps });
+    });
+  }
+
   const policy: Policy = { base, roles, preauth, participants, history, otherComponents };
   base.policyComponentIds = explicitComponents ?? defaultPolicyComponentIds(policy);
   void capabilityByCode;
-  return { policy, acknowledgements, provenance, symbols, diagnostics };
+  return { policy, scenarios, acknowledgements, provenance, symbols, diagnostics };
 }

@@ -132,6 +132,32 @@ export interface BansSetting { readonly kind: 'BansSetting'; readonly key: BansS
 /** The separate ban list of the multi-role model. */
 export interface BansDecl { readonly kind: 'Bans'; readonly settings: readonly BansSetting[]; readonly span: Span }
 
+/** `alice: org_b_admin clients 2 claims { x509 "2.5.4.11" = "IT" }` in a scenario's `given` */
+export interface GivenEntry {
+  readonly kind: 'GivenEntry';
+  readonly user: Ident;
+  /** the user's role (`none`: not in the participant list) */
+  readonly role: RoleRef;
+  readonly clients?: IntLit;
+  readonly claims: readonly Claim[];
+  readonly span: Span;
+}
+/** `expect allow|deny <actor> <action> [<target>] [to <role>] [via open|preauth|code] [clients N]` */
+export interface ExpectStep {
+  readonly kind: 'Expect';
+  readonly allow: boolean;
+  readonly actor: Ident;
+  /** the action verb (add, remove, changeRole, ban, unban, kick, leave, …, capability) */
+  readonly action: Ident;
+  /** the target user, or for `capability` the capability name */
+  readonly target?: Ident;
+  readonly to?: RoleRef;
+  readonly via?: Ident;
+  readonly clients?: IntLit;
+  readonly span: Span;
+}
+export interface ScenarioDecl { readonly kind: 'Scenario'; readonly name: StringLit; readonly given: readonly GivenEntry[]; readonly steps: readonly ExpectStep[]; readonly span: Span }
+
 /** `allow <finding-kind> for <role> because "<reason>"`: an analysis finding the author intends */
 export interface AllowDecl { readonly kind: 'Allow'; readonly finding: Ident; readonly role: RoleRef; readonly reason: StringLit; readonly span: Span }
 
@@ -140,7 +166,7 @@ export interface ReservedDecl { readonly kind: 'Reserved'; readonly word: string
 
 export type Item =
   | ImportDecl | RoomDecl | CapabilityDecl | CredentialDecl | PackageDecl | RoleDecl | PreauthDecl
-  | ParticipantsDecl | HistoryDecl | ComponentDecl | AllowDecl | HierarchyDecl | AddonDecl | BansDecl | ReservedDecl;
+  | ParticipantsDecl | HistoryDecl | ComponentDecl | AllowDecl | HierarchyDecl | AddonDecl | BansDecl | ScenarioDecl | ReservedDecl;
 
 export interface SourceFile {
   readonly kind: 'File';

@@ -446,6 +446,50 @@ export class AstBuilder extends BaseVisitor {
     const end = tok(c, 'RCurly');
     return { kind: 'Bans', settings, span: join(spanOf(kw), end ? spanOf(end) : spanOf(kw)) };
   }
+  scenarioDecl(c: Children): A.ScenarioDecl | undefined {
+    const kw = tok(c, 'Kw_scenario');
+    const name = this.str(tok(c, 'StringLiteral'));
+    if (!kw || !name) return undefined;
+    const given = nodes(c, 'givenEntry').map((n) => this.visit(n) as A.GivenEntry | undefined).filter(defined);
+    const steps = nodes(c, 'expectStep').map((n) => this.visit(n) as A.ExpectStep | undefined).filter(defined);
+    const end = toks(c, 'RCurly').at(-1);
+    return { kind: 'Scenario', name, given, steps, span: join(spanOf(kw), end ? spanOf(end) : name.span) };
+  }
+  givenEntry(c: Children): A.GivenEntry | undefined {
+    const user = this.ident(tok(c, 'Identifier'));
+    const r = nodes(c, 'roleRef')[0];
+    const role = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
+    if (!user || !role || !tok(c, 'Colon')) return undefined;
+    const clients = tok(c, 'Kw_clients') ? this.int(tok(c, 'Integer')) : undefined;
+    const claims = nodes(c, 'claim').map((n) => this.visit(n) as A.Claim | undefined);
+    if (!claims.every(defined)) return undefined;
+    const last = toks(c, 'RCurly').at(-1);
+    return { kind: 'GivenEntry', user, role, ...(clients ? { clients } : {}), claims: claims as A.Claim[], span: join(user.span, last ? spanOf(last) : (clients?.span ?? role.span)) };
+  }
+  expectStep(c: Children): A.ExpectStep | undefined {
+    const kw = tok(c, 'Kw_expect');
+    const verdict = tok(c, 'Kw_allow') ?? tok(c, 'Kw_deny');
+    const actor = this.ident(tok(c, 'actor'));
+    const action = this.ident(tok(c, 'verb'));
+    if (!kw || !verdict || !actor || !action) return undefined;
+    const target = this.ident(tok(c, 'target'));
+    const r = nodes(c, 'roleRef')[0];
+    const to = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
+    const via = this.ident(tok(c, 'via'));
+    const clients = tok(c, 'Kw_clients') ? this.int(tok(c, 'Integer')) : undefined;
+    const ends = [action.span, target?.span, to?.span, via?.span, clients?.span].filter(defined);
+    return {
+      kind: 'Expect',
+      allow: verdict.image === 'allow',
+      actor,
+      action,
+      ...(target ? { target } : {}),
+      ...(to ? { to } : {}),
+      ...(via ? { via } : {}),
+      ...(clients ? { clients } : {}),
+      span: join(spanOf(kw), ends.reduce((a, b) => (b.end > a.end ? b : a))),
+    };
+  }
   componentDecl(c: Children): A.ComponentDecl | undefined {
     const kw = tok(c, 'Kw_component');
     const id = this.int(tok(c, 'Integer'));

@@ -28,11 +28,7 @@ export function toSourceSpan(lines: A.LineMap, file: string, span: A.Span): Sour
 }
 
 const RESERVED_WHAT: Record<string, string> = {
-  hierarchy: 'hierarchy role models', level: 'hierarchy role models', addon: 'add-on roles', bans: 'ban lists',
-  ban: 'ban lists', scenario: 'scenarios', expect: 'scenarios', given: 'scenarios', allow: 'acknowledged findings',
-  deny: 'scenarios', because: 'acknowledged findings', use: 'shared packages between role models', protect: 'hierarchy role models',
-  kick: 'hierarchy role models', leave: 'hierarchy role models', requires: 'add-on roles', given_by: 'add-on roles',
-  dropped_by: 'add-on roles', self_assign: 'add-on roles',
+  use: 'sharing packages between role models (write `import` instead)',
 };
 
 /**

@@ -105,12 +105,20 @@ export const UnbanBy = kw('unban_by');
 export const Reasons = kw('reasons');
 export const Expiry = kw('expiry');
 export const All = kw('all');
+export const Scenario = kw('scenario');
+export const Given = kw('given');
+export const Expect = kw('expect');
+export const Deny = kw('deny');
+export const To = kw('to');
+export const Via = kw('via');
+export const ClientsKw = kw('clients');
+export const Claims = kw('claims');
 export const True = kw('true');
 export const False = kw('false');
 
 /** Words reserved for the later role-model, analysis and scenario features: an error if used now. */
 export const RESERVED_WORDS = [
-  'scenario', 'expect', 'given', 'deny', 'use',
+  'use',
 ] as const;
 export const Reserved = createToken({
   name: 'Reserved',

@@ -85,6 +85,7 @@ export class MimiParser extends CstParser {
       { ALT: () => this.SUBRULE(this.hierarchyDecl) },
       { ALT: () => this.SUBRULE(this.addonDecl) },
       { ALT: () => this.SUBRULE(this.bansDecl) },
+      { ALT: () => this.SUBRULE(this.scenarioDecl) },
     ]);
   });
 
@@ -518,6 +519,63 @@ export class MimiParser extends CstParser {
       ]);
     });
     this.CONSUME(T.RCurly);
+  });
+
+  /** scenario := "scenario" STRING "{" ("given" "{" givenEntry* "}")? expectStep* "}" */
+  scenarioDecl = this.RULE('scenarioDecl', () => {
+    this.CONSUME(T.Scenario);
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.LCurly);
+    this.OPTION(() => {
+      this.CONSUME(T.Given);
+      this.CONSUME1(T.LCurly);
+      this.MANY(() => this.SUBRULE(this.givenEntry));
+      this.CONSUME1(T.RCurly);
+    });
+    this.MANY1(() => this.SUBRULE(this.expectStep));
+    this.CONSUME(T.RCurly);
+  });
+
+  /** givenEntry := NAME ":" roleRef ("clients" INT)? ("claims" "{" claim ("and"? claim)* "}")? ","? */
+  givenEntry = this.RULE('givenEntry', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.roleRef);
+    this.OPTION(() => {
+      this.CONSUME(T.ClientsKw);
+      this.CONSUME(T.Integer);
+    });
+    this.OPTION1(() => {
+      this.CONSUME(T.Claims);
+      this.CONSUME(T.LCurly);
+      this.MANY(() => {
+        this.SUBRULE(this.claim);
+        this.OPTION2(() => this.CONSUME(T.And));
+      });
+      this.CONSUME(T.RCurly);
+    });
+    this.OPTION3(() => this.CONSUME(T.Comma));
+  });
+
+  /** expectStep := "expect" ("allow" | "deny") NAME NAME NAME? ("to" roleRef)? ("via" NAME)? ("clients" INT)? */
+  expectStep = this.RULE('expectStep', () => {
+    this.CONSUME(T.Expect);
+    this.OR([{ ALT: () => this.CONSUME(T.Allow) }, { ALT: () => this.CONSUME(T.Deny) }]);
+    this.CONSUME(T.Identifier, { LABEL: 'actor' });
+    this.CONSUME1(T.Identifier, { LABEL: 'verb' });
+    this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'target' }));
+    this.OPTION1(() => {
+      this.CONSUME(T.To);
+      this.SUBRULE(this.roleRef);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Via);
+      this.CONSUME3(T.Identifier, { LABEL: 'via' });
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.ClientsKw);
+      this.CONSUME(T.Integer);
+    });
   });
 
   /** component := "component" INT HEX */

@@ -71,6 +71,9 @@ export const DIAGNOSTIC_CODES = {
   'model-without-hierarchy': { code: 'E0123', severity: 'error', summary: '`addon` or `bans` without a `hierarchy`' },
   'lowering-lost': { code: 'W0124', severity: 'warning', summary: 'something the single-role wire format cannot carry (ban reasons, expiry, `grant all`, self-assignment …)' },
   'lowering-info': { code: 'I0125', severity: 'info', summary: 'how many roles a hierarchy lowered to, and the bound' },
+  // --- scenarios (compiler/lower, compiler/scenarios)
+  'invalid-step': { code: 'E0130', severity: 'error', summary: 'a scenario step with an unknown action, a missing target or destination, or an unknown user or capability' },
+  'scenario-failed': { code: 'E0131', severity: 'error', summary: 'a scenario expectation that the policy does not meet' },
   // --- the draft's MUSTs and internal consistency (compiler/check on the IR)
   'duplicate-role-index': { code: 'E0201', severity: 'error', summary: 'two roles with the same index' },
   'banned-role-name': { code: 'E0202', severity: 'error', summary: 'role 1 exists but is not named `banned`' },

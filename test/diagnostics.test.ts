@@ -20,7 +20,7 @@ const cases: Partial<Record<DiagnosticKind, Case>> = {
   'syntax-error': { bad: `${BASE} role x @5 { grant canKick`, underline: '', good: `${BASE} role x @5 { grant canKick }` },
   'invalid-token': { bad: `${BASE} role x @5 { grant canKick $ }`, underline: '$', good: `${BASE} role x @5 { grant canKick }` },
   'invalid-literal': { bad: `${BASE} role x @5 { description "a\\qb" }`, underline: '"a\\qb"', good: `${BASE} role x @5 { description "a\\nb" }` },
-  'reserved-keyword': { bad: `${BASE} scenario "x" { expect allow a remove b }`, underline: 'scenario', good: BASE },
+  'reserved-keyword': { bad: `use "./shared.mimi" ${BASE}`, underline: 'use', good: `import "./shared.mimi" ${BASE}`, others: { 'shared.mimi': 'package p { canKick }' } },
   'mixed-role-models': { bad: `${BASE} hierarchy { level a level b }`, underline: 'no_role', good: 'hierarchy { level a level b }' },
   'unknown-level': { bad: 'hierarchy { level a level b { given_by c } }', underline: 'c', good: 'hierarchy { level a level b { given_by b } }', help: /did you mean `[ab]`\?/ },
   'hierarchy-too-large': {
