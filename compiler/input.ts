@@ -8,7 +8,7 @@ import { PolicySchema, type Policy, type Provenance } from '../runtime/ir.js';
 import { compileFile, loadWire, type WireKind } from './compile.js';
 import type { CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
-import type { Symbols } from './lower.js';
+import type { ScenarioIR, Symbols } from './lower.js';
 
 export type InputFormat = 'mimi' | 'wire' | 'json';
 
@@ -17,6 +17,8 @@ export interface LoadedPolicy {
   policy?: Policy;
   provenance?: Provenance;
   symbols?: Symbols;
+  /** scenarios of a .mimi input */
+  scenarios?: ScenarioIR[];
   /** for wire input: what the bytes held */
   wireKind?: WireKind;
   /** texts of the source files read, for code frames */
@@ -163,7 +165,7 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
   }
   if (format === 'mimi') {
     const r = compileFile(path, { text: bytes.toString('utf8'), ...(options.host ? { host: options.host } : {}) });
-    return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
+    return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
   }
   if (format === 'json') return loadPolicyJson(bytes.toString('utf8'), path);
   const r = loadWire(new Uint8Array(bytes), path, options.component);

@@ -562,7 +562,12 @@ export class MimiParser extends CstParser {
     this.CONSUME(T.Expect);
     this.OR([{ ALT: () => this.CONSUME(T.Allow) }, { ALT: () => this.CONSUME(T.Deny) }]);
     this.CONSUME(T.Identifier, { LABEL: 'actor' });
-    this.CONSUME1(T.Identifier, { LABEL: 'verb' });
+    // the verb: an action name; `leave` and `capability` are also keywords elsewhere
+    this.OR1([
+      { ALT: () => this.CONSUME1(T.Identifier, { LABEL: 'verb' }) },
+      { ALT: () => this.CONSUME(T.Leave, { LABEL: 'verb' }) },
+      { ALT: () => this.CONSUME(T.Capability, { LABEL: 'verb' }) },
+    ]);
     this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'target' }));
     this.OPTION1(() => {
       this.CONSUME(T.To);

@@ -12,8 +12,10 @@ import { checkCommand } from './commands/check.js';
 import { decompileCommand } from './commands/decompile.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
+import { testCommand } from './commands/test.js';
+import { compareCommand } from './commands/compare.js';
 
-export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, demoCommand];
+export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, testCommand, compareCommand, demoCommand];
 
 function version(): string {
   try {
