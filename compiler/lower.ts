@@ -256,8 +256,8 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
   };
 
   // --- roles: capabilities (extends, grants, packages) --------------------------------------------
-  const roleCaps = new Map<string, { caps: number[]; grants: Map<number, SourceSpan> }>();
-  const resolveRoleCaps = (name: string, stack: string[]): { caps: number[]; grants: Map<number, SourceSpan> } => {
+  const roleCaps = new Map<string, { caps: number[]; grants: Map<number, SourceSpan>; inherited: Set<number> }>();
+  const resolveRoleCaps = (name: string, stack: string[]): { caps: number[]; grants: Map<number, SourceSpan>; inherited: Set<number> } => {
     const memo = roleCaps.get(name);
     if (memo) return memo;
     const entry = roleDecls.find((r) => r.decl.name.name === name)!;
@@ -265,6 +265,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
     const saved = currentFile;
     currentFile = entry.file;
     const grants = new Map<number, SourceSpan>();
+    const inherited = new Set<number>();
     let caps: number[];
     const exact = d.items.filter((i): i is A.ExactCapabilitiesItem => i.kind === 'ExactCapabilities');
     const grantItems = d.items.filter((i): i is A.GrantItem => i.kind === 'Grant');
@@ -298,11 +299,12 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
         } else if (stack.includes(parent.name)) {
           report('extends-cycle', `roles extend each other: ${[...stack.slice(stack.indexOf(parent.name)), parent.name].join(' → ')}`, parent.span);
         } else {
-          const inherited = resolveRoleCaps(parent.name, [...stack, parent.name]);
+          const parentCaps = resolveRoleCaps(parent.name, [...stack, parent.name]);
           currentFile = entry.file;
-          for (const c of inherited.caps) {
+          for (const c of parentCaps.caps) {
             set.add(c);
             grants.set(c, at(parent.span));
+            inherited.add(c);
           }
         }
       }
@@ -320,12 +322,13 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           }
           for (const c of codes) {
             set.add(c);
+            inherited.delete(c); // granted directly as well
             if (!grants.has(c)) grants.set(c, at(ref.span));
           }
         }
       caps = [...set].sort((a, b) => a - b);
     }
-    const result = { caps, grants };
+    const result = { caps, grants, inherited };
     roleCaps.set(name, result);
     currentFile = saved;
     return result;
@@ -336,7 +339,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
   for (const { decl: d, file } of roleDecls) {
     currentFile = file;
     const sym = symbols.roles.get(d.name.name)!;
-    const { caps, grants } = resolveRoleCaps(d.name.name, [d.name.name]);
+    const { caps, grants, inherited } = resolveRoleCaps(d.name.name, [d.name.name]);
     currentFile = file;
     const once = new Map<string, A.Span>();
     const single = (key: string, span: A.Span): boolean => {
@@ -361,6 +364,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
       ...(d.index ? { index: at(d.index.span) } : {}),
       grants,
       changes: new Map(),
+      inherited,
     };
     for (const item of d.items) {
       switch (item.kind) {

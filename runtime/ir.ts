@@ -178,7 +178,7 @@ export interface ProvenanceEntry {
 }
 /** Side table keyed by IR position; absent for policies decoded from bytes. */
 export interface Provenance {
-  roles: Map<number, ProvenanceEntry & { name?: SourceSpan; index?: SourceSpan; grants: Map<number, SourceSpan>; changes: Map<string, SourceSpan>; participants?: SourceSpan; active?: SourceSpan }>;
+  roles: Map<number, ProvenanceEntry & { name?: SourceSpan; index?: SourceSpan; grants: Map<number, SourceSpan>; changes: Map<string, SourceSpan>; participants?: SourceSpan; active?: SourceSpan; /** capabilities that come only through `extends` */ inherited?: Set<number> }>;
   preauth: ProvenanceEntry[];
   participants: ProvenanceEntry[];
   base: Partial<Record<keyof BaseRoomPolicy, SourceSpan>> & { block?: SourceSpan };

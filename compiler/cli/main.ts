@@ -13,9 +13,11 @@ import { decompileCommand } from './commands/decompile.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
 import { testCommand } from './commands/test.js';
+import { graphCommand } from './commands/graph.js';
+import { matrixCommand } from './commands/matrix.js';
 import { compareCommand } from './commands/compare.js';
 
-export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, testCommand, compareCommand, demoCommand];
+export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, testCommand, compareCommand, graphCommand, matrixCommand, demoCommand];
 
 function version(): string {
   try {
