@@ -15,9 +15,10 @@ import { inspectCommand } from './commands/inspect.js';
 import { testCommand } from './commands/test.js';
 import { graphCommand } from './commands/graph.js';
 import { matrixCommand } from './commands/matrix.js';
+import { reportCommand } from './commands/report.js';
 import { compareCommand } from './commands/compare.js';
 
-export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, testCommand, compareCommand, graphCommand, matrixCommand, demoCommand];
+export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, testCommand, compareCommand, graphCommand, matrixCommand, reportCommand, demoCommand];
 
 function version(): string {
   try {
