@@ -442,7 +442,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
         },
         maxRoles: options.maxLoweredRoles ?? DEFAULT_MAX_LOWERED_ROLES,
         seedNames: items.flatMap((i) =>
-          i.kind === 'Participants' ? i.entries.map((e) => e.role) : i.kind === 'Preauth' ? i.entries.map((e) => e.role) : [],
+          i.kind === 'Participants' ? i.entries.map((e) => e.role) : i.kind === 'Preauth' ? i.entries.map((e) => e.role) : i.kind === 'Scenario' ? i.given.map((g) => g.role) : [],
         ).flatMap((r) => (r.kind === 'Ident' ? [r.name] : [])),
       });
       if (lowered) {
