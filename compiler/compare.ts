@@ -42,6 +42,9 @@ export interface ScenarioComparison {
   scenario: string;
   step: string;
   expected: 'allow' | 'deny';
+  /** whether each policy meets the step's expectation */
+  metA: boolean;
+  metB: boolean;
   a: { allowed: boolean; rule: string; reason: string } | { error: string };
   b: { allowed: boolean; rule: string; reason: string } | { error: string };
   differs: boolean;
@@ -84,8 +87,17 @@ export function compare(a: CompareSide, b: CompareSide, options: { map?: Readonl
   // prefer the first name registered for an index (source identifiers override wire names)
   for (const [n, i] of a.roleNames ?? []) nameOfA.set(i, n);
   for (const [n, i] of b.roleNames ?? []) nameOfB.set(i, n);
-  const map = options.map ?? new Map<string, string>();
+  const map = new Map(options.map ?? []);
   const roleOf = (p: Policy, idx: number): Role | undefined => p.roles.find((r) => r.index === idx);
+  // role 0 (not in the list) and the banned role 1 mean the same in every policy: pair them by index
+  for (const idx of [0, 1]) {
+    const ra = roleOf(a.policy, idx);
+    const rb = roleOf(b.policy, idx);
+    if (!ra || !rb || (idx === 1 && (ra.name !== 'banned' || rb.name !== 'banned'))) continue;
+    const na = nameOfA.get(idx) ?? ra.name;
+    const nb = nameOfB.get(idx) ?? rb.name;
+    if (!map.has(na)) map.set(na, nb);
+  }
 
   const matched: RoleDiff[] = [];
   const usedB = new Set<number>();
@@ -138,7 +150,7 @@ export function compare(a: CompareSide, b: CompareSide, options: { map?: Readonl
       const da = x.step.decision ? { allowed: x.step.decision.allowed, rule: x.step.decision.rule, reason: x.step.decision.reason } : { error: x.step.error ?? 'not run' };
       const db = y?.step.decision ? { allowed: y.step.decision.allowed, rule: y.step.decision.rule, reason: y.step.decision.reason } : { error: y?.step.error ?? 'not run' };
       const verdict = (d: typeof da) => ('allowed' in d ? String(d.allowed) : 'error');
-      scenarios.push({ scenario: x.scenario, step: x.step.text, expected: x.step.expected ? 'allow' : 'deny', a: da, b: db, differs: verdict(da) !== verdict(db) });
+      scenarios.push({ scenario: x.scenario, step: x.step.text, expected: x.step.expected ? 'allow' : 'deny', metA: x.step.passed, metB: y?.step.passed ?? false, a: da, b: db, differs: verdict(da) !== verdict(db) });
     });
     scenarios.sort((p, q) => Number(q.differs) - Number(p.differs));
   }
@@ -176,10 +188,11 @@ export function renderComparison(c: Comparison, format: 'text' | 'markdown'): st
   );
   if (c.scenarios.length > 0) {
     const differing = c.scenarios.filter((s) => s.differs).length;
-    h(`Scenarios (${differing} of ${c.scenarios.length} decisions differ; differing first)`);
+    const missed = (side: 'metA' | 'metB') => c.scenarios.filter((s) => !s[side]).length;
+    h(`Scenarios (${differing} of ${c.scenarios.length} decisions differ, differing first; expectations not met: ${c.a.label} ${missed('metA')}, ${c.b.label} ${missed('metB')})`);
     table(
       ['', 'scenario', 'step', c.a.label, c.b.label],
-      c.scenarios.map((s) => [s.differs ? '≠' : '=', s.scenario, s.step, verdictText(s.a), verdictText(s.b)]),
+      c.scenarios.map((s) => [s.differs ? '≠' : '=', s.scenario, s.step, `${s.metA ? '✓' : '✗'} ${verdictText(s.a)}`, `${s.metB ? '✓' : '✗'} ${verdictText(s.b)}`]),
     );
   }
   const changed = c.matched.filter((m) => m.onlyInA.length + m.onlyInB.length + m.transitionsOnlyInA.length + m.transitionsOnlyInB.length > 0);

@@ -208,6 +208,22 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   }
   if (!ok) return undefined;
 
+  // --- rules that can never take effect, or that the wire widens ---------------------------------------
+  const canEver = (min: number | undefined, target: number) => levels.some((_, la) => min !== undefined && la >= min && protectedOk(la, target));
+  levels.forEach((lv, l) => {
+    if (lv.givenBy !== undefined && !canEver(lv.givenBy, l))
+      ctx.report('lowering-lost', `\`given_by\` on level \`${lv.name}\` can never take effect: under \`protect ${protect}\` no level that may give it can act on \`${lv.name}\``, lv.givenBySpan!, {
+        help: protect === 'strictly_lower' ? 'use `protect lower_or_equal` (e.g. for an owner handing over ownership), or give it from a higher level' : 'give it from a higher level',
+      });
+  });
+  for (const a of addons)
+    if (a.givenBy !== undefined && !levels.some((_, l) => l >= a.requires && canEver(a.givenBy, l)))
+      ctx.report('lowering-lost', `\`given_by\` on add-on \`${a.name}\` can never take effect under \`protect ${protect}\``, a.givenBySpan!);
+  if (leave && by.remove_by && protect === 'strictly_lower')
+    ctx.report('lowering-lost', `with \`leave\` and \`remove_by\`, holders of a level at or above \`${levels[by.remove_by.level].name}\` can remove peers of their own role: the \`X -> none\` entry that lets them leave also authorizes removing others`, by.remove_by.span, {
+      help: 'the wire has one entry for both; protection between peers is lost for removal',
+    });
+
   // --- reachable states ---------------------------------------------------------------------------
   const allowedAddons = (level: number) => addons.reduce((m, a, i) => (a.requires <= level ? m | (1 << i) : m), 0);
   const bound = levels.reduce((n, _, l) => n + 2 ** addons.filter((a) => a.requires <= l).length, 0);

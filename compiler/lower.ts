@@ -643,7 +643,8 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
   const roleNamesKnown = symbols.roles.size > 0;
   const roleName = (ref: A.RoleRef): string | undefined => {
     if (ref.kind === 'NoneRef') return 'none';
-    if (roleNamesKnown && !symbols.roles.has(ref.name)) return void resolveRole(ref);
+    // a role by identifier, or by its wire name (as scenario files run against other policies do)
+    if (roleNamesKnown && !symbols.roles.has(ref.name) && !roles.some((r) => r.name === ref.name)) return void resolveRole(ref);
     return ref.name;
   };
   for (const item of items) {
@@ -671,7 +672,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           continue;
         }
         const spec = ACTIONS[type];
-        const step: ScenarioStepIR = { allow: st.allow, actor: st.actor.name, type, span: at(st.span), text: text.slice(st.span.start, st.span.end) };
+        const step: ScenarioStepIR = { allow: st.allow, actor: st.actor.name, type, span: at(st.span), text: text.slice(st.span.start, st.span.end).replace(/\s+/g, ' ') };
         const needsTarget = spec.targetListed !== 'n/a' || type === 'capability';
         if (needsTarget && !st.target) {
           report('invalid-step', type === 'capability' ? '`capability` needs the capability name' : `\`${type}\` needs a target user`, st.action.span);

@@ -557,7 +557,7 @@ export class MimiParser extends CstParser {
     this.OPTION3(() => this.CONSUME(T.Comma));
   });
 
-  /** expectStep := "expect" ("allow" | "deny") NAME NAME NAME? ("to" roleRef)? ("via" NAME)? ("clients" INT)? */
+  /** expectStep := "expect" ("allow" | "deny") NAME verb NAME? ("to" roleRef | "via" NAME | "clients" INT)* */
   expectStep = this.RULE('expectStep', () => {
     this.CONSUME(T.Expect);
     this.OR([{ ALT: () => this.CONSUME(T.Allow) }, { ALT: () => this.CONSUME(T.Deny) }]);
@@ -569,17 +569,28 @@ export class MimiParser extends CstParser {
       { ALT: () => this.CONSUME(T.Capability, { LABEL: 'verb' }) },
     ]);
     this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'target' }));
-    this.OPTION1(() => {
-      this.CONSUME(T.To);
-      this.SUBRULE(this.roleRef);
-    });
-    this.OPTION2(() => {
-      this.CONSUME(T.Via);
-      this.CONSUME3(T.Identifier, { LABEL: 'via' });
-    });
-    this.OPTION3(() => {
-      this.CONSUME(T.ClientsKw);
-      this.CONSUME(T.Integer);
+    // `to R`, `via open|preauth|code` and `clients N`, in any order
+    this.MANY(() => {
+      this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(T.To);
+            this.SUBRULE(this.roleRef);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Via);
+            this.OR3([{ ALT: () => this.CONSUME3(T.Identifier, { LABEL: 'via' }) }, { ALT: () => this.CONSUME(T.Preauth, { LABEL: 'via' }) }]);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.ClientsKw);
+            this.CONSUME(T.Integer);
+          },
+        },
+      ]);
     });
   });
 

@@ -25,8 +25,9 @@ bans { by mod  unban_by mod }
 participants { "m": mod }
 `;
   const r = compileVirtual(src);
-  it('compiles, with only the lowering note', () => {
-    expect(r.diagnostics.map((d) => d.kind)).toEqual(['lowering-info']);
+  it('compiles, with the lowering note and a warning that `given_by mod` on mod can never take effect', () => {
+    expect(r.diagnostics.map((d) => d.kind)).toEqual(['lowering-info', 'lowering-lost']);
+    expect(diagnose(src).find((d) => d.code === 'W0124')!.underline).toBe('given_by mod');
   });
   it('gives exactly the expected RoleData', () => {
     // states: member, member+tag, mod — not mod+tag: only a mod gives tags, and a mod acts only on lower levels
@@ -98,7 +99,11 @@ describe('limits and what is lost', () => {
 hierarchy { level a { participants 1..2 } level b { grant all given_by b } kick_by b }
 addon tag { requires a given_by b self_assign participants 0..3 }
 bans { by b reasons expiry }`).filter((d) => d.code === 'W0124');
-    expect(seen.map((d) => d.underline)).toEqual(['participants 1..2', 'all', 'kick_by b', 'self_assign', 'participants 0..3', 'reasons', 'expiry']);
+    expect(seen.map((d) => d.underline)).toEqual(['participants 1..2', 'all', 'given_by b', 'kick_by b', 'self_assign', 'participants 0..3', 'reasons', 'expiry']);
+  });
+  it('warns that leave + remove_by lets peers remove each other', () => {
+    const seen = diagnose('hierarchy { level regular level moderator level admin { } remove_by moderator leave }');
+    expect(seen.find((d) => d.code === 'W0124')!.underline).toBe('remove_by moderator');
   });
   it('the two models cannot be mixed, but packages are shared', () => {
     expect(compileVirtual('package p { canSendMessage } hierarchy { level a { grant p } }').ok).toBe(true);

@@ -104,6 +104,6 @@ describe('compare', () => {
     expect(c.scenarios[0]).toMatchObject({ step: 'expect allow m unban u to member', differs: true, b: { allowed: false, rule: 'no_role_change_entry' } });
     expect(c.scenarios[1].differs).toBe(false);
     const md = renderComparison(c, 'markdown');
-    expect(md).toContain('| ≠ | unban | expect allow m unban u to member |');
+    expect(md).toContain('| ≠ | unban | expect allow m unban u to member | ✓ allow (ok:canUnBan) | ✗ deny (no_role_change_entry) |');
   });
 });

@@ -67,7 +67,7 @@ function comparisonHtml(c: Comparison): string {
   const verdict = (d: Comparison['scenarios'][number]['a']) => ('allowed' in d ? `<span class="${d.allowed ? 'allow' : 'deny'}">${d.allowed ? 'allow' : 'deny'}</span> <small>${esc(d.rule)}</small>` : `<span class="deny">error</span> <small>${esc(d.error)}</small>`);
   const scen = c.scenarios.length
     ? `<h3>Scenario decisions (${c.scenarios.filter((s) => s.differs).length} of ${c.scenarios.length} differ)</h3><table class="cmp"><thead><tr><th></th><th>scenario</th><th>step</th><th>${esc(c.a.label)}</th><th>${esc(c.b.label)}</th></tr></thead><tbody>${c.scenarios
-        .map((s) => `<tr class="${s.differs ? 'differs' : ''}"><td>${s.differs ? '≠' : '='}</td><td>${esc(s.scenario)}</td><td><code>${esc(s.step)}</code></td><td>${verdict(s.a)}</td><td>${verdict(s.b)}</td></tr>`)
+        .map((s) => `<tr class="${s.differs ? 'differs' : ''}"><td>${s.differs ? '≠' : '='}</td><td>${esc(s.scenario)}</td><td><code>${esc(s.step)}</code></td><td>${s.metA ? '✓' : '✗'} ${verdict(s.a)}</td><td>${s.metB ? '✓' : '✗'} ${verdict(s.b)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
   const changed = c.matched.filter((m) => m.onlyInA.length + m.onlyInB.length + m.transitionsOnlyInA.length + m.transitionsOnlyInB.length > 0);
