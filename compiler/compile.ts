@@ -9,6 +9,8 @@ import type { SourceFile } from '../grammar/index.js';
 import { lower, type Acknowledgement, type ScenarioIR, type Symbols } from './lower.js';
 import { loadProgram, nodeHost, type CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
+import { analyse, FINDING_KINDS } from './analyses/index.js';
+import { didYouMean } from './suggest.js';
 
 export interface CompileResult {
   /** the policy IR; present even with errors (best effort), but only `ok` results may be emitted */
@@ -30,6 +32,8 @@ export interface CompileOptions {
   text?: string;
   /** refuse hierarchies that lower to more roles than this (default 4,096) */
   maxLoweredRoles?: number;
+  /** also run the analyses (compiler/analyses) when the policy has no errors; default false */
+  analyses?: boolean;
 }
 
 /** Parse, resolve, lower and check a `.mimi` program. Never throws for bad input. */
@@ -38,6 +42,11 @@ export function compileFile(path: string, options: CompileOptions = {}): Compile
   const lowered = lower(program.files, options.maxLoweredRoles !== undefined ? { maxLoweredRoles: options.maxLoweredRoles } : {});
   const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
   diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance));
+  // `allow <kind> …` must name a finding kind an analysis reports
+  for (const a of lowered.acknowledgements)
+    if (!(FINDING_KINDS as readonly string[]).includes(a.kind))
+      diagnostics.push(diagnostic('unknown-finding-kind', `\`${a.kind}\` is not a kind of finding`, a.kindSpan.file, a.kindSpan, { help: didYouMean(a.kind, FINDING_KINDS) ?? `the kinds are ${FINDING_KINDS.join(', ')}` }));
+  if (options.analyses && !hasErrors(diagnostics)) diagnostics.push(...analyse(lowered.policy, path, { provenance: lowered.provenance, acknowledgements: lowered.acknowledgements }));
   const sorted = sortDiagnostics(dedupe(diagnostics));
   return { policy: lowered.policy, acknowledgements: lowered.acknowledgements, scenarios: lowered.scenarios, provenance: lowered.provenance, symbols: lowered.symbols, files: program.files, diagnostics: sorted, ok: !hasErrors(sorted) };
 }
@@ -102,7 +111,7 @@ function policyAround(kind: WireKind, value: unknown): Policy | undefined {
  * Decode wire bytes: a whole policy (an AppDataDictionary) or one component (`kind`, or detected).
  * Decoding errors become one diagnostic with the byte offset.
  */
-export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind): LoadWireResult {
+export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, options: { analyses?: boolean } = {}): LoadWireResult {
   const k = kind ?? detectComponent(bytes) ?? undefined;
   if (k === undefined) {
     // decode as a dictionary to get the most useful error
@@ -116,7 +125,10 @@ export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind): Load
   try {
     const policy = k === 'dictionary' ? decodePolicy(bytes) : policyAround(k, decodeComponent(k, bytes));
     if (!policy) return { kind: k, diagnostics: [diagnostic('wire-decode', `a \`${k}\` component cannot be read as a policy`, file, undefined, { offset: 0 })], ok: false };
-    const diagnostics = sortDiagnostics(checkPolicy(policy, file));
+    const checked = checkPolicy(policy, file);
+    // wire policies have no provenance: findings come without a span
+    if (options.analyses && !hasErrors(checked)) checked.push(...analyse(policy, file));
+    const diagnostics = sortDiagnostics(checked);
     return { policy, kind: k, diagnostics, ok: !hasErrors(diagnostics) };
   } catch (e) {
     return { kind: k, ...wireError(e, file) };

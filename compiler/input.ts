@@ -8,6 +8,7 @@ import { PolicySchema, type Policy, type Provenance } from '../runtime/ir.js';
 import { compileFile, loadWire, type WireKind } from './compile.js';
 import type { CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
+import { analyse } from './analyses/index.js';
 import type { ScenarioIR, Symbols } from './lower.js';
 
 export type InputFormat = 'mimi' | 'wire' | 'json';
@@ -130,7 +131,7 @@ function malformedJsonMessage(msg: string): string {
 }
 
 /** The IR from JSON text, validated; problems are diagnostics naming the JSON path. */
-export function loadPolicyJson(text: string, file: string): LoadedPolicy {
+export function loadPolicyJson(text: string, file: string, options: { analyses?: boolean } = {}): LoadedPolicy {
   const sources = new Map([[file, text]]);
   let json: unknown;
   try {
@@ -145,6 +146,7 @@ export function loadPolicyJson(text: string, file: string): LoadedPolicy {
     return { format: 'json', sources, ok: false, diagnostics };
   }
   const diagnostics = checkPolicy(parsed.data, file);
+  if (options.analyses && !hasErrors(diagnostics)) diagnostics.push(...analyse(parsed.data, file));
   return { format: 'json', policy: parsed.data, sources, diagnostics, ok: !hasErrors(diagnostics) };
 }
 
@@ -152,6 +154,8 @@ export interface LoadOptions {
   /** force the wire component kind (otherwise detected) */
   component?: WireKind;
   host?: CompilerHost;
+  /** run the analyses (compiler/analyses) on policies without errors; default true */
+  analyses?: boolean;
 }
 
 /** Load a policy from a file of any accepted format. I/O failures throw `InputError`. */
@@ -164,11 +168,11 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
     throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if (format === 'mimi') {
-    const r = compileFile(path, { text: bytes.toString('utf8'), ...(options.host ? { host: options.host } : {}) });
+    const r = compileFile(path, { text: bytes.toString('utf8'), analyses: options.analyses ?? true, ...(options.host ? { host: options.host } : {}) });
     return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
   }
-  if (format === 'json') return loadPolicyJson(bytes.toString('utf8'), path);
-  const r = loadWire(new Uint8Array(bytes), path, options.component);
+  if (format === 'json') return loadPolicyJson(bytes.toString('utf8'), path, { analyses: options.analyses ?? true });
+  const r = loadWire(new Uint8Array(bytes), path, options.component, { analyses: options.analyses ?? true });
   return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
 }
 

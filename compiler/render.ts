@@ -3,7 +3,7 @@
  * editors' problem matchers), and the stable JSON shape for machines.
  */
 import { LineMap } from '../grammar/index.js';
-import type { Diagnostic } from '../runtime/diagnostics.js';
+import type { Diagnostic, PathStep } from '../runtime/diagnostics.js';
 
 export interface RenderOptions {
   /** file → text, for code frames */
@@ -20,9 +20,50 @@ function location(d: Diagnostic): string {
   return d.file;
 }
 
+/**
+ * One step of a finding's path as a sentence fragment: who does what to whom, and with which
+ * capability. Role 0 is "a non-participant"; the acting role is named by its holders.
+ */
+export function describeStep(s: PathStep): string {
+  const r = (x: { index: number; name: string }) => `\`${x.name}\``;
+  const a = (x: { index: number; name: string }) => `${/^[aeiou]/i.test(x.name) ? 'an' : 'a'} ${r(x)}`;
+  const user = (x: { index: number; name: string }) => (x.index === 0 ? 'a non-participant' : `${a(x)} user`);
+  const by = `${a(s.actor)} holder`;
+  const cap = `\`${s.capability}\``;
+  const { from, to } = s.target;
+  switch (s.action) {
+    case 'add':
+      return `${by} adds a user as ${r(to)} (${cap})`;
+    case 'remove':
+      return `${by} removes ${user(from)} from the room (${cap})`;
+    case 'changeRole':
+      return `${by} moves ${user(from)} to ${r(to)} (${cap})`;
+    case 'ban':
+      return `${by} bans ${user(from)} (${cap})`;
+    case 'unban':
+      return `${by} unbans a banned user to ${r(to)} (${cap})`;
+    case 'kick':
+      return `${by} kicks ${user(from)} (${cap})`;
+    case 'leave':
+      return `${user(from)} leaves the room (${cap})`;
+    case 'changeOwnRole':
+      return `${user(from)} changes its own role to ${r(to)} by its credentials (${cap})`;
+    case 'join':
+      if (s.capability === 'canJoinIfPreauthorized') return `a non-participant joins as ${r(to)} by preauthorization (${cap} on ${r(s.actor)})`;
+      if (s.capability === 'canUseJoinCode') return `a non-participant joins as ${r(to)} with a join code (${cap} on ${r(s.actor)})`;
+      return `a non-participant joins as ${r(to)} by open join (${cap} on ${r(s.actor)})`;
+    default:
+      if (s.capability === 'canChangeRoleDefinitions') return `${by} rewrites the role definitions (${cap})`;
+      if (s.capability === 'canChangePreauthorizedUserList') return `${by} writes a preauth entry for ${r(to)} that its own account matches (${cap})`;
+      return `${by} uses ${cap}`;
+  }
+}
+
 /** `file:line:col: severity[CODE]: message` (+ `; help: …`), one line per diagnostic. */
 export function renderPlain(ds: readonly Diagnostic[]): string {
-  return ds.map((d) => `${location(d)}: ${d.severity}[${d.code}]: ${d.message}${d.help ? `; help: ${d.help}` : ''}`).join('\n');
+  return ds
+    .map((d) => `${location(d)}: ${d.severity}[${d.code}]${d.acknowledged ? ' (acknowledged)' : ''}: ${d.message}${d.help ? `; help: ${d.help}` : ''}${d.acknowledged ? `; acknowledged: ${d.acknowledged.reason}` : ''}`)
+    .join('\n');
 }
 
 function frame(lines: LineMap, span: { line: number; column: number; endLine: number; endColumn: number }, gutter: number, color: boolean | undefined, marker: string, label?: string): string[] {
@@ -46,7 +87,7 @@ export function renderHuman(ds: readonly Diagnostic[], opts: RenderOptions): str
     return m;
   };
   for (const d of ds) {
-    const head = `${paint(opts.color, sevColor[d.severity], `${d.severity}[${d.code}]`)}${paint(opts.color, '1', `: ${d.message}`)}`;
+    const head = `${paint(opts.color, sevColor[d.severity], `${d.severity}[${d.code}]`)}${d.acknowledged ? ' (acknowledged)' : ''}${paint(opts.color, '1', `: ${d.message}`)}`;
     const lines = [head];
     const gutter = Math.max(String(d.span?.endLine ?? 1).length, ...(d.labels ?? []).map((l) => String(l.span.line).length));
     lines.push(`${' '.repeat(gutter)}${paint(opts.color, '34;1', '-->')} ${location(d)}`);
@@ -61,7 +102,12 @@ export function renderHuman(ds: readonly Diagnostic[], opts: RenderOptions): str
       if (l.span.file !== d.span?.file) lines.push(`${' '.repeat(gutter)}${paint(opts.color, '34;1', '::>')} ${l.span.file}:${l.span.line}:${l.span.column}`);
       lines.push(...frame(lm, l.span, gutter, opts.color, '-', l.message));
     }
+    if (d.path && d.path.length > 0) {
+      lines.push(`${' '.repeat(gutter)} ${paint(opts.color, '34;1', '=')} path:`);
+      d.path.forEach((s, k) => lines.push(`${' '.repeat(gutter)}     ${k + 1}. ${describeStep(s)}`));
+    }
     if (d.help) lines.push(`${' '.repeat(gutter)} ${paint(opts.color, '34;1', '=')} help: ${d.help}`);
+    if (d.acknowledged) lines.push(`${' '.repeat(gutter)} ${paint(opts.color, '34;1', '=')} acknowledged: ${d.acknowledged.reason}`);
     blocks.push(lines.join('\n'));
   }
   return blocks.join('\n\n');
@@ -80,12 +126,19 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   if (d.offset !== undefined) o.offset = d.offset;
   if (d.labels) o.labels = d.labels.map((l) => ({ message: l.message, file: l.span.file, span: { line: l.span.line, column: l.span.column, endLine: l.span.endLine, endColumn: l.span.endColumn } }));
   if (d.help) o.help = d.help;
+  if (d.roles) o.roles = d.roles;
+  if (d.subkind) o.subkind = d.subkind;
+  if (d.path) o.path = d.path;
+  if (d.acknowledged) o.acknowledged = d.acknowledged;
   return o;
 }
 
+/** `1 error, 2 warnings` (+ `, 1 note`, `, 3 acknowledged`: acknowledged findings are counted apart). */
 export function summaryLine(ds: readonly Diagnostic[]): string {
-  const n = (s: string) => ds.filter((d) => d.severity === s).length;
+  const n = (s: string) => ds.filter((d) => d.severity === s && !d.acknowledged).length;
   const parts = [`${n('error')} error${n('error') === 1 ? '' : 's'}`, `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`];
   if (n('info')) parts.push(`${n('info')} note${n('info') === 1 ? '' : 's'}`);
+  const acked = ds.filter((d) => d.acknowledged).length;
+  if (acked) parts.push(`${acked} acknowledged`);
   return parts.join(', ');
 }

@@ -13,6 +13,25 @@ export interface DiagnosticLabel {
   message: string;
 }
 
+/** A role as findings name it: its index and its name (`none` for an undeclared role 0). */
+export interface PathRole {
+  index: number;
+  name: string;
+}
+
+/**
+ * One step of a path-shaped finding (escalation, ban evasion, lockout): a holder of `actor` performs
+ * `action` (an action type of runtime/semantics.ts: add, remove, changeRole, ban, unban, leave, join,
+ * changeOwnRole, or `capability` for a policy rewrite) using `capability`, and moves a user from
+ * `target.from` to `target.to` (role 0 = not in the participant list).
+ */
+export interface PathStep {
+  actor: PathRole;
+  action: string;
+  capability: string;
+  target: { from: PathRole; to: PathRole };
+}
+
 export interface Diagnostic {
   /** stable code, e.g. `E0201` */
   code: string;
@@ -28,6 +47,14 @@ export interface Diagnostic {
   /** related places ("first defined here") */
   labels?: DiagnosticLabel[];
   help?: string;
+  /** analysis findings: the role indexes involved, the role the finding is about first */
+  roles?: number[];
+  /** analysis findings: a refinement of the kind (escalation: direct, sock-puppet, chain, policy-rewrite) */
+  subkind?: string;
+  /** path-shaped findings: the shortest witness, step by step */
+  path?: PathStep[];
+  /** set when an `allow <kind> for <role> because "…"` line acknowledges the finding */
+  acknowledged?: { reason: string };
 }
 
 interface CodeInfo {
@@ -37,7 +64,10 @@ interface CodeInfo {
   summary: string;
 }
 
-/** All diagnostic codes. E0xxx syntax, E01xx names, E02xx draft MUSTs and consistency, E03xx wire. */
+/**
+ * All diagnostic codes. E0xxx syntax, E01xx names, E02xx draft MUSTs and consistency, E03xx wire,
+ * E04xx I/O, W05xx/I05xx the analyses (compiler/analyses: what the role system allows).
+ */
 export const DIAGNOSTIC_CODES = {
   // --- syntax (grammar/)
   'syntax-error': { code: 'E0001', severity: 'error', summary: 'the parser expected something else here' },
@@ -64,6 +94,7 @@ export const DIAGNOSTIC_CODES = {
   'exact-capabilities-conflict': { code: 'E0116', severity: 'error', summary: '`capabilities [...]` combined with `grant` or `extends`' },
   'duplicate-grant': { code: 'W0117', severity: 'warning', summary: 'a capability granted twice to the same role (directly, by a package or by extends)' },
   'duplicate-component': { code: 'E0118', severity: 'error', summary: 'a `component` id given twice, or one that mimi-policy models itself' },
+  'unknown-finding-kind': { code: 'E0119', severity: 'error', summary: 'an `allow` line naming a finding kind that no analysis reports' },
   // --- the multi-role model (hierarchy, add-ons, bans) and its lowering (compiler/lower-hierarchy)
   'mixed-role-models': { code: 'E0120', severity: 'error', summary: '`role` declarations and a `hierarchy` in one room (the two models may not be mixed)' },
   'unknown-level': { code: 'E0121', severity: 'error', summary: 'a level or add-on name that the hierarchy does not declare' },
@@ -73,7 +104,6 @@ export const DIAGNOSTIC_CODES = {
   'lowering-info': { code: 'I0125', severity: 'info', summary: 'how many roles a hierarchy lowered to, and the bound' },
   // --- scenarios (compiler/lower, compiler/scenarios)
   'invalid-step': { code: 'E0130', severity: 'error', summary: 'a scenario step with an unknown action, a missing target or destination, or an unknown user or capability' },
-  'scenario-failed': { code: 'E0131', severity: 'error', summary: 'a scenario expectation that the policy does not meet' },
   // --- the draft's MUSTs and internal consistency (compiler/check on the IR)
   'duplicate-role-index': { code: 'E0201', severity: 'error', summary: 'two roles with the same index' },
   'banned-role-name': { code: 'E0202', severity: 'error', summary: 'role 1 exists but is not named `banned`' },
@@ -98,6 +128,17 @@ export const DIAGNOSTIC_CODES = {
   'wire-decode': { code: 'E0301', severity: 'error', summary: 'bytes that are not a valid encoding of the expected structure' },
   // --- I/O
   'io-error': { code: 'E0401', severity: 'error', summary: 'a file that cannot be read' },
+  // --- analyses (compiler/analyses): what the role system actually allows
+  'inert-capability': { code: 'W0501', severity: 'warning', summary: 'a granted capability that its holders can never exercise (no usable `changes` entry, no preauth entry, no banned role …)' },
+  'dead-transition': { code: 'W0502', severity: 'warning', summary: 'an authorized role change that none of the holder\'s capabilities can use' },
+  'constraint-conflict': { code: 'W0503', severity: 'warning', summary: 'participant constraints that contradict each other, exceed `max_users`, or that no sequence of actions can meet' },
+  'preauth-shadowed': { code: 'W0504', severity: 'warning', summary: 'a preauth entry that is never the first match: an earlier entry matches whenever it does' },
+  'preauth-unusable': { code: 'W0505', severity: 'warning', summary: 'a preauth entry that authorizes nothing: no join, no `canChangeOwnRole`, nothing its role lets an unlisted sender do' },
+  escalation: { code: 'W0506', severity: 'warning', summary: 'holders of a role can come to exercise a capability the role lacks (direct, sock-puppet, chain, policy-rewrite)' },
+  'ban-evasion': { code: 'W0507', severity: 'warning', summary: 'a banned user can get back to a non-banned role without anyone who may unban them' },
+  lockout: { code: 'W0508', severity: 'warning', summary: 'an administrative capability the room can lose for good (its last holder can go, nobody can appoint another)' },
+  'rank-inversion': { code: 'I0509', severity: 'info', summary: 'holders of a role can remove, ban, kick or demote holders of a role whose capabilities strictly contain theirs' },
+  'unused-acknowledgement': { code: 'I0510', severity: 'info', summary: 'an `allow` line that matches no finding' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticKind = keyof typeof DIAGNOSTIC_CODES;

@@ -22,7 +22,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mimi-cli-'));
   writeFileSync(
     join(dir, 'good.mimi'),
-    'import "std/packages"\nrole no_role @0 { }\nrole banned @1 { active 0..0 }\nrole member { grant chatter canRemoveSelf changes { member -> none } }\nrole admin extends member { grant canBan canUnBan changes { member -> banned banned -> member } }\npreauth { member when x509 "2.5.4.10" = "Example" }\n',
+    'import "std/packages"\nrole no_role @0 { }\nrole banned @1 { active 0..0 }\nrole member { grant chatter canRemoveSelf changes { member -> none } }\nrole admin extends member { grant canBan canUnBan participants 1.. changes { member -> banned banned -> member admin -> none } }\npreauth { member when x509 "2.5.4.10" = "Example" }\n',
   );
   writeFileSync(join(dir, 'bad.mimi'), 'role member @2 {\n  grant canUnban\n}\nrole x @2 { }\n');
   writeFileSync(join(dir, 'warn.mimi'), 'role member @2 { grant canKnock }\n');

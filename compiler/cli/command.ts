@@ -62,7 +62,7 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], f
 
 /** Whether these diagnostics fail the run. */
 export const fails = (ds: readonly Diagnostic[], denyWarnings: boolean): boolean =>
-  hasErrors(ds) || (denyWarnings && ds.some((d) => d.severity === 'warning'));
+  hasErrors(ds) || (denyWarnings && ds.some((d) => d.severity === 'warning' && !d.acknowledged));
 
 /** Human or plain rendering of diagnostics to stderr. */
 export function printDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, args: ParsedArgs, io: CliIO): void {

@@ -7,18 +7,22 @@ import { join } from 'node:path';
 import { InputError } from '../input.js';
 import { packageRoot } from '../resolve.js';
 import { EXIT_USAGE, parseCommandArgs, UsageError, type CliIO, type Command } from './command.js';
+import { authorizeCommand } from './commands/authorize.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
 import { decompileCommand } from './commands/decompile.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
+import { explainCommand } from './commands/explain.js';
+import { fmtCommand } from './commands/fmt.js';
+import { lspCommand } from './commands/lsp.js';
 import { testCommand } from './commands/test.js';
 import { graphCommand } from './commands/graph.js';
 import { matrixCommand } from './commands/matrix.js';
 import { reportCommand } from './commands/report.js';
 import { compareCommand } from './commands/compare.js';
 
-export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, testCommand, compareCommand, graphCommand, matrixCommand, reportCommand, demoCommand];
+export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, explainCommand, testCommand, compareCommand, graphCommand, matrixCommand, reportCommand, demoCommand, authorizeCommand, fmtCommand, lspCommand];
 
 function version(): string {
   try {

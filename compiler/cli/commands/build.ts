@@ -1,13 +1,23 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import type { WireKind } from '../../compile.js';
 import { wireArtifacts } from '../../emit/wire.js';
 import { loadPolicyFile } from '../../input.js';
+import { packageRoot } from '../../resolve.js';
 import { summaryLine } from '../../render.js';
 import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 import { writeAllOrNothing } from '../write.js';
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** `room.mimi` → `room`, `room.policy.bin` → `room`. */
 export const artifactName = (file: string): string => basename(file).replace(/(\.policy)?\.(mimi|bin|json)$/, '');
@@ -25,11 +35,13 @@ Compiles a .mimi policy (or re-emits a .bin / .json one) and writes, into <dir>:
   <name>.history.bin        HistoryPolicy (chat_history_policy, 0x002E), when present
   <name>.policy.bin         the AppDataDictionary holding all of the above
   <name>.policy.json        the policy IR as JSON
+  <name>.evaluator.ts       with --emit ts: the generated evaluator (no imports; tsc --strict clean)
 A policy with errors produces no files at all.
 
 Options:
   -o, --out <dir>             output folder (required)
       --name <name>           base name of the files (default: the input's name)
+      --emit ts               also write <name>.evaluator.ts, the policy's generated evaluator
   -f, --format <human|json>   report format (json: { outputs, diagnostics } on stdout)
       --plain                 one line per diagnostic
       --deny-warnings         treat warnings as errors (and write nothing)
@@ -38,13 +50,14 @@ Options:
   -h, --help                  show this help
 
 Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O error.`,
-  options: { ...COMMON_DIAG_OPTIONS, out: { type: 'string', short: 'o' }, name: { type: 'string' }, component: { type: 'string' } },
-  run(args, io) {
+  options: { ...COMMON_DIAG_OPTIONS, out: { type: 'string', short: 'o' }, name: { type: 'string' }, component: { type: 'string' }, emit: { type: 'string' } },
+  async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('build takes exactly one input file');
     const out = args.values.out;
     if (typeof out !== 'string' || out === '') throw new UsageError('build needs --out <dir>');
     const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
     const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
+    const emitTs = args.values.emit === undefined ? false : oneOf(args.values.emit, ['ts'] as const, 'emit', 'ts') === 'ts';
     const file = args.positionals[0];
     const name = typeof args.values.name === 'string' ? args.values.name : artifactName(file);
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name \`${name}\` may only contain letters, digits, '.', '_' and '-'`);
@@ -53,6 +66,12 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     const ds = relativize(r.diagnostics, io.cwd);
     const failed = fails(r.diagnostics, deny) || !r.policy;
     const artifacts = failed ? [] : wireArtifacts(r.policy!, name);
+    if (!failed && emitTs) {
+      // loaded only when asked for: ts-morph and prettier take a moment to load
+      const { emitTypeScript, emitOptionsFromSymbols } = await import('../../emit/typescript.js');
+      const text = await emitTypeScript(r.policy!, { source: displayPath(file, io.cwd), generator: `mimi-policy ${packageVersion()}`, ...emitOptionsFromSymbols(r.symbols) });
+      artifacts.push({ name: `${name}.evaluator.ts`, what: 'the generated evaluator (TypeScript, no imports)', bytes: new TextEncoder().encode(text) });
+    }
     if (!failed) writeAllOrNothing(out, artifacts);
     const outputs = artifacts.map((a) => ({ file: displayPath(join(out, a.name), io.cwd), what: a.what, bytes: a.bytes.length, sha256: createHash('sha256').update(a.bytes).digest('hex') }));
     if (format === 'json') io.out(`${JSON.stringify({ ok: !failed, outputs, diagnostics: jsonDiagnostics(ds) }, null, 2)}\n`);

@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from '../../../grammar/index.js';
+import { format } from '../../format/index.js';
+import { InputError } from '../../input.js';
+import { EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command } from '../command.js';
+import { displayPath, relativize } from '../paths.js';
+
+/** Folders never searched for `.mimi` files. */
+const SKIPPED = new Set(['node_modules', 'dist', 'out']);
+
+/** The `.mimi` files named: files as given, folders searched recursively (sorted, dot-folders skipped). */
+function expand(args: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, shown: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith('.') || SKIPPED.has(e.name)) continue;
+      if (e.isDirectory()) walk(join(dir, e.name), join(shown, e.name));
+      else if (e.name.endsWith('.mimi')) out.push(join(shown, e.name));
+    }
+  };
+  for (const arg of args) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(resolve(cwd, arg)).isDirectory();
+    } catch {
+      throw new InputError(`cannot read \`${arg}\`: no such file or folder`);
+    }
+    if (isDir) walk(resolve(cwd, arg), arg);
+    else out.push(arg);
+  }
+  return out;
+}
+
+export const fmtCommand: Command = {
+  name: 'fmt',
+  summary: 'format .mimi policies (the prettier plugin); --check for CI, --write in place',
+  help: `Usage: mimi-policy fmt [--check | --write] <file|folder…>
+
+Formats .mimi source: one item per line, blocks kept on one line only when they were and fit, long
+lists (grant, share_by, includes, changes targets) wrapped at the print width, blank lines kept (at
+most one), end-of-line comments aligned. Every comment is kept and the policy compiles to the same
+IR. Folders are searched for .mimi files (dot-folders, node_modules, dist and out skipped). The same
+formatter is a prettier plugin: prettier --plugin mimi-policy/prettier-plugin.
+
+With one file and neither --check nor --write, the formatted text goes to stdout.
+
+Options:
+      --check                 list the files that are not formatted (stdout), exit 1 if any
+      --write                 rewrite the files that are not formatted, in place
+      --print-width <n>       the line width to wrap at (default 100)
+      --plain, --no-color     diagnostic rendering, as for check
+  -h, --help                  show this help
+
+Exit codes: 0 formatted, 1 a file is not formatted (--check) or has a syntax error, 2 usage or I/O error.`,
+  options: { check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+  async run(args, io) {
+    const check = !!args.values.check;
+    const write = !!args.values.write;
+    if (check && write) throw new UsageError('use either --check or --write, not both');
+    if (args.positionals.length === 0) throw new UsageError('fmt needs at least one file or folder');
+    const widthArg = args.values['print-width'];
+    const printWidth = widthArg === undefined ? undefined : Number(widthArg);
+    if (printWidth !== undefined && !(Number.isInteger(printWidth) && printWidth > 0)) throw new UsageError(`--print-width must be a positive integer (got \`${String(widthArg)}\`)`);
+    const files = expand(args.positionals, io.cwd);
+    if (!check && !write && (files.length !== 1 || args.positionals.length !== 1 || files[0] !== args.positionals[0]))
+      throw new UsageError('without --check or --write, fmt prints one file; name exactly one .mimi file');
+
+    let failed = false;
+    const unformatted: string[] = [];
+    for (const file of files) {
+      const path = resolve(io.cwd, file);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (e) {
+        throw new InputError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+      const { diagnostics } = parse(text, path);
+      if (diagnostics.length > 0) {
+        printDiagnostics(relativize(diagnostics, io.cwd), new Map([[displayPath(path, io.cwd), text]]), args, io);
+        io.err(`${file}: not formatted: syntax errors\n`);
+        failed = true;
+        continue;
+      }
+      const formatted = await format(text, { filepath: path, ...(printWidth ? { printWidth } : {}) });
+      if (!check && !write) io.out(formatted);
+      else if (formatted !== text) {
+        unformatted.push(file);
+        if (write) {
+          try {
+            writeFileSync(path, formatted);
+          } catch (e) {
+            throw new InputError(`cannot write \`${file}\`: ${(e as Error).message}`);
+          }
+          io.err(`formatted ${file}\n`);
+        } else io.out(`${file}\n`);
+      }
+    }
+    if (check && unformatted.length > 0) {
+      io.err(`${unformatted.length} of ${files.length} files not formatted; run \`mimi-policy fmt --write\` on them\n`);
+      return EXIT_INPUT;
+    }
+    return failed ? EXIT_INPUT : EXIT_OK;
+  },
+};

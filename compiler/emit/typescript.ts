@@ -1,0 +1,820 @@
+/**
+ * The generated evaluator: one policy compiled into a standalone TypeScript module (no imports) that
+ * answers "may this happen?" with the same decisions as the interpreter (runtime/evaluator), at the
+ * speed of array lookups. The policy becomes data — capability bitsets, dense transition tables,
+ * constraint arrays — and each action's plan (runtime/semantics.ts PLANS) becomes a straight-line block
+ * of checks; the preauth list becomes straight-line claim comparisons. What the semantics decide
+ * without state (canTransition) is computed here by the interpreter and emitted as a table.
+ *
+ * Built with ts-morph (declarations) and formatted by prettier; the output depends only on the policy
+ * and the options, so the same input gives the same bytes.
+ */
+import { createHash } from 'node:crypto';
+import * as prettier from 'prettier';
+import { Project, Scope, StructureKind, VariableDeclarationKind, type OptionalKind, type ParameterDeclarationStructure, type StatementStructures } from 'ts-morph';
+import { encodePolicy } from '../../runtime/codec/index.js';
+import { canTransition, indexPolicy, type IndexedPolicy } from '../../runtime/evaluator/index.js';
+import type { Policy } from '../../runtime/ir.js';
+import { capabilities as registry, hex16 } from '../../runtime/registry.js';
+import {
+  ACTION_TYPES,
+  actionFields,
+  ALLOW_REASONS,
+  DENY_REASONS,
+  EFFECTS,
+  JOIN_VIAS,
+  PLAN_KEYS,
+  PLANS,
+  roleLabel,
+  UPDATE_ORDER,
+  UPDATE_RULES,
+  updateActions,
+  type CheckKind,
+  type Plan,
+  type PlanKey,
+  type ReasonPart,
+  type ReasonVar,
+} from '../../runtime/semantics.js';
+import type { Symbols } from '../lower.js';
+
+export interface TypeScriptEmitOptions {
+  /** the policy's source as shown in the header (a path relative to where the build ran) */
+  source: string;
+  /** the generator and version, for the header */
+  generator?: string;
+  /** declared private-use capability names (name → code) */
+  capabilityNames?: ReadonlyMap<string, number>;
+  /** capability codes of `required package`s: an app that does not understand one must refuse the room */
+  requiredCapabilities?: readonly number[];
+  /** transition tables are dense bit matrices up to this many role slots, sparse sets above (default 64) */
+  denseRoleLimit?: number;
+  /** format with prettier (default true; the differential fuzz turns it off to go faster) */
+  format?: boolean;
+}
+
+/** The emit options a compiled source provides: its private capability names and required packages. */
+export function emitOptionsFromSymbols(symbols: Symbols | undefined): Pick<TypeScriptEmitOptions, 'capabilityNames' | 'requiredCapabilities'> {
+  if (!symbols) return {};
+  const capabilityNames = new Map([...symbols.privateCapabilities].map(([n, v]) => [n, v.code] as [string, number]));
+  const required = new Set<number>();
+  for (const p of symbols.packages.values()) if (p.required) for (const c of p.capabilities) required.add(c);
+  return { capabilityNames, requiredCapabilities: [...required].sort((a, b) => a - b) };
+}
+
+const lit = (v: unknown): string => JSON.stringify(v);
+/** Text inside a template literal. */
+const tplText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+const isIdent = (s: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) && s !== '__proto__';
+/** An object-literal key; `__proto__` is computed so that it names a property, not the prototype. */
+const key = (s: string): string => (isIdent(s) ? s : s === '__proto__' ? `[${lit(s)}]` : lit(s));
+/** Text safe inside a `//` comment. */
+const oneLine = (s: string): string => s.replace(/[\r\n\u2028\u2029]/g, ' ');
+const chunked = (xs: readonly (number | string)[], per = 16): string => {
+  const rows: string[] = [];
+  for (let i = 0; i < xs.length; i += per) rows.push(xs.slice(i, i + per).join(', '));
+  return rows.join(',\n');
+};
+
+/** What the generator knows about the policy, statically. */
+interface Model {
+  ip: IndexedPolicy;
+  /** role indexes with a slot, ascending: 0, every defined role, every index a transition names */
+  slots: number[];
+  slotOf: Map<number, number>;
+  dense: boolean;
+  /** capability codes the policy's roles hold, ascending; bit = position */
+  used: number[];
+  bitOf: Map<number, number>;
+  words: number;
+  transWords: number;
+  banned: boolean;
+  fixed: boolean;
+  any: { minP: boolean; maxP: boolean; minA: boolean; maxA: boolean };
+  capNames: Map<string, number>;
+  nameOfCap: Map<number, string>;
+}
+
+function model(policy: Policy, options: TypeScriptEmitOptions): Model {
+  const ip = indexPolicy(policy, options.capabilityNames ? { capabilityNames: options.capabilityNames } : {});
+  const idx = new Set<number>([0, ...ip.roles.keys()]);
+  for (const r of ip.roles.values()) for (const ch of r.changes) for (const i of [ch.from, ...ch.to]) idx.add(i);
+  const slots = [...idx].sort((a, b) => a - b);
+  const used = [...new Set([...ip.roles.values()].flatMap((r) => r.capabilities))].sort((a, b) => a - b);
+  const roles = [...ip.roles.values()];
+  const capNames = new Map<string, number>([...registry.map((c) => [c.name, c.code] as [string, number]), ...(options.capabilityNames ?? new Map())]);
+  const nameOfCap = new Map<number, string>();
+  for (const [n, c] of capNames) if (!nameOfCap.has(c)) nameOfCap.set(c, n);
+  return {
+    ip,
+    slots,
+    slotOf: new Map(slots.map((s, i) => [s, i])),
+    dense: slots.length <= (options.denseRoleLimit ?? 64),
+    used,
+    bitOf: new Map(used.map((c, i) => [c, i])),
+    words: Math.max(1, Math.ceil(used.length / 32)),
+    transWords: Math.max(1, Math.ceil(slots.length / 32)),
+    banned: ip.bannedRole,
+    fixed: ip.base.fixedMembership,
+    any: {
+      minP: roles.some((r) => r.minParticipants > 0),
+      maxP: roles.some((r) => r.maxParticipants !== null),
+      minA: roles.some((r) => r.minActive > 0),
+      maxA: roles.some((r) => r.maxActive !== null),
+    },
+    capNames,
+    nameOfCap,
+  };
+}
+
+// ---- Plans as code ----------------------------------------------------------------------------------
+
+/** The expression each reason variable reads in a plan block. */
+function varExpr(plan: Plan, v: ReasonVar, extra: Partial<Record<ReasonVar, string>> = {}): string {
+  if (extra[v]) return extra[v]!;
+  switch (v) {
+    case 'actor':
+      return 'q(actor)';
+    case 'target':
+      return 'q(target)';
+    case 'mover':
+      return EFFECTS[plan.type].mover === 'target' ? 'q(target)' : 'q(actor)';
+    case 'holder':
+      return 'label(h)';
+    case 'from':
+      return 'label(f)';
+    case 'to':
+      return 'label(t)';
+    case 'requested':
+      return 'label(req)';
+    case 'match':
+      return 'label(m)';
+    case 'capability':
+      return plan.capability === null ? 'capName(cap)' : lit(plan.capability);
+    case 'type':
+      return lit(plan.type);
+    case 'count':
+      return 'clients';
+    case 'role':
+    case 'limit':
+      throw new Error(`reason variable ${v} outside a constraint check`);
+  }
+}
+
+const tplOf = (parts: readonly ReasonPart[], exprs: Partial<Record<ReasonVar, string>>): string =>
+  '`' + parts.map((p) => (typeof p === 'string' ? tplText(p) : '${' + exprs[p.v]! + '}')).join('') + '`';
+
+const template = (plan: Plan, parts: readonly ReasonPart[], extra?: Partial<Record<ReasonVar, string>>): string =>
+  '`' + parts.map((p) => (typeof p === 'string' ? tplText(p) : '${' + varExpr(plan, p.v, extra) + '}')).join('') + '`';
+
+type Emitted = { code: string } | { pass: true } | { fail: true };
+
+/** One emitter per check kind: the code that denies when the check fails, or a static outcome. */
+function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partial<Record<ReasonVar, string>>) => string): Emitted {
+  const when = (cond: string): Emitted => ({ code: `if (${cond}) ${deny()}` });
+  const constraint = (guard: string, count: string, cmp: string, limit: string, role: string): Emitted => ({
+    code: `if (${guard}) { const n = ${count}; if (${cmp}) ${deny({ role: `label(${role})`, count: 'n', limit })} }`,
+  });
+  switch (check) {
+    case 'holderDefined':
+      return when('hs < 0 || DEFINED[hs] === 0');
+    case 'preauthMatch':
+    case 'ownPreauthMatch':
+      return when('m < 0');
+    case 'matchNonZero':
+      return when('m === 0');
+    case 'holderHasCapability': {
+      if (plan.capability === null) return when('!holds(hs, cap)');
+      const bit = m.bitOf.get(m.capNames.get(plan.capability)!);
+      if (bit === undefined) return { fail: true };
+      return when(`((CAPS[hs * ${m.words} + ${bit >>> 5}] >>> ${bit & 31}) & 1) === 0`);
+    }
+    case 'notSelf':
+      return when('target === actor');
+    case 'targetListed':
+      return when('ti < 0');
+    case 'targetAbsent':
+      return when('ti >= 0');
+    case 'actorListed':
+      return when('ai < 0');
+    case 'actorAbsent':
+      return when('ai >= 0');
+    case 'notFixed':
+      return m.fixed ? { fail: true } : { pass: true };
+    case 'notFixedIfNewUser':
+      return m.fixed ? when(`${EFFECTS[plan.type].mover === 'target' ? 'ti' : 'ai'} < 0`) : { pass: true };
+    case 'bannedRoleExists':
+      return m.banned ? { pass: true } : { fail: true };
+    case 'moverRoleDefined':
+      return when('f !== 0 && (fs < 0 || DEFINED[fs] === 0)');
+    case 'moverBanned':
+      return m.banned ? when('f !== BANNED') : { fail: true };
+    case 'moverHasClients':
+      return when('c0 === 0');
+    case 'destinationGiven':
+      return when('t < 0');
+    case 'destinationNonZero':
+      return when('t === 0');
+    case 'destinationNotBanned':
+      return m.banned ? when('t === 1') : { pass: true };
+    case 'destinationChanged':
+      return when('t === f');
+    case 'destinationMatches':
+      return when('req >= 0 && req !== m');
+    case 'holderListsTransition':
+      return when('!lists(hs, fs, ts)');
+    case 'destinationDefined':
+      return when('ts < 0 || DEFINED[ts] === 0');
+    case 'minParticipants':
+      return m.any.minP ? constraint('f !== t && f !== 0 && MIN_P[fs] > 0', 'st.count[fs] - 1', 'n < MIN_P[fs]', 'MIN_P[fs]', 'f') : { pass: true };
+    case 'maxParticipants':
+      return m.any.maxP ? constraint('f !== t && t !== 0 && MAX_P[ts] >= 0', 'st.count[ts] + 1', 'n > MAX_P[ts]', 'MAX_P[ts]', 't') : { pass: true };
+    case 'minActive':
+      return m.any.minA ? constraint('f !== 0 && c0 > 0 && (f !== t || c1 === 0) && MIN_A[fs] > 0', 'st.active[fs] - 1', 'n < MIN_A[fs]', 'MIN_A[fs]', 'f') : { pass: true };
+    case 'maxActive':
+      return m.any.maxA ? constraint('t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts] >= 0', 'st.active[ts] + 1', 'n > MAX_A[ts]', 'MAX_A[ts]', 't') : { pass: true };
+    case 'maxUsers': {
+      const max = m.ip.base.maxUsers;
+      if (max === null) return { pass: true };
+      return constraint(m.banned ? '(f === 0 || f === 1) && t !== 0 && t !== 1' : 'f === 0 && t !== 0', 'st.users + 1', `n > ${max}`, String(max), '-1');
+    }
+    case 'maxClients': {
+      const max = m.ip.base.maxClients;
+      if (max === null) return { pass: true };
+      return constraint('c1 > c0', 'st.clients - c0 + c1', `n > ${max}`, String(max), '-1');
+    }
+    case 'singleDevice':
+      return m.ip.base.multiDevice ? { pass: true } : constraint('c1 > c0 && c1 > 1', 'c1', 'true', '1', '-1');
+  }
+}
+
+/** The straight-line block of one plan: its locals, then each check, then the allowed decision. */
+function planBlock(m: Model, plan: Plan): string {
+  const e = EFFECTS[plan.type];
+  const out: string[] = [];
+  const claimsOrNone = 'claims === undefined ? NO_CLAIMS : claims';
+  const local = (name: string, init: string) => out.push(`const ${name}: number = ${init};`);
+  local('m', plan.destination === 'match' ? `firstMatch(${claimsOrNone})` : plan.destination === 'matchNonZero' ? `firstNonZeroMatch(${claimsOrNone})` : '-1');
+  local('h', plan.holder === 'actor' ? 'ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims))' : plan.holder === 'zero' ? '0' : 'm < 0 ? 0 : m');
+  local('hs', 'slotOf(h)');
+  if (plan.capability === null) local('cap', 'capability');
+  const who = e.mover === 'target' ? 't' : 'a';
+  local('f', e.mover ? `${who}i >= 0 ? ${who}Role : 0` : '0');
+  local('c0', e.mover ? `${who}i >= 0 ? ${who}Clients : 0` : '0');
+  const dest = { zero: '0', banned: '1', to: 'req', match: 'm', matchNonZero: 'm', same: 'f' } as const;
+  local('t', plan.destination ? dest[plan.destination] : 'f');
+  local('clients', `clientsIn < 0 ? ${e.clientsDefault} : clientsIn`);
+  const c1 = { keep: 'c0', zero: '0', set: 'clients', add: 'c0 + clients', removeOne: 'c0 - 1' } as const;
+  local('c1', c1[e.clients]);
+  local('fs', 'slotOf(f)');
+  local('ts', 'slotOf(t)');
+  for (const step of plan.steps) {
+    const deny = (extra?: Partial<Record<ReasonVar, string>>) => `return deny(${lit(step.rule)}, ${template(plan, DENY_REASONS[step.rule], extra)});`;
+    const r = emitCheck(m, plan, step.check, deny);
+    if ('pass' in r) continue;
+    if ('fail' in r) {
+      out.push(`// ${step.check}: never holds in this policy`, deny());
+      return out.join('\n');
+    }
+    out.push(`// ${step.check}`, r.code);
+  }
+  const rule = plan.capability === null ? '`ok:${capName(cap)}`' : lit(`ok:${plan.capability}`);
+  out.push(`return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
+  return out.join('\n');
+}
+
+// ---- Claims -------------------------------------------------------------------------------------------
+
+function matcher(m: Model, nonZero: boolean): string {
+  const lines: string[] = [];
+  m.ip.preauth.forEach((e, i) => {
+    if (nonZero && e.role.index === 0) return;
+    const conds = e.claims.map((c) => `has(claims, ${c.credentialType}, ${lit(c.id)}, ${lit(c.value)})`);
+    lines.push(`// entry ${i}: ${oneLine(roleLabel(e.role.index, m.ip.roleName(e.role.index)))}`);
+    lines.push(conds.length ? `if (${conds.join(' && ')}) return ${e.role.index};` : `return ${e.role.index};`);
+  });
+  lines.push('return -1;');
+  return lines.join('\n');
+}
+
+// ---- The module ----------------------------------------------------------------------------------------
+
+function bits(rows: number, words: number, set: (row: number) => Iterable<number>): number[] {
+  const a = new Array<number>(rows * words).fill(0);
+  for (let r = 0; r < rows; r++) for (const b of set(r)) a[r * words + (b >>> 5)] = (a[r * words + (b >>> 5)] | (1 << (b & 31))) >>> 0;
+  return a;
+}
+
+function roleTables(m: Model, which: 'lists' | 'can'): { kind: 'dense'; data: number[] } | { kind: 'sparse'; keys: number[] } {
+  const N = m.slots.length;
+  const triples: [number, number, number][] = [];
+  for (const r of m.ip.roles.values()) {
+    const hs = m.slotOf.get(r.index)!;
+    for (const [from, tos] of m.ip.changes.get(r.index) ?? [])
+      for (const to of tos) {
+        if (which === 'can' && !canTransition(m.ip, r.index, from, to)) continue;
+        triples.push([hs, m.slotOf.get(from)!, m.slotOf.get(to)!]);
+      }
+  }
+  if (!m.dense) return { kind: 'sparse', keys: [...new Set(triples.map(([h, f, t]) => (h * N + f) * N + t))].sort((a, b) => a - b) };
+  const data = new Array<number>(N * N * m.transWords).fill(0);
+  for (const [h, f, t] of triples) {
+    const i = (h * N + f) * m.transWords + (t >>> 5);
+    data[i] = (data[i] | (1 << (t & 31))) >>> 0;
+  }
+  return { kind: 'dense', data };
+}
+
+export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOptions): Promise<string> {
+  const m = model(policy, options);
+  const bytes = encodePolicy(policy);
+  const hex = Buffer.from(bytes).toString('hex');
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const N = m.slots.length;
+  const ip = m.ip;
+  const roleNames = [...ip.roleByName].sort((a, b) => a[1] - b[1]);
+  const required = [...new Set(options.requiredCapabilities ?? [])].sort((a, b) => a - b);
+  const capList = [...m.capNames].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+
+  // Declarations are collected as ts-morph structures and printed once (no re-parsing per addition).
+  const statements: (string | StatementStructures)[] = [];
+  const konst = (name: string, init: string, opts: { exported?: boolean; type?: string; docs?: string } = {}) =>
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      isExported: !!opts.exported,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name, initializer: init, ...(opts.type ? { type: opts.type } : {}) }],
+      ...(opts.docs ? { docs: [opts.docs] } : {}),
+    });
+  const fn = (name: string, params: OptionalKind<ParameterDeclarationStructure>[], returnType: string, body: string, opts: { exported?: boolean; docs?: string } = {}) =>
+    statements.push({ kind: StructureKind.Function, name, isExported: !!opts.exported, parameters: params, returnType, statements: body, ...(opts.docs ? { docs: [opts.docs] } : {}) });
+  const sf = {
+    addStatements: (s: string[]) => statements.push(...s),
+    addTypeAlias: (a: { name: string; isExported: boolean; type: string; docs?: string[] }) => statements.push({ kind: StructureKind.TypeAlias, ...a }),
+    addInterface: (i: Omit<import('ts-morph').InterfaceDeclarationStructure, 'kind'>) => statements.push({ kind: StructureKind.Interface, ...i }),
+    addClass: (c: Omit<import('ts-morph').ClassDeclarationStructure, 'kind'>) => statements.push({ kind: StructureKind.Class, ...c }),
+  };
+  const p = (name: string, type: string, hasQuestionToken = false): OptionalKind<ParameterDeclarationStructure> => ({ name, type, hasQuestionToken });
+
+  sf.addStatements([
+    `// Generated by ${oneLine(options.generator ?? 'mimi-policy')} from ${oneLine(options.source)}. Do not edit: rebuild with \`mimi-policy build --emit ts\`.`,
+    `// Policy: ${ip.roles.size} roles, ${ip.preauth.length} preauth entries, ${bytes.length} wire bytes, SHA-256 ${sha}.`,
+    '// Decisions follow docs/semantics.md (draft-ietf-mimi-room-policy-03); no imports, no shared mutable state.',
+  ]);
+
+  // -- the policy itself
+  konst('POLICY_SHA256', lit(sha), { exported: true, docs: 'SHA-256 of the policy wire bytes (the AppDataDictionary), lowercase hex.' });
+  konst('POLICY_HEX', lit(hex), { exported: true, docs: 'The policy wire bytes (the AppDataDictionary of its components), lowercase hex.' });
+  konst('SOURCE', lit(options.source), { exported: true, docs: 'What this module was generated from.' });
+  fn('policyBytes', [], 'Uint8Array', 'const out = new Uint8Array(POLICY_HEX.length / 2);\nfor (let i = 0; i < out.length; i++) out[i] = parseInt(POLICY_HEX.slice(2 * i, 2 * i + 2), 16);\nreturn out;', {
+    exported: true,
+    docs: 'A fresh copy of the policy wire bytes.',
+  });
+  fn('isPolicy', [p('bytes', 'Uint8Array')], 'boolean', 'if (bytes.length * 2 !== POLICY_HEX.length) return false;\nfor (let i = 0; i < bytes.length; i++) if (bytes[i] !== parseInt(POLICY_HEX.slice(2 * i, 2 * i + 2), 16)) return false;\nreturn true;', {
+    exported: true,
+    docs: 'Are these the bytes of the policy this module was generated from (e.g. the ones the room holds)?',
+  });
+
+  // -- names
+  konst('roles', `{\n${roleNames.map(([n, i]) => `${key(n)}: ${i},`).join('\n')}\n} as const`, { exported: true, docs: 'The roles, by name (roles whose name is unique in the policy).' });
+  sf.addTypeAlias({ name: 'RoleName', isExported: true, type: roleNames.length ? 'keyof typeof roles' : 'never' });
+  konst('capabilities', `{\n${capList.map(([n, c]) => `${key(n)}: ${hex16(c)},`).join('\n')}\n} as const`, {
+    exported: true,
+    docs: 'Every capability name this module knows: the registry and the policy’s declared private-use capabilities.',
+  });
+  sf.addTypeAlias({ name: 'CapabilityName', isExported: true, type: 'keyof typeof capabilities' });
+  konst('capabilitiesUsed', `Object.freeze([${m.used.map(hex16).join(', ')}])`, { exported: true, type: 'readonly number[]', docs: 'The capability codes the policy’s roles hold, ascending.' });
+  konst('requiredCapabilities', `Object.freeze([${required.map(hex16).join(', ')}])`, {
+    exported: true,
+    type: 'readonly number[]',
+    docs: 'Capability codes of the policy’s `required package`s: an app that does not understand one of them must not run this policy.',
+  });
+
+  // -- types
+  sf.addTypeAlias({ name: 'RoleRef', isExported: true, type: 'number | RoleName', docs: ['A role by index or by name.'] });
+  sf.addTypeAlias({ name: 'CapabilityRef', isExported: true, type: 'number | CapabilityName', docs: ['A capability by code or by name.'] });
+  sf.addInterface({ name: 'Participant', isExported: true, properties: [{ name: 'user', type: 'string', isReadonly: true }, { name: 'role', type: 'RoleRef', isReadonly: true }, { name: 'clients', type: 'number', isReadonly: true, docs: ['how many of the user’s clients are in the MLS group'] }] });
+  sf.addInterface({ name: 'State', isExported: true, properties: [{ name: 'participants', type: 'readonly Participant[]', isReadonly: true }] });
+  sf.addInterface({
+    name: 'Claim',
+    isExported: true,
+    docs: ['A credential claim; `id` and `value` are the exact bytes as lowercase hex.'],
+    properties: [{ name: 'credentialType', type: 'number', isReadonly: true }, { name: 'id', type: 'string', isReadonly: true }, { name: 'value', type: 'string', isReadonly: true }],
+  });
+  const actionType = ACTION_TYPES.map((t) => {
+    const f = actionFields(t);
+    const props = [`readonly type: ${lit(t)}`, 'readonly actor: string'];
+    if (f.target) props.push('readonly target: string');
+    if (f.via) props.push(`readonly via: ${JOIN_VIAS.map(lit).join(' | ')}`);
+    if (f.to) props.push('readonly to?: RoleRef');
+    if (f.clients) props.push('readonly clients?: number');
+    if (f.capability) props.push('readonly capability: CapabilityRef');
+    props.push('readonly claims?: readonly Claim[]');
+    return `{ ${props.join('; ')} }`;
+  }).join('\n| ');
+  sf.addTypeAlias({ name: 'Action', isExported: true, type: actionType, docs: ['An action to authorize (docs/semantics.md, "Actions").'] });
+  sf.addInterface({
+    name: 'Decision',
+    isExported: true,
+    properties: [
+      { name: 'allowed', type: 'boolean', isReadonly: true },
+      { name: 'rule', type: 'string', isReadonly: true, docs: ['`ok:<capability>` when allowed, else the stable name of the check that failed'] },
+      { name: 'reason', type: 'string', isReadonly: true },
+    ],
+  });
+  sf.addInterface({
+    name: 'ParticipantListUpdate',
+    isExported: true,
+    properties: [
+      { name: 'changed', type: 'readonly { readonly userIndex: number; readonly role: RoleRef }[]', isReadonly: true },
+      { name: 'removed', type: 'readonly number[]', isReadonly: true },
+      { name: 'added', type: 'readonly { readonly user: string; readonly role: RoleRef }[]', isReadonly: true },
+    ],
+  });
+  sf.addInterface({
+    name: 'ChangeDecision',
+    isExported: true,
+    properties: [
+      { name: 'change', type: UPDATE_ORDER.map(lit).join(' | '), isReadonly: true },
+      { name: 'position', type: 'number', isReadonly: true },
+      { name: 'user', type: 'string', isReadonly: true },
+      { name: 'action', type: PLAN_KEYS.map(lit).join(' | '), isReadonly: true },
+      { name: 'decision', type: 'Decision', isReadonly: true },
+    ],
+  });
+  sf.addInterface({ name: 'UpdateDecision', isExported: true, extends: ['Decision'], properties: [{ name: 'changes', type: 'readonly ChangeDecision[]', isReadonly: true }] });
+  sf.addClass({
+    name: 'InvalidInputError',
+    isExported: true,
+    extends: 'Error',
+    docs: ['Malformed input: an error, never a decision.'],
+    properties: [
+      { name: 'name', type: 'string', initializer: "'InvalidInputError'", isReadonly: true, hasOverrideKeyword: true },
+      { name: 'path', type: 'string', isReadonly: true, docs: ['the offending field, e.g. `participants.2.role`'] },
+    ],
+    ctors: [{ parameters: [p('path', 'string'), p('detail', 'string')], statements: 'super(path ? `\\`${path}\\`: ${detail}` : detail);\nthis.path = path;' }],
+  });
+
+  // -- tables
+  const maxIndex = m.slots[m.slots.length - 1];
+  if (maxIndex < 4096) {
+    const dense = new Array<number>(maxIndex + 1).fill(-1);
+    m.slots.forEach((s, i) => (dense[s] = i));
+    konst('SLOT', `new Int32Array([${chunked(dense)}])`, { docs: 'role index → slot (−1: no slot)' });
+    const identity = m.slots.every((s, i) => s === i);
+    // `i >>> 0 < n` also sends −1 (no role) and other non-indexes to −1
+    fn('slotOf', [p('i', 'number')], 'number', identity ? `return i >>> 0 < ${N} ? i : -1;` : `return i >>> 0 < ${dense.length} ? SLOT[i] : -1;`);
+  } else {
+    konst('SLOT', `new Map<number, number>([${m.slots.map((s, i) => `[${s}, ${i}]`).join(', ')}])`, { type: 'ReadonlyMap<number, number>', docs: 'role index → slot' });
+    fn('slotOf', [p('i', 'number')], 'number', 'const s = SLOT.get(i);\nreturn s === undefined ? -1 : s;');
+  }
+  konst('BANNED', '1', { type: 'number', docs: 'the banned role (typed `number` so that comparing with it does not narrow)' });
+  konst('N', String(N), { docs: 'role slots: role 0, every defined role, and every index a transition names' });
+  konst('DEFINED', `new Uint8Array([${chunked(m.slots.map((s) => (ip.roles.has(s) ? 1 : 0)), 32)}])`);
+  konst('LABELS', `[${m.slots.map((s) => lit(roleLabel(s, ip.roleName(s)))).join(', ')}]`, { type: 'readonly string[]' });
+  konst('ROLE_BY_NAME', `new Map<string, number>([${roleNames.map(([n, i]) => `[${lit(n)}, ${i}]`).join(', ')}])`, { type: 'ReadonlyMap<string, number>' });
+  konst('CAP_BY_NAME', `new Map<string, number>(Object.entries(capabilities))`, { type: 'ReadonlyMap<string, number>' });
+  konst('NAME_OF_CAP', `new Map<number, string>([${[...m.nameOfCap].sort((a, b) => a[0] - b[0]).map(([c, n]) => `[${hex16(c)}, ${lit(n)}]`).join(', ')}])`, { type: 'ReadonlyMap<number, string>' });
+  konst('CAP_BIT', `((): Int16Array => { const a = new Int16Array(65536).fill(-1); capabilitiesUsed.forEach((c, i) => (a[c] = i)); return a; })()`, { docs: 'capability code → bit in a role’s capability set (−1: no role holds it)' });
+  konst('W', String(m.words), { docs: 'words per capability set' });
+  konst('CAPS', `new Uint32Array([${chunked(bits(N, m.words, (s) => (ip.roles.get(m.slots[s])?.capabilities ?? []).map((c) => m.bitOf.get(c)!)).map((x) => `0x${x.toString(16)}`), 8)}])`, {
+    docs: 'capability bitsets by slot',
+  });
+  const constraintArray = (get: (s: number) => number | null) => `new Float64Array([${chunked(m.slots.map((s) => (ip.roles.has(s) ? (get(s) ?? -1) : -1)), 16)}])`;
+  konst('MIN_P', constraintArray((s) => ip.roles.get(s)!.minParticipants), { docs: 'participants minimum by slot' });
+  konst('MAX_P', constraintArray((s) => ip.roles.get(s)!.maxParticipants), { docs: 'participants maximum by slot (−1: none)' });
+  konst('MIN_A', constraintArray((s) => ip.roles.get(s)!.minActive), { docs: 'active participants minimum by slot' });
+  konst('MAX_A', constraintArray((s) => ip.roles.get(s)!.maxActive), { docs: 'active participants maximum by slot (−1: none)' });
+  for (const [name, which] of [
+    ['TRANS', 'lists'],
+    ['CAN', 'can'],
+  ] as const) {
+    const t = roleTables(m, which);
+    const doc = which === 'lists' ? 'authorized_role_changes: holder slot × from slot → to slots' : 'canTransition: actor slot × from slot → to slots';
+    if (t.kind === 'dense') konst(name, `new Uint32Array([${chunked(t.data.map((x) => `0x${x.toString(16)}`), 8)}])`, { docs: `${doc} (bit matrix, ${m.transWords} word(s) per row)` });
+    else konst(name, `new Set<number>([${chunked(t.keys, 12)}])`, { type: 'ReadonlySet<number>', docs: `${doc} (keys (h × N + f) × N + t)` });
+  }
+  const bitTest = (name: string) =>
+    !m.dense
+      ? `return hs >= 0 && fs >= 0 && ts >= 0 && ${name}.has((hs * N + fs) * N + ts);`
+      : m.transWords === 1
+        ? `return fs >= 0 && ts >= 0 && ((${name}[hs * N + fs] >>> ts) & 1) === 1;`
+        : `return fs >= 0 && ts >= 0 && ((${name}[(hs * N + fs) * ${m.transWords} + (ts >>> 5)] >>> (ts & 31)) & 1) === 1;`;
+  fn('lists', [p('hs', 'number'), p('fs', 'number'), p('ts', 'number')], 'boolean', bitTest('TRANS'), { docs: 'Does the role in slot hs list the change fs → ts?' });
+  fn('can', [p('hs', 'number'), p('fs', 'number'), p('ts', 'number')], 'boolean', (m.dense ? 'if (hs < 0) return false;\n' : '') + bitTest('CAN'));
+  konst('FIELDS', `{\n${ACTION_TYPES.map((t) => {
+    const f = actionFields(t);
+    return `${t}: { target: ${f.target}, to: ${f.to}, clients: ${f.clients ? (EFFECTS[t].clients === 'add' ? 2 : 1) : 0}, via: ${f.via}, capability: ${f.capability} },`;
+  }).join('\n')}\n}`, { type: 'Readonly<Record<Action["type"], { readonly target: boolean; readonly to: boolean; readonly clients: 0 | 1 | 2; readonly via: boolean; readonly capability: boolean }>>', docs: 'the fields each action type takes (clients 2: at least 1)' });
+  konst('NO_CLAIMS', 'Object.freeze([])', { type: 'readonly Claim[]' });
+  const upd = (kind: (typeof UPDATE_ORDER)[number]) =>
+    `[${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `[${updateActions(kind, (i & 4) !== 0, (i & 2) !== 0, (i & 1) !== 0).map(lit).join(', ')}]`).join(', ')}]`;
+  konst('UPDATE_ACTIONS', `{ ${UPDATE_ORDER.map((k) => `${k}: ${upd(k)}`).join(', ')} }`, {
+    type: 'Readonly<Record<ChangeDecision["change"], readonly (readonly ChangeDecision["action"][])[]>>',
+    docs: 'the actions a ParticipantListUpdate change may be authorized as, by [self × 4 + fromBanned × 2 + toBanned]',
+  });
+  konst('EFFECT', `{\n${PLAN_KEYS.map((k) => {
+    const e = EFFECTS[PLANS[k].type];
+    return `${lit(k)}: { target: ${e.mover === 'target'}, keep: ${e.clients === 'keep'}, clients: ${e.clients === 'zero' ? 0 : e.clientsDefault}, to: ${PLANS[k].destination === 'zero' ? 0 : PLANS[k].destination === 'banned' ? 1 : -1} },`;
+  }).join('\n')}\n}`, { type: 'Readonly<Record<ChangeDecision["action"], { readonly target: boolean; readonly keep: boolean; readonly clients: number; readonly to: number }>>', docs: 'what an allowed update change does to its user' });
+
+  // -- small helpers
+  fn('bad', [p('path', 'string'), p('detail', 'string')], 'never', 'throw new InvalidInputError(path, detail);');
+  fn('isU32', [p('x', 'unknown')], 'x is number', "return typeof x === 'number' && x >>> 0 === x;");
+  fn('q', [p('user', 'string | undefined')], 'string', "return '`' + (user === undefined ? '' : user) + '`';");
+  fn('label', [p('i', 'number')], 'string', "if (i < 0) return 'no role';\nconst s = slotOf(i);\nreturn s >= 0 ? LABELS[s] : 'role ' + i;");
+  fn('capName', [p('code', 'number')], 'string', "const n = NAME_OF_CAP.get(code);\nreturn n !== undefined ? n : '0x' + code.toString(16).padStart(4, '0');");
+  fn('holds', [p('hs', 'number'), p('code', 'number')], 'boolean', 'const b = CAP_BIT[code];\nreturn hs >= 0 && b >= 0 && ((CAPS[hs * W + (b >>> 5)] >>> (b & 31)) & 1) === 1;');
+  fn('deny', [p('rule', 'string'), p('reason', 'string')], 'Decision', 'return { allowed: false, rule, reason };');
+  fn('roleOf', [p('r', 'RoleRef')], 'number', "return typeof r === 'number' ? r : (ROLE_BY_NAME.get(r) as number);");
+  fn('roleRef', [p('r', 'unknown'), p('path', 'string')], 'number', [
+    'if (isU32(r)) return r;',
+    "if (typeof r !== 'string') return bad(path, 'expected a role index or name');",
+    'const i = ROLE_BY_NAME.get(r);',
+    'return i === undefined ? bad(path, `unknown role name \\`${r}\\``) : i;',
+  ].join('\n'));
+  fn('capabilityRef', [p('c', 'unknown'), p('path', 'string')], 'number', [
+    "if (typeof c === 'number') return c >>> 0 === c && c <= 0xffff ? c : bad(path, 'expected a capability code from 0 to 65535');",
+    "if (typeof c !== 'string') return bad(path, 'expected a capability code or name');",
+    'const code = CAP_BY_NAME.get(c);',
+    'return code === undefined ? bad(path, `unknown capability \\`${c}\\``) : code;',
+  ].join('\n'));
+  fn('checkClaims', [p('x', 'unknown'), p('path', 'string')], 'readonly Claim[]', [
+    "if (!Array.isArray(x)) return bad(path, 'expected an array of claims');",
+    'for (let i = 0; i < x.length; i++) {',
+    '  const c: unknown = x[i];',
+    "  if (typeof c !== 'object' || c === null || Array.isArray(c)) bad(`${path}.${i}`, 'expected a claim object');",
+    '  const o = c as Record<string, unknown>;',
+    "  for (const k in o) if (k !== 'credentialType' && k !== 'id' && k !== 'value') bad(`${path}.${i}.${k}`, 'unrecognized key');",
+    "  if (!(isU32(o.credentialType) && o.credentialType <= 0xffff)) bad(`${path}.${i}.credentialType`, 'expected an integer from 0 to 65535');",
+    "  if (typeof o.id !== 'string' || !HEX.test(o.id)) bad(`${path}.${i}.id`, 'expected lowercase hex');",
+    "  if (typeof o.value !== 'string' || !HEX.test(o.value)) bad(`${path}.${i}.value`, 'expected lowercase hex');",
+    '}',
+    'return x as readonly Claim[];',
+  ].join('\n'));
+  konst('HEX', '/^(?:[0-9a-f]{2})*$/');
+  fn('has', [p('claims', 'readonly Claim[]'), p('type', 'number'), p('id', 'string'), p('value', 'string')], 'boolean', [
+    'for (let i = 0; i < claims.length; i++) {',
+    '  const c = claims[i];',
+    '  if (c.credentialType === type && c.id === id && c.value === value) return true;',
+    '}',
+    'return false;',
+  ].join('\n'));
+  fn('firstMatch', [p('claims', 'readonly Claim[]')], 'number', matcher(m, false), { docs: 'The role index of the first preauth entry the claims match (−1: none).' });
+  fn('firstNonZeroMatch', [p('claims', 'readonly Claim[]')], 'number', matcher(m, true), { docs: 'The first match among the entries with a non-zero role (changeOwnRole).' });
+  // -- the four questions
+  fn('authorize', [p('state', 'State | PreparedState'), p('action', 'Action')], 'Decision', authorizeBody(m), {
+    exported: true,
+    docs: 'May this action happen in this state? `{ allowed, rule, reason }`; malformed input throws InvalidInputError. Pass a prepareState result to skip re-validating an unchanged list.',
+  });
+  sf.addTypeAlias({ name: 'ByUser', isExported: true, type: '{ readonly [user: string]: { readonly role: number; readonly clients: number } | undefined }', docs: ['Participants by user (a null-prototype object).'] });
+  sf.addClass({
+    name: 'PreparedState',
+    isExported: true,
+    docs: ['A validated participant list with what the checks count precomputed (make one with prepareState). Immutable.'],
+    ctors: [
+      {
+        parameters: [
+          { name: 'participants', type: 'readonly Participant[]', isReadonly: true, scope: Scope.Public },
+          { name: 'byUser', type: 'ByUser', isReadonly: true, scope: Scope.Public },
+          { name: 'count', type: 'Int32Array', isReadonly: true, scope: Scope.Public },
+          { name: 'active', type: 'Int32Array', isReadonly: true, scope: Scope.Public },
+          { name: 'users', type: 'number', isReadonly: true, scope: Scope.Public },
+          { name: 'clients', type: 'number', isReadonly: true, scope: Scope.Public },
+        ],
+        statements: 'Object.freeze(this);',
+      },
+    ],
+  });
+  fn('prepareState', [p('state', 'State')], 'PreparedState', [
+    "if (typeof state !== 'object' || state === null || !Array.isArray(state.participants)) bad('participants', 'expected an array');",
+    'const ps = state.participants;',
+    '// a null-prototype object rather than a Map: property lookups by user are faster here',
+    'const byUser: { [user: string]: { readonly role: number; readonly clients: number } | undefined } = Object.create(null);',
+    'const count = new Int32Array(N);',
+    'const active = new Int32Array(N);',
+    'let users = 0;',
+    'let clients = 0;',
+    'for (let i = 0; i < ps.length; i++) {',
+    '  const role = checkParticipant(ps[i], i);',
+    '  const p = ps[i];',
+    '  if (byUser[p.user] !== undefined) bad(`participants.${i}.user`, `user \\`${p.user}\\` is listed twice`);',
+    '  byUser[p.user] = Object.freeze({ role, clients: p.clients });',
+    '  const s = slotOf(role);',
+    '  if (s >= 0) {',
+    '    count[s]++;',
+    '    if (p.clients > 0) active[s]++;',
+    '  }',
+    m.banned ? '  if (role !== 1) users++;' : '  users++;',
+    '  clients += p.clients;',
+    '}',
+    'return new PreparedState(Object.freeze(ps.map((p) => Object.freeze({ user: p.user, role: p.role, clients: p.clients }))), byUser, count, active, users, clients);',
+  ].join('\n'), {
+    exported: true,
+    docs: 'Validate a participant list (shapes, role names, no role 0, no user listed twice; InvalidInputError otherwise) and index it. Pass the result to authorize while the list does not change.',
+  });
+  fn('checkParticipant', [p('x', 'unknown'), p('i', 'number')], 'number', [
+    "if (typeof x !== 'object' || x === null || Array.isArray(x)) bad(`participants.${i}`, 'expected an object');",
+    'const o = x as Record<string, unknown>;',
+    "if (typeof o.user !== 'string') bad(`participants.${i}.user`, 'expected a string');",
+    "if (!isU32(o.clients)) bad(`participants.${i}.clients`, 'expected an integer from 0 to 4294967295');",
+    'const role = o.role;',
+    "const r = typeof role === 'number' && role >>> 0 === role ? role : typeof role === 'string' ? ROLE_BY_NAME.get(role) : undefined;",
+    'if (r === undefined) return roleRef(role, `participants.${i}.role`);',
+    "if (r === 0) bad(`participants.${i}.role`, 'a listed participant cannot have role 0');",
+    'return r;',
+  ].join('\n'));
+  fn('authorizeUpdate', [p('state', 'State | PreparedState'), p('sender', 'string | { readonly user: string; readonly claims?: readonly Claim[] }'), p('update', 'ParticipantListUpdate')], 'UpdateDecision', updateBody(m), {
+    exported: true,
+    docs: 'A whole ParticipantListUpdate: role changes, then removals (indexes into the list before the update), then additions, each user at most once, each change authorized against the state as it evolves.',
+  });
+  fn('preauthorizedRole', [p('claims', 'readonly Claim[]')], 'number | null', "const r = firstMatch(checkClaims(claims, 'claims'));\nreturn r < 0 ? null : r;", {
+    exported: true,
+    docs: 'The role index of the first preauth entry the claims match, or null.',
+  });
+  const identity = m.slots.every((x, i) => x === i);
+  const full = N <= 32;
+  if (full)
+    konst('FULL', `((): Uint32Array => {\nconst a = new Uint32Array(${32 * 2048});\nfor (let s = 0; s < ${N}; s++) capabilitiesUsed.forEach((c, b) => { if ((CAPS[s * W + (b >>> 5)] >>> (b & 31)) & 1) a[(s << 11) | (c >>> 5)] |= 1 << (c & 31); });\nreturn a;\n})()`, {
+      docs: 'each role slot’s capabilities as a 65,536-bit set (32 rows, so any index below 32 is a row): one load per hasCapability',
+    });
+  fn('hasCapability', [p('role', 'RoleRef'), p('capability', 'CapabilityRef')], 'boolean', [
+    ...(full && identity
+      ? [
+          '// fast path: role indexes are the slots 0..N−1',
+          "if (typeof role === 'number' && typeof capability === 'number' && (role & 31) === role && (capability & 0xffff) === capability)",
+          '  return ((FULL[(role << 11) | (capability >>> 5)] >>> (capability & 31)) & 1) === 1;',
+        ]
+      : []),
+    "const r = typeof role === 'number' && role >>> 0 === role ? role : roleRef(role, 'role');",
+    "const c = typeof capability === 'number' && (capability & 0xffff) === capability ? capability : capabilityRef(capability, 'capability');",
+    'const s = slotOf(r);',
+    ...(full
+      ? ['return s >= 0 && ((FULL[(s << 11) | (c >>> 5)] >>> (c & 31)) & 1) === 1;']
+      : ['const b = CAP_BIT[c];', 'return s >= 0 && b >= 0 && ((CAPS[s * W + (b >>> 5)] >>> (b & 31)) & 1) === 1;']),
+  ].join('\n'), { exported: true, docs: 'Does the role hold the capability? An undefined role holds nothing; an unknown name throws.' });
+  if (full && identity && m.dense)
+    konst('CAN32', `((): Uint32Array => {\nconst a = new Uint32Array(${32 * 32});\nfor (let h = 0; h < N; h++) for (let f = 0; f < N; f++) for (let t = 0; t < N; t++) if (can(h, f, t)) a[(h << 5) | f] |= 1 << t;\nreturn a;\n})()`, {
+      docs: 'canTransition as 32 × 32 rows of 32 bits: one load for indexes below 32',
+    });
+  fn('canTransition', [p('actorRole', 'RoleRef'), p('fromRole', 'RoleRef'), p('toRole', 'RoleRef')], 'boolean', [
+    ...(full && identity && m.dense
+      ? [
+          '// fast path: three role indexes below 32',
+          "if (typeof actorRole === 'number' && typeof fromRole === 'number' && typeof toRole === 'number' && (actorRole & 31) === actorRole && (fromRole & 31) === fromRole && (toRole & 31) === toRole)",
+          '  return ((CAN32[(actorRole << 5) | fromRole] >>> toRole) & 1) === 1;',
+        ]
+      : []),
+    "const a = typeof actorRole === 'number' && actorRole >>> 0 === actorRole ? actorRole : roleRef(actorRole, 'actorRole');",
+    "const f = typeof fromRole === 'number' && fromRole >>> 0 === fromRole ? fromRole : roleRef(fromRole, 'fromRole');",
+    "const t = typeof toRole === 'number' && toRole >>> 0 === toRole ? toRole : roleRef(toRole, 'toRole');",
+    'return can(slotOf(a), slotOf(f), slotOf(t));',
+  ].join('\n'), {
+    exported: true,
+    docs: 'Is there an action by which a holder of actorRole may move a user from fromRole to toRole (role 0 = not listed), state and constraints aside?',
+  });
+  fn('allowedTargets', [p('actorRole', 'RoleRef'), p('fromRole', 'RoleRef')], 'number[]', [
+    "const as = slotOf(roleRef(actorRole, 'actorRole'));",
+    "const fs = slotOf(roleRef(fromRole, 'fromRole'));",
+    'const out: number[] = [];',
+    'for (let ts = 0; ts < N; ts++) if (can(as, fs, ts)) out.push(SLOT_INDEX[ts]);',
+    'return out;',
+  ].join('\n'), { exported: true, docs: 'Every role a holder of actorRole may move a user in fromRole to, ascending (0 = out of the list).' });
+  konst('SLOT_INDEX', `[${m.slots.join(', ')}]`, { type: 'readonly number[]' });
+  fn('checkCapabilities', [p('understood', 'Iterable<CapabilityRef>')], '{ ok: boolean; unknown: number[]; unknownRequired: number[] }', [
+    'const known = new Set<number>();',
+    "for (const c of understood) known.add(typeof c === 'number' ? c : capabilityRef(c, 'understood'));",
+    'const unknown = capabilitiesUsed.filter((c) => !known.has(c));',
+    'const unknownRequired = requiredCapabilities.filter((c) => !known.has(c));',
+    'return { ok: unknownRequired.length === 0, unknown, unknownRequired };',
+  ].join('\n'), {
+    exported: true,
+    docs: 'Which capabilities the policy uses (or requires) that an app does not understand; `ok` is false when a required one is unknown.',
+  });
+
+  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
+  const text = project.createSourceFile('evaluator.ts', { statements }, { overwrite: true }).getFullText();
+  if (options.format === false) return text;
+  return prettier.format(text, { parser: 'babel-ts', printWidth: 120, singleQuote: true, trailingComma: 'all' });
+}
+
+function authorizeBody(m: Model): string {
+  const cases = PLAN_KEYS.map((k) => `case ${lit(k)}: {\n${planBlock(m, PLANS[k])}\n}`).join('\n');
+  return `
+if (typeof action !== 'object' || action === null || Array.isArray(action)) return bad('action', 'expected an object');
+const x = action as unknown as Record<string, unknown>;
+const type = x.type;
+let fields: (typeof FIELDS)[Action['type']];
+switch (type) {
+${ACTION_TYPES.map((t) => `case ${lit(t)}: fields = FIELDS.${t}; break;`).join('\n')}
+default: return bad('action.type', 'unknown action type');
+}
+for (const k in x)
+  if (!(k === 'type' || k === 'actor' || k === 'claims' || (k === 'target' ? fields.target : k === 'to' ? fields.to : k === 'clients' ? fields.clients !== 0 : k === 'via' ? fields.via : k === 'capability' && fields.capability)))
+    bad('action.' + k, 'unrecognized key');
+const actor = x.actor;
+if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
+let target: string | undefined;
+if (fields.target) {
+  if (typeof x.target !== 'string') return bad('action.target', 'expected a string');
+  target = x.target;
+}
+const req = x.to === undefined ? -1 : roleRef(x.to, 'action.to');
+const c = x.clients;
+const clientsIn = c === undefined ? -1 : isU32(c) && c >= fields.clients - 1 ? c : bad('action.clients', fields.clients === 2 ? 'expected an integer of at least 1' : 'expected an integer from 0 to 4294967295');
+const claims = x.claims === undefined ? undefined : checkClaims(x.claims, 'action.claims');
+let key: string = type;
+if (type === 'join') {
+  if (x.via !== 'open' && x.via !== 'preauth' && x.via !== 'code') return bad('action.via', 'expected open, preauth or code');
+  key = 'join:' + x.via;
+}
+const capability = fields.capability ? capabilityRef(x.capability, 'action.capability') : -1;
+const st = state instanceof PreparedState ? state : prepareState(state);
+const ae = st.byUser[actor];
+const te = target === undefined ? undefined : st.byUser[target];
+const ai = ae === undefined ? -1 : 0, aRole = ae === undefined ? 0 : ae.role, aClients = ae === undefined ? 0 : ae.clients;
+const ti = te === undefined ? -1 : 0, tRole = te === undefined ? 0 : te.role, tClients = te === undefined ? 0 : te.clients;
+switch (key) {
+${cases}
+}
+return bad('action.type', 'unknown action type');`;
+}
+
+function updateBody(m: Model): string {
+  const rules = Object.fromEntries(UPDATE_RULES.map((r) => [r, r]));
+  const badIndex = tplOf(DENY_REASONS.bad_user_index, { count: 'i', limit: 'pre.length' });
+  const twice = tplOf(DENY_REASONS.user_touched_twice, { target: 'q(s.user)' });
+  return `
+let user: string;
+let claims: readonly Claim[] | undefined;
+if (typeof sender === 'string') user = sender;
+else if (typeof sender === 'object' && sender !== null && typeof sender.user === 'string') {
+  for (const k in sender) if (k !== 'user' && k !== 'claims') bad('sender.' + k, 'unrecognized key');
+  user = sender.user;
+  claims = sender.claims === undefined ? undefined : checkClaims(sender.claims, 'sender.claims');
+} else return bad('sender', 'expected a user or { user, claims? }');
+const st0 = state instanceof PreparedState ? state : prepareState(state);
+if (typeof update !== 'object' || update === null) return bad('update', 'expected an object');
+for (const k in update) if (k !== 'changed' && k !== 'removed' && k !== 'added') bad('update.' + k, 'unrecognized key');
+if (!Array.isArray(update.changed) || !Array.isArray(update.removed) || !Array.isArray(update.added)) return bad('update', 'expected changed, removed and added arrays');
+const pre = st0.participants;
+type Step = { change: ChangeDecision['change']; position: number; user: string; role: number };
+const steps: Step[] = [];
+const index = (v: unknown, path: string): number => (isU32(v) ? v : bad(path, 'expected an integer from 0 to 4294967295'));
+const changedRoles = update.changed.map((c, i) => {
+  if (typeof c !== 'object' || c === null) bad('update.changed.' + i, 'expected an object');
+  index(c.userIndex, 'update.changed.' + i + '.userIndex');
+  return roleRef(c.role, 'update.changed.' + i + '.role');
+});
+update.removed.forEach((r, i) => index(r, 'update.removed.' + i));
+const addedRoles = update.added.map((a, i) => {
+  if (typeof a !== 'object' || a === null || typeof a.user !== 'string') bad('update.added.' + i, 'expected { user, role }');
+  return roleRef(a.role, 'update.added.' + i + '.role');
+});
+for (const i of [...update.changed.map((c) => c.userIndex), ...update.removed])
+  if (i >= pre.length) return { allowed: false, rule: ${lit(rules.bad_user_index)}, reason: ${badIndex}, changes: [] };
+update.changed.forEach((c, i) => steps.push({ change: 'changed', position: i, user: pre[c.userIndex].user, role: changedRoles[i] }));
+update.removed.forEach((r, i) => steps.push({ change: 'removed', position: i, user: pre[r].user, role: 0 }));
+update.added.forEach((a, i) => steps.push({ change: 'added', position: i, user: a.user, role: addedRoles[i] }));
+const touched = new Set<string>();
+for (const s of steps) {
+  if (touched.has(s.user)) return { allowed: false, rule: ${lit(rules.user_touched_twice)}, reason: ${twice}, changes: [] };
+  touched.add(s.user);
+}
+let cur: Participant[] = pre.map((p) => ({ user: p.user, role: roleOf(p.role), clients: p.clients }));
+const decided: ChangeDecision[] = [];
+${m.banned ? 'const isBanned = (r: number): boolean => r === 1;' : 'const isBanned = (_r: number): boolean => false;'}
+for (const s of steps) {
+  const at = cur.findIndex((p) => p.user === s.user);
+  const currentRole = at < 0 ? 0 : (cur[at].role as number);
+  const keys = UPDATE_ACTIONS[s.change][(s.user === user ? 4 : 0) + (isBanned(currentRole) ? 2 : 0) + (isBanned(s.role) ? 1 : 0)];
+  let first: { action: ChangeDecision['action']; decision: Decision } | undefined;
+  let allowed: ChangeDecision['action'] | undefined;
+  for (const k of keys) {
+    const e = EFFECT[k];
+    const type = k.startsWith('join:') ? 'join' : k;
+    const a: Record<string, unknown> = { type, actor: user };
+    if (type === 'join') a.via = k.slice(5);
+    if (e.target) a.target = s.user;
+    if (e.to < 0) a.to = s.role;
+    if (claims !== undefined) a.claims = claims;
+    const decision = authorize({ participants: cur }, a as unknown as Action);
+    if (first === undefined) first = { action: k, decision };
+    if (decision.allowed) {
+      allowed = k;
+      decided.push({ change: s.change, position: s.position, user: s.user, action: k, decision });
+      break;
+    }
+  }
+  if (allowed === undefined) {
+    decided.push({ change: s.change, position: s.position, user: s.user, action: first!.action, decision: first!.decision });
+    return { allowed: false, rule: first!.decision.rule, reason: s.change + ' ' + q(s.user) + ': ' + first!.decision.reason, changes: decided };
+  }
+  const e = EFFECT[allowed];
+  const role = e.to >= 0 ? e.to : s.role;
+  const clients = e.keep && at >= 0 ? cur[at].clients : e.clients;
+  if (role === 0) cur = cur.filter((p) => p.user !== s.user);
+  else if (at >= 0) cur = cur.map((p, j) => (j === at ? { user: s.user, role, clients } : p));
+  else cur = [...cur, { user: s.user, role, clients }];
+}
+return { allowed: true, rule: 'ok:update', reason: 'all ' + steps.length + ' changes are authorized', changes: decided };`;
+}

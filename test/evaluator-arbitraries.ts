@@ -1,0 +1,122 @@
+/**
+ * fast-check arbitraries for the evaluators: small policies whose roles, capabilities, transitions,
+ * constraints, preauth entries and base limits collide often (so every check of every plan is reached),
+ * and states and actions over the same small pools, including undefined roles and unknown names.
+ */
+import fc from 'fast-check';
+import { defaultBasePolicy, type Claim, type Policy, type Role } from '../runtime/ir.js';
+import { capabilityByName } from '../runtime/registry.js';
+import { ACTION_TYPES, JOIN_VIAS } from '../runtime/semantics.js';
+
+export const USERS = ['ann', 'bob', 'cy', 'dee', 'eve'];
+export const ROLE_NAMES = ['no_role', 'banned', 'member', 'mod', 'admin', 'guest', 'weird name'];
+const MEMBERSHIP = [
+  'canAddParticipant', 'canRemoveParticipant', 'canAddOwnClient', 'canRemoveOwnClient', 'canOpenJoin', 'canJoinIfPreauthorized',
+  'canRemoveSelf', 'canUseJoinCode', 'canBan', 'canUnBan', 'canKick', 'canChangeUserRole', 'canChangeOwnRole', 'canSendMessage',
+].map((n) => capabilityByName.get(n)!.code);
+const CAPS = [...MEMBERSHIP, 0xf001, 0x1234];
+export const CLAIMS: Claim[] = [
+  { credentialType: 2, id: '0603550403', value: '4d6f6473' },
+  { credentialType: 2, id: '0603550403', value: '564950' },
+  { credentialType: 1, id: '', value: '616e6e' },
+];
+
+const arbIndex = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 5 }), weight: 8 }, { arbitrary: fc.constantFrom(6, 7, 9), weight: 1 });
+const arbMin = fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 2 }), weight: 1 });
+const arbMax = fc.option(fc.integer({ min: 0, max: 3 }), { nil: null, freq: 2 });
+
+const arbRoleAt = (index: number): fc.Arbitrary<Role> =>
+  fc.record({
+    index: fc.constant(index),
+    name: fc.oneof({ arbitrary: fc.constant(ROLE_NAMES[index] ?? `r${index}`), weight: 6 }, { arbitrary: fc.constantFrom(...ROLE_NAMES), weight: 1 }),
+    description: fc.constant(''),
+    // most capabilities held, so that plans get past the capability check
+    capabilities: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: CAPS.length, maxLength: CAPS.length }).map((xs) => CAPS.filter((_, i) => xs[i] < 8).sort((a, b) => a - b)),
+    minParticipants: arbMin,
+    maxParticipants: arbMax,
+    minActive: arbMin,
+    maxActive: arbMax,
+    changes: fc.array(fc.record({ from: arbIndex, to: fc.uniqueArray(arbIndex, { minLength: 1, maxLength: 4 }) }), { maxLength: 6 }),
+  });
+export const arbRole: fc.Arbitrary<Role> = arbIndex.chain(arbRoleAt);
+
+/** Distinct role indexes (0 and 1 usually among them), now and then one defined twice. */
+export const arbEvalPolicy: fc.Arbitrary<Policy> = fc
+  .record({
+    indexes: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 6 }),
+    keep01: fc.oneof({ arbitrary: fc.constant(true), weight: 5 }, { arbitrary: fc.constant(false), weight: 1 }),
+    twice: fc.oneof({ arbitrary: fc.constant(null), weight: 7 }, { arbitrary: fc.integer({ min: 0, max: 6 }), weight: 1 }),
+    preauth: fc.option(fc.array(fc.record({ claims: fc.subarray(CLAIMS, { maxLength: 2 }), role: arbRole }), { maxLength: 3 }), { nil: null, freq: 4 }),
+    fixedMembership: fc.boolean(),
+    multiDevice: fc.boolean(),
+    maxUsers: fc.option(fc.integer({ min: 0, max: 6 }), { nil: null }),
+    maxClients: fc.option(fc.integer({ min: 0, max: 8 }), { nil: null }),
+  })
+  .chain(({ indexes, keep01, twice, ...rest }) => {
+    const idx = [...new Set([...(keep01 ? [0, 1] : []), ...indexes, ...(twice === null ? [] : [])])];
+    const all = twice === null ? idx : [...idx, twice];
+    return fc.tuple(...all.map(arbRoleAt)).map((roles) => ({ roles, ...rest }));
+  })
+  .map(({ roles, preauth, fixedMembership, multiDevice, maxUsers, maxClients }) => ({
+    base: { ...defaultBasePolicy(), fixedMembership, multiDevice, maxUsers, maxClients },
+    roles,
+    preauth,
+    participants: null,
+    history: null,
+    otherComponents: [],
+  }));
+
+export interface Participant {
+  user: string;
+  role: number | string;
+  clients: number;
+}
+/** A valid state for `policy`: distinct users, non-zero roles (some undefined), names where unique. */
+export const arbState = (policy: Policy): fc.Arbitrary<{ participants: Participant[] }> =>
+  fc
+    .uniqueArray(
+      fc.record({
+        user: fc.constantFrom(...USERS),
+        role: fc.oneof({ arbitrary: fc.constantFrom(...policy.roles.map((r) => r.index).filter((i) => i !== 0), 7), weight: 6 }, { arbitrary: fc.integer({ min: 1, max: 7 }), weight: 1 }),
+        clients: fc.integer({ min: 0, max: 3 }),
+        byName: fc.boolean(),
+      }),
+      { selector: (p) => p.user, minLength: 2, maxLength: 5 },
+    )
+    .map((ps) => ({
+      participants: ps.map(({ user, role, clients, byName }) => {
+        const rs = policy.roles.filter((r) => r.index === role);
+        const name = rs.length === 1 && policy.roles.filter((r) => r.name === rs[0].name).length === 1 ? rs[0].name : undefined;
+        return { user, role: byName && name !== undefined ? name : role, clients };
+      }),
+    }));
+
+/** Any action, valid or not quite: every type and field, unknown names now and then. */
+export const arbAction: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({
+    type: fc.constantFrom(...ACTION_TYPES),
+    actor: fc.constantFrom(...USERS, 'zed'),
+    target: fc.constantFrom(...USERS, 'zed'),
+    to: fc.option(fc.oneof({ arbitrary: fc.integer({ min: 0, max: 9 }), weight: 5 }, { arbitrary: fc.constantFrom(...ROLE_NAMES, 'nosuch'), weight: 1 }), { nil: undefined }),
+    clients: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+    via: fc.constantFrom(...JOIN_VIAS),
+    claims: fc.option(fc.subarray(CLAIMS), { nil: undefined }),
+    capability: fc.oneof(fc.constantFrom(...CAPS), fc.constantFrom('canSendMessage', 'canBan', 'canKnock', 'noSuchCapability')),
+  })
+  .map((a) => {
+    const out: Record<string, unknown> = { type: a.type, actor: a.actor };
+    if (['add', 'remove', 'changeRole', 'ban', 'unban', 'kick'].includes(a.type)) out.target = a.target;
+    if (['add', 'changeRole', 'unban', 'changeOwnRole', 'join'].includes(a.type) && a.to !== undefined) out.to = a.to;
+    if (['add', 'addOwnClient', 'join'].includes(a.type) && a.clients !== undefined) out.clients = a.clients;
+    if (a.type === 'join') out.via = a.via;
+    if (a.type === 'capability') out.capability = a.capability;
+    if (a.claims !== undefined) out.claims = a.claims;
+    return out;
+  });
+
+export const arbUpdate = fc.record({
+  changed: fc.array(fc.record({ userIndex: fc.integer({ min: 0, max: 3 }), role: fc.integer({ min: 0, max: 7 }) }), { maxLength: 2 }),
+  removed: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }),
+  added: fc.array(fc.record({ user: fc.constantFrom(...USERS, 'zed', 'new'), role: fc.integer({ min: 0, max: 7 }) }), { maxLength: 2 }),
+});
+export const arbSender = fc.oneof(fc.constantFrom(...USERS), fc.record({ user: fc.constantFrom(...USERS, 'zed'), claims: fc.subarray(CLAIMS) }));
