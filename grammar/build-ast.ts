@@ -11,6 +11,8 @@ type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
 /** A literal that could not be decoded (bad escape, number too large …), reported by `parse`. */
 export interface LiteralProblem {
+  /** default `invalid-literal` */
+  kind?: 'invalid-literal' | 'duplicate-setting';
   message: string;
   span: A.Span;
   help?: string;
@@ -473,6 +475,8 @@ export class AstBuilder extends BaseVisitor {
     const action = this.ident(tok(c, 'verb'));
     if (!kw || !verdict || !actor || !action) return undefined;
     const target = this.ident(tok(c, 'target'));
+    for (const [name, list] of [['to', toks(c, 'Kw_to')], ['via', toks(c, 'Kw_via')], ['clients', toks(c, 'Kw_clients')]] as const)
+      if (list.length > 1) this.problems.push({ kind: 'duplicate-setting', message: `\`${name}\` is given twice in one step`, span: spanOf(list[1]) });
     const r = nodes(c, 'roleRef')[0];
     const to = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
     const via = this.ident(tok(c, 'via'));

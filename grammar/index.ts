@@ -88,7 +88,7 @@ function docFor(comments: A.Comment[], declStart: number, text: string): string 
   return lines
     .map((l) =>
       l.startsWith('///')
-        ? l.slice(3).replace(/^ /, '')
+        ? l.slice(3).replace(/^ /, '').trimEnd()
         : l
             .slice(3, -2)
             .split('\n')
@@ -152,7 +152,7 @@ export function parse(text: string, file: string): ParseResult {
 
   const builder = new AstBuilder();
   const rawItems = (builder.visit(cst) as A.Item[] | undefined) ?? [];
-  for (const p of builder.problems) diagnostics.push(diagnostic('invalid-literal', p.message, file, at(p.span), p.help ? { help: p.help } : {}));
+  for (const p of builder.problems) diagnostics.push(diagnostic(p.kind ?? 'invalid-literal', p.message, file, at(p.span), p.help ? { help: p.help } : {}));
 
   const items = rawItems.map((item): A.Item => {
     if (item.kind === 'Hierarchy') {

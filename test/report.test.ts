@@ -45,7 +45,10 @@ describe('report', () => {
     const { chromium } = await import('playwright-core');
     const policy = existsSync(join(root, 'examples/models/multi-org.single.mimi')) ? 'examples/models/multi-org.single.mimi' : 'stdlib/templates/multi-org.mimi';
     const other = policy.replace('.single.', '.hierarchy.');
-    const r = report([policy, ...(other !== policy && existsSync(join(root, other)) ? ['--compare', other] : [])]);
+    // the same comparison as examples/models/README.md gives for this pair
+    const maps = ['acme_member=member+acme', 'globex_member=member+globex', 'acme_admin=org_admin+acme', 'globex_admin=org_admin+globex'].flatMap((m) => ['--map', m]);
+    const suite = 'examples/models/multi-org.scenarios.mimi';
+    const r = report([policy, ...(other !== policy && existsSync(join(root, other)) ? ['--compare', other, '--scenarios', suite, ...maps] : [])]);
     expect(r.status, r.stderr).toBe(0);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

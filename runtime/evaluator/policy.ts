@@ -64,6 +64,17 @@ export class IndexedPolicy {
   lists(holder: number, from: number, to: number): boolean {
     return this.changes.get(holder)?.get(from)?.has(to) ?? false;
   }
+  /** memo of `canTransition` answers by numeric (actor, from, to): the policy is immutable */
+  private readonly transitionMemo = new Map<number, Map<number, Map<number, boolean>>>();
+  memoTransition(actor: number, from: number, to: number, compute: () => boolean): boolean {
+    let byFrom = this.transitionMemo.get(actor);
+    if (!byFrom) this.transitionMemo.set(actor, (byFrom = new Map()));
+    let byTo = byFrom.get(from);
+    if (!byTo) byFrom.set(from, (byTo = new Map()));
+    let v = byTo.get(to);
+    if (v === undefined) byTo.set(to, (v = compute()));
+    return v;
+  }
   holds(role: number, capability: number): boolean {
     return this.caps.get(role)?.has(capability) ?? false;
   }

@@ -59,8 +59,13 @@ export function transitionUses(policy: PolicyArg, actor: RoleRef, from: RoleRef,
 }
 
 /** Is there an action by which a holder of `actorRole` may move a user from `fromRole` to `toRole`? */
-export const canTransition = (policy: PolicyArg, actorRole: RoleRef, fromRole: RoleRef, toRole: RoleRef, options?: IndexOptions): boolean =>
-  transitionUses(policy, actorRole, fromRole, toRole, options).length > 0;
+export function canTransition(policy: PolicyArg, actorRole: RoleRef, fromRole: RoleRef, toRole: RoleRef, options?: IndexOptions): boolean {
+  const ip = indexPolicy(policy, options);
+  // numeric queries are answered once per (actor, from, to) and then from the memo
+  if (typeof actorRole === 'number' && typeof fromRole === 'number' && typeof toRole === 'number' && Number.isInteger(actorRole + fromRole + toRole))
+    return ip.memoTransition(actorRole, fromRole, toRole, () => transitionUses(ip, actorRole, fromRole, toRole).length > 0);
+  return transitionUses(ip, actorRole, fromRole, toRole).length > 0;
+}
 
 /** Every role a holder of `actorRole` may move a user in `fromRole` to, ascending (role 0 = out of the list). */
 export function allowedTargets(policy: PolicyArg, actorRole: RoleRef, fromRole: RoleRef, options?: IndexOptions): number[] {
