@@ -58,6 +58,16 @@ export interface Comparison {
   scenarios: ScenarioComparison[];
 }
 
+/** Source identifiers → role indexes, from a compile's symbols. */
+export const roleNamesOf = (symbols: { roles: ReadonlyMap<string, { index: number }> } | undefined): Map<string, number> | undefined =>
+  symbols ? new Map([...symbols.roles].map(([n, s]) => [n, s.index])) : undefined;
+
+/** A comparison side from a loaded policy: its findings are its non-error diagnostics. */
+export function sideOf(loaded: { policy?: Policy; symbols?: { roles: ReadonlyMap<string, { index: number }> }; diagnostics: readonly Diagnostic[] }, label: string): CompareSide {
+  const roleNames = roleNamesOf(loaded.symbols);
+  return { label, policy: loaded.policy!, ...(roleNames ? { roleNames } : {}), findings: loaded.diagnostics.filter((d) => d.severity !== 'error') };
+}
+
 /** name → index for a side: source identifiers when known, plus wire names, plus `none`. */
 export function namesOf(side: Pick<CompareSide, 'policy' | 'roleNames'>): Map<string, number> {
   const m = new Map<string, number>([['none', 0]]);

@@ -5,6 +5,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { hasErrors, type Diagnostic } from '../../runtime/diagnostics.js';
 import { diagnosticJson, renderHuman, renderPlain } from '../render.js';
+import type { Policy } from '../../runtime/ir.js';
+import type { LoadedPolicy } from '../input.js';
+import { relativeSources, relativize } from './paths.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -72,3 +75,22 @@ export function printDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap
 }
 
 export const jsonDiagnostics = (ds: readonly Diagnostic[]) => ds.map(diagnosticJson);
+
+/** The policy of a loaded input, or undefined after printing its diagnostics and why nothing follows. */
+export function policyOrReport(r: LoadedPolicy, file: string, args: ParsedArgs, io: CliIO, consequence: string): Policy | undefined {
+  if (r.ok && r.policy) return r.policy;
+  printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
+  io.err(`${file}: has errors; ${consequence}\n`);
+  return undefined;
+}
+
+/** `--map a=b` values (repeatable) as a map of role names. */
+export function parseMaps(values: unknown): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const m of (values as string[] | undefined) ?? []) {
+    const [a, b, extra] = m.split('=');
+    if (!a || !b || extra !== undefined) throw new UsageError(`--map takes a=b (got \`${m}\`)`);
+    map.set(a, b);
+  }
+  return map;
+}

@@ -1,8 +1,8 @@
 import { compileFile } from '../../compile.js';
-import { compare, renderComparison, type CompareSide } from '../../compare.js';
+import { compare, renderComparison, sideOf } from '../../compare.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import type { ScenarioIR } from '../../lower.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, parseMaps, policyOrReport, printDiagnostics, UsageError, type Command } from '../command.js';
 import { relativeSources, relativize } from '../paths.js';
 
 export const compareCommand: Command = {
@@ -27,20 +27,11 @@ Exit codes: 0 compared, 1 an input has errors, 2 usage or I/O.`,
   run(args, io) {
     if (args.positionals.length !== 2) throw new UsageError('compare takes exactly two policies');
     const format = oneOf(args.values.format, ['text', 'markdown', 'json'] as const, 'format', 'text');
-    const map = new Map<string, string>();
-    for (const m of (args.values.map as string[] | undefined) ?? []) {
-      const [a, b, extra] = m.split('=');
-      if (!a || !b || extra !== undefined) throw new UsageError(`--map takes a=b (got \`${m}\`)`);
-      map.set(a, b);
-    }
+    const map = parseMaps(args.values.map);
     const sides: LoadedPolicy[] = args.positionals.map((f) => loadPolicyFile(f));
     let bad = false;
     sides.forEach((r, i) => {
-      if (!r.ok || !r.policy) {
-        printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
-        io.err(`${args.positionals[i]}: has errors; cannot compare\n`);
-        bad = true;
-      }
+      if (!policyOrReport(r, args.positionals[i], args, io, 'cannot compare')) bad = true;
     });
     let scenarios: ScenarioIR[] = [];
     const files = (args.values.scenarios as string[] | undefined) ?? [];
@@ -55,16 +46,10 @@ Exit codes: 0 compared, 1 an input has errors, 2 usage or I/O.`,
     }
     if (bad) return EXIT_INPUT;
     if (files.length === 0) scenarios = sides.flatMap((s) => s.scenarios ?? []);
-    const side = (r: LoadedPolicy, label: string): CompareSide => ({
-      label,
-      policy: r.policy!,
-      ...(r.symbols ? { roleNames: new Map([...r.symbols.roles].map(([n, s]) => [n, s.index])) } : {}),
-      findings: r.diagnostics.filter((d) => d.severity !== 'error'),
-    });
     const label = (p: string) => p.split('/').pop()!.replace(/\.(mimi|bin|json)$/, '');
     const la = label(args.positionals[0]);
     const lb = label(args.positionals[1]) === la ? `${la} (2)` : label(args.positionals[1]);
-    const c = compare(side(sides[0], la), side(sides[1], lb), { map, scenarios });
+    const c = compare(sideOf(sides[0], la), sideOf(sides[1], lb), { map, scenarios });
     io.out(format === 'json' ? `${JSON.stringify(c, null, 2)}\n` : `${renderComparison(c, format)}\n`);
     return EXIT_OK;
   },

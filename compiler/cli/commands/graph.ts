@@ -2,8 +2,7 @@ import { basename, dirname } from 'node:path';
 import { graphModel, renderDot, renderMermaid, renderSvg } from '../../emit/graph.js';
 import { highlightsOf } from '../../emit/highlights.js';
 import { loadPolicyFile } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
-import { relativeSources, relativize } from '../paths.js';
+import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, policyOrReport, UsageError, type Command } from '../command.js';
 import { writeAllOrNothing } from '../write.js';
 
 export const graphCommand: Command = {
@@ -28,12 +27,9 @@ Exit codes: 0 drawn, 1 the policy has errors, 2 usage or I/O.`,
     const format = oneOf(args.values.format, ['dot', 'mermaid', 'svg'] as const, 'format', 'dot');
     const file = args.positionals[0];
     const r = loadPolicyFile(file);
-    if (!r.ok || !r.policy) {
-      printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
-      io.err(`${file}: has errors; no graph\n`);
-      return EXIT_INPUT;
-    }
-    const g = graphModel(r.policy, args.values['no-highlight'] ? [] : highlightsOf(r.diagnostics));
+    const policy = policyOrReport(r, file, args, io, 'no graph');
+    if (!policy) return EXIT_INPUT;
+    const g = graphModel(policy, args.values['no-highlight'] ? [] : highlightsOf(r.diagnostics));
     const title = basename(file).replace(/\.(mimi|bin|json)$/, '');
     const text = format === 'dot' ? renderDot(g, title) : format === 'mermaid' ? renderMermaid(g) : await renderSvg(g, title);
     const output = args.values.output;

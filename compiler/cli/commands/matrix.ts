@@ -1,8 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { buildMatrix, renderMatrixCsv, renderMatrixHtml, renderMatrixMarkdown } from '../../emit/matrix.js';
 import { loadPolicyFile } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
-import { relativeSources, relativize } from '../paths.js';
+import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, policyOrReport, UsageError, type Command } from '../command.js';
 import { writeAllOrNothing } from '../write.js';
 
 export const matrixCommand: Command = {
@@ -25,13 +24,10 @@ Exit codes: 0 ok, 1 the policy has errors, 2 usage or I/O.`,
     const format = oneOf(args.values.format, ['md', 'html', 'csv'] as const, 'format', 'md');
     const file = args.positionals[0];
     const r = loadPolicyFile(file);
-    if (!r.ok || !r.policy) {
-      printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
-      io.err(`${file}: has errors; no matrix\n`);
-      return EXIT_INPUT;
-    }
+    const policy = policyOrReport(r, file, args, io, 'no matrix');
+    if (!policy) return EXIT_INPUT;
     const declared = new Map([...(r.symbols?.privateCapabilities ?? new Map())].map(([n, v]) => [v.code as number, n as string]));
-    const m = buildMatrix(r.policy, r.provenance, declared);
+    const m = buildMatrix(policy, r.provenance, declared);
     const text = format === 'md' ? renderMatrixMarkdown(m) : format === 'html' ? renderMatrixHtml(m) : renderMatrixCsv(m);
     const output = args.values.output;
     if (typeof output === 'string') writeAllOrNothing(dirname(output), [{ name: basename(output), bytes: new TextEncoder().encode(text) }]);

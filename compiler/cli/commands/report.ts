@@ -1,11 +1,10 @@
 import { basename, dirname } from 'node:path';
 import { compileFile } from '../../compile.js';
-import { compare, type CompareSide } from '../../compare.js';
+import { compare, sideOf } from '../../compare.js';
 import { renderReport } from '../../emit/report.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import type { ScenarioIR } from '../../lower.js';
-import { EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command } from '../command.js';
-import { relativeSources, relativize } from '../paths.js';
+import { EXIT_INPUT, EXIT_OK, parseMaps, policyOrReport, UsageError, type Command } from '../command.js';
 import { writeAllOrNothing } from '../write.js';
 
 export const reportCommand: Command = {
@@ -34,33 +33,18 @@ Exit codes: 0 written, 1 a policy has errors (nothing written), 2 usage or I/O.`
     const loaded: LoadedPolicy[] = files.map((f) => loadPolicyFile(f));
     let bad = false;
     loaded.forEach((r, i) => {
-      if (!r.ok || !r.policy) {
-        printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
-        io.err(`${files[i]}: has errors; no report written\n`);
-        bad = true;
-      }
+      if (!policyOrReport(r, files[i], args, io, 'no report written')) bad = true;
     });
     if (bad) return EXIT_INPUT;
     const label = (p: string) => basename(p).replace(/\.(mimi|bin|json)$/, '');
     let comparison;
     if (loaded.length === 2) {
-      const map = new Map<string, string>();
-      for (const m of (args.values.map as string[] | undefined) ?? []) {
-        const [a, b] = m.split('=');
-        if (!a || !b) throw new UsageError(`--map takes a=b (got \`${m}\`)`);
-        map.set(a, b);
-      }
+      const map = parseMaps(args.values.map);
       let scenarios: ScenarioIR[] = [];
       for (const f of (args.values.scenarios as string[] | undefined) ?? []) scenarios.push(...compileFile(f).scenarios);
       if (scenarios.length === 0) scenarios = loaded.flatMap((l) => l.scenarios ?? []);
-      const side = (r: LoadedPolicy, l: string): CompareSide => ({
-        label: l,
-        policy: r.policy!,
-        ...(r.symbols ? { roleNames: new Map([...r.symbols.roles].map(([n, s]) => [n, s.index])) } : {}),
-        findings: r.diagnostics.filter((d) => d.severity !== 'error'),
-      });
       const lb = label(files[1]) === label(files[0]) ? `${label(files[1])} (2)` : label(files[1]);
-      comparison = compare(side(loaded[0], label(files[0])), side(loaded[1], lb), { map, scenarios });
+      comparison = compare(sideOf(loaded[0], label(files[0])), sideOf(loaded[1], lb), { map, scenarios });
     }
     const r = loaded[0];
     const html = await renderReport({

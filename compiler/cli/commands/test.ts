@@ -1,5 +1,5 @@
 import { loadPolicyFile } from '../../input.js';
-import { namesOf } from '../../compare.js';
+import { namesOf, roleNamesOf } from '../../compare.js';
 import { runWithCoverage, type ScenarioResult } from '../../scenarios.js';
 import { capabilityName } from '../../../runtime/registry.js';
 import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
@@ -43,7 +43,8 @@ Exit codes: 0 every expectation met, 1 a failure (or a policy with errors, or no
         failed = true;
         continue;
       }
-      const names = namesOf({ policy: r.policy, ...(r.symbols ? { roleNames: new Map([...r.symbols.roles].map(([n, s]) => [n, s.index])) } : {}) });
+      const roleNames = roleNamesOf(r.symbols);
+      const names = namesOf({ policy: r.policy, ...(roleNames ? { roleNames } : {}) });
       const { results, coverage } = runWithCoverage(r.policy, scenarios, names);
       const roleName = (i: number) => r.policy!.roles.find((x) => x.index === i)?.name ?? (i === 0 ? 'none' : `#${i}`);
       const steps = results.flatMap((s) => s.steps);
