@@ -15,7 +15,7 @@ import type * as A from '../grammar/index.js';
 import type { DiagnosticKind, DiagnosticLabel } from '../runtime/diagnostics.js';
 import { changeKey, type Role, type SourceSpan } from '../runtime/ir.js';
 import { capabilities } from '../runtime/registry.js';
-import { cap } from '../runtime/semantics.js';
+import { ACTIONS, cap, entryUses, JOIN, type EntryUse } from '../runtime/semantics.js';
 import { didYouMean } from './suggest.js';
 
 export const DEFAULT_MAX_LOWERED_ROLES = 4096;
@@ -305,8 +305,8 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   const zeroProv: LoweredRoleProvenance = { span: at(h.span), origin: 'not in the room (hierarchy)', grants: new Map(), changes: new Map() };
   const zeroCaps: number[] = [];
   if (openJoin) {
-    zeroCaps.push(cap('canOpenJoin'));
-    zeroProv.grants.set(cap('canOpenJoin'), openJoin);
+    zeroCaps.push(cap(JOIN.open.capability));
+    zeroProv.grants.set(cap(JOIN.open.capability), openJoin);
     zeroChanges.set(0, new Set([indexOf.get(key(start))!]));
     zeroProv.changes.set(changeKey(0, indexOf.get(key(start))!), openJoin);
   }
@@ -322,7 +322,8 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     const changes = new Map<number, Set<number>>();
     const spans = new Map<string, SourceSpan>();
     const actionCaps = new Map<number, SourceSpan>();
-    const addChange = (from: number, to: number, capName: string, via: SourceSpan | undefined) => {
+    const addChange = (from: number, to: number, action: EntryUse['action'], via: SourceSpan | undefined) => {
+      const capName = usedCapability(action, from, to, hasBans);
       if (!changes.has(from)) changes.set(from, new Set());
       changes.get(from)!.add(to);
       if (via && !spans.has(changeKey(from, to))) spans.set(changeKey(from, to), via);
@@ -333,16 +334,16 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       for (const m of moves(s)) {
         const to = indexOf.get(key(m.to));
         if (to === undefined || m.min === undefined || la < m.min || !m.protects.every((t) => protectedOk(la, t))) continue;
-        addChange(from, to, 'canChangeUserRole', m.via);
+        addChange(from, to, 'changeRole', m.via);
       }
-      if (by.remove_by && la >= by.remove_by.level && protectedOk(la, s.level)) addChange(from, 0, 'canRemoveParticipant', by.remove_by.span);
-      if (hasBans && banBy && la >= banBy.level && protectedOk(la, s.level)) addChange(from, 1, 'canBan', banBy.span);
+      if (by.remove_by && la >= by.remove_by.level && protectedOk(la, s.level)) addChange(from, 0, 'remove', by.remove_by.span);
+      if (hasBans && banBy && la >= banBy.level && protectedOk(la, s.level)) addChange(from, 1, 'ban', banBy.span);
     }
     const entryIdx = indexOf.get(key(start))!;
-    if (by.add_by && la >= by.add_by.level && protectedOk(la, entry)) addChange(0, entryIdx, 'canAddParticipant', by.add_by.span);
-    if (hasBans && banBy && la >= banBy.level) addChange(0, 1, 'canBan', banBy.span);
-    if (hasBans && unbanBy && la >= unbanBy.level && protectedOk(la, entry)) addChange(1, entryIdx, 'canUnBan', unbanBy.span);
-    if (by.kick_by && la >= by.kick_by.level) actionCaps.set(cap('canKick'), by.kick_by.span);
+    if (by.add_by && la >= by.add_by.level && protectedOk(la, entry)) addChange(0, entryIdx, 'add', by.add_by.span);
+    if (hasBans && banBy && la >= banBy.level) addChange(0, 1, 'ban', banBy.span);
+    if (hasBans && unbanBy && la >= unbanBy.level && protectedOk(la, entry)) addChange(1, entryIdx, 'unban', unbanBy.span);
+    if (by.kick_by && la >= by.kick_by.level) actionCaps.set(cap(ACTIONS.kick.capability!), by.kick_by.span);
     return { changes, spans, actionCaps };
   });
   if (by.kick_by && protect !== 'none')
@@ -364,7 +365,8 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     if (leave) {
       if (!changes.has(index)) changes.set(index, new Set());
       changes.get(index)!.add(0);
-      if (!grants.has(cap('canRemoveSelf'))) grants.set(cap('canRemoveSelf'), leave);
+      const leaveCap = cap(usedCapability('leave', index, 0, hasBans, index));
+      if (!grants.has(leaveCap)) grants.set(leaveCap, leave);
       if (!spans.has(changeKey(index, 0))) spans.set(changeKey(index, 0), leave);
     }
     // self moves are not changes of another user; drop entries from a role to itself
@@ -402,6 +404,16 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   }
   ctx.report('lowering-info', `the hierarchy lowers to ${states.length} roles for user states (of at most ${bound} = Σ over ${levels.length} levels of 2^(add-ons allowed)), plus role 0${hasBans ? ' and the banned role' : ''}`, at(h.span));
   return { roles, provenance, names, stateCount: states.length, bound };
+}
+
+/**
+ * The capability a move needs, from the one semantics (runtime/semantics.ts `entryUses`): lowering
+ * decides which moves exist, never which capability a move consumes.
+ */
+function usedCapability(action: EntryUse['action'], from: number, to: number, bannedRole: boolean, holder = -1): string {
+  const use = entryUses(from, to, bannedRole, holder).find((u) => u.action === action);
+  if (!use) throw new Error(`lowering: no \`${action}\` use of ${from} -> ${to}`);
+  return use.capability;
 }
 
 function popcount(n: number): number {
