@@ -113,7 +113,8 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     }
     return i;
   };
-  const usable = capabilities.filter((c) => !c.reserved && c.name !== 'canOpenJoin').map((c) => c.code);
+  // `grant all` on a level never includes the open-join capability: only role 0 may hold it
+  const usable = capabilities.filter((c) => !c.reserved && c.name !== JOIN.open.capability).map((c) => c.code);
   for (const lv of levels) {
     for (const item of lv.decl.items) {
       if (item.kind === 'Grant') {

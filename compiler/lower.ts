@@ -27,7 +27,7 @@ import {
   type SourceSpan,
   type UserRolePair,
 } from '../runtime/ir.js';
-import { capabilityByName, capabilityByCode, hex16, isPrivateUse, PRIVATE_USE_MAX, PRIVATE_USE_MIN } from '../runtime/registry.js';
+import { capabilityByName, hex16, isPrivateUse, PRIVATE_USE_MAX, PRIVATE_USE_MIN } from '../runtime/registry.js';
 import { didYouMean } from './suggest.js';
 import { ACTION_TYPES, ACTIONS, JOIN_VIAS, type ActionType, type JoinVia } from '../runtime/semantics.js';
 import { DEFAULT_MAX_LOWERED_ROLES, lowerHierarchy } from './lower-hierarchy.js';
@@ -710,6 +710,5 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
 
   const policy: Policy = { base, roles, preauth, participants, history, otherComponents };
   base.policyComponentIds = explicitComponents ?? defaultPolicyComponentIds(policy);
-  void capabilityByCode;
   return { policy, scenarios, acknowledgements, provenance, symbols, diagnostics };
 }

@@ -4,6 +4,7 @@
  */
 import { LineMap } from '../grammar/index.js';
 import type { Diagnostic, PathStep } from '../runtime/diagnostics.js';
+import { JOIN } from '../runtime/semantics.js';
 
 export interface RenderOptions {
   /** file → text, for code frames */
@@ -49,8 +50,8 @@ export function describeStep(s: PathStep): string {
     case 'changeOwnRole':
       return `${user(from)} changes its own role to ${r(to)} by its credentials (${cap})`;
     case 'join':
-      if (s.capability === 'canJoinIfPreauthorized') return `a non-participant joins as ${r(to)} by preauthorization (${cap} on ${r(s.actor)})`;
-      if (s.capability === 'canUseJoinCode') return `a non-participant joins as ${r(to)} with a join code (${cap} on ${r(s.actor)})`;
+      if (s.capability === JOIN.preauth.capability) return `a non-participant joins as ${r(to)} by preauthorization (${cap} on ${r(s.actor)})`;
+      if (s.capability === JOIN.code.capability) return `a non-participant joins as ${r(to)} with a join code (${cap} on ${r(s.actor)})`;
       return `a non-participant joins as ${r(to)} by open join (${cap} on ${r(s.actor)})`;
     default:
       if (s.capability === 'canChangeRoleDefinitions') return `${by} rewrites the role definitions (${cap})`;

@@ -177,9 +177,7 @@ export interface SourceFile {
 }
 export interface Comment { readonly kind: 'Comment'; readonly text: string; readonly doc: boolean; readonly span: Span }
 
-/** Every item kind, for tables that must handle each (a mapped type makes a new kind a compile error). */
 export type ItemKind = Item['kind'];
-export type ItemTable<R> = { [K in ItemKind]: (node: Extract<Item, { kind: K }>) => R };
 
 /** Line/column (1-based) for offsets of one text. */
 export class LineMap {

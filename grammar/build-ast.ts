@@ -31,13 +31,6 @@ const spanOf = (t: IToken): A.Span => ({ start: t.startOffset, end: (t.endOffset
 const join = (a: A.Span, b: A.Span): A.Span => ({ start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) });
 const defined = <T>(x: T | undefined | null): x is T => x !== undefined && x !== null;
 
-/** Span of a CST node from its first and last real tokens. */
-function nodeSpan(n: CstNode): A.Span | undefined {
-  const loc = n.location;
-  if (!loc || loc.startOffset === undefined || Number.isNaN(loc.startOffset) || loc.endOffset === undefined || Number.isNaN(loc.endOffset)) return undefined;
-  return { start: loc.startOffset, end: loc.endOffset + 1 };
-}
-
 export class AstBuilder extends BaseVisitor {
   readonly problems: LiteralProblem[] = [];
   constructor() {
@@ -503,4 +496,3 @@ export class AstBuilder extends BaseVisitor {
   }
 }
 
-export { nodeSpan };

@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from '../runtime/diagnostics.js';
 import type { SourceSpan } from '../runtime/ir.js';
 import * as A from './ast.js';
 import { AstBuilder } from './build-ast.js';
-import { mimiLexer, RESERVED_WORDS } from './lexer.js';
+import { mimiLexer } from './lexer.js';
 import { mimiParser } from './parser.js';
 
 export * from './ast.js';
@@ -176,4 +176,3 @@ export function parse(text: string, file: string): ParseResult {
   return { ast: { kind: 'File', file, text, items, comments }, diagnostics };
 }
 
-void RESERVED_WORDS;

@@ -188,5 +188,3 @@ export const emptyProvenance = (): Provenance => ({ roles: new Map(), preauth: [
 /** Key for `Provenance.roles[i].changes`: "from->to". */
 export const changeKey = (from: number, to: number): string => `${from}->${to}`;
 
-/** Validate unknown JSON as a Policy; throws a zod error with paths on failure. */
-export const parsePolicyJson = (json: unknown): Policy => PolicySchema.parse(json);

@@ -5,10 +5,11 @@
  * nor private-use, and duplicates, can only come from wire input.
  */
 import { capabilityByCode, capabilityByName, hex16, isPrivateUse } from '../../runtime/registry.js';
+import { ACTIONS, JOIN } from '../../runtime/semantics.js';
 import type { PolicyRule } from './context.js';
 
-const OPEN_JOIN = capabilityByName.get('canOpenJoin')!.code;
-const ADD = capabilityByName.get('canAddParticipant')!.code;
+const OPEN_JOIN = capabilityByName.get(JOIN.open.capability)!.code;
+const ADD = capabilityByName.get(ACTIONS.add.capability!)!.code;
 
 export const capabilityPlacement: PolicyRule = {
   kinds: ['open-join-not-role-0', 'fixed-membership-add', 'reserved-capability', 'duplicate-capability', 'unknown-capability-code'],
