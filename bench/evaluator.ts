@@ -32,6 +32,9 @@ import { cedarEngine } from './engines/cedar.js';
 const JSON_OUT = process.argv.includes('--json');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const onlyArg = process.argv.indexOf('--only');
+/** `--only generated.authorize,interpreter.authorize`: time just these loops (for profiling) and print their rates. */
+const ONLY = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : undefined;
 const N = 1_000_000;
 const log = (s: string) => (JSON_OUT ? process.stderr : process.stdout).write(`${s}\n`);
 
@@ -161,8 +164,10 @@ const COUNT: Record<Loop, number> = {
   'casbin.has': N / 20, 'casbin.move': N / 20, 'cedar.has': N / 200, 'cedar.move': N / 200,
 };
 const samples = new Map<Loop, number[]>();
+const timed = (Object.keys(L) as Loop[]).filter((name) => ONLY === undefined || ONLY.includes(name));
+if (ONLY !== undefined && timed.length !== ONLY.length) throw new Error(`--only takes loop names among: ${Object.keys(L).join(', ')}`);
 for (let run = 0; run < RUNS; run++)
-  for (const name of Object.keys(L) as Loop[]) {
+  for (const name of timed) {
     const n = COUNT[name];
     const t = performance.now();
     sink += L[name](n);
@@ -171,6 +176,11 @@ for (let run = 0; run < RUNS; run++)
   }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ops = Object.fromEntries([...samples].map(([k, v]) => [k, median(v)])) as Record<Loop, number>;
+
+if (ONLY !== undefined) {
+  for (const name of timed) log(`${name.padEnd(28)} ${(ops[name] / 1e6).toFixed(2)}M/s`);
+  process.exit(0);
+}
 
 // ---- report -------------------------------------------------------------------------------------------
 const fmt = (x: number | undefined) => (x === undefined ? '—' : x >= 1e6 ? `${(x / 1e6).toFixed(1)}M/s` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k/s` : `${x.toFixed(0)}/s`);

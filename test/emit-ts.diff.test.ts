@@ -29,6 +29,16 @@ const outcome = (f: () => unknown): Outcome => {
   }
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const errorOf = (f: () => unknown): any => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an InvalidInputError');
+};
+
 const deepFreeze = <T>(x: T): T => {
   if (typeof x === 'object' && x !== null) {
     Object.values(x).forEach(deepFreeze);
@@ -47,8 +57,13 @@ function agree(policy: Policy, gen: GeneratedEvaluator, runs: number, names?: Re
       for (const action of actions) {
         deepFreeze(action);
         const want = outcome(() => authorize(ip, state as never, action as never));
-        expect(outcome(() => gen.authorize(state, action)), JSON.stringify({ state, action })).toEqual(want);
-        expect(outcome(() => gen.authorize(prepared, action))).toEqual(want);
+        expect(outcome(() => gen.authorize(state, action as never)), JSON.stringify({ state, action })).toEqual(want);
+        expect(outcome(() => gen.authorize(prepared, action as never))).toEqual(want);
+        if (want.threw) {
+          // the generated evaluator stops at the first problem: one the interpreter reports too
+          const paths = errorOf(() => authorize(ip, state as never, action as never)).issues.map((i: { path: string }) => i.path);
+          expect(paths, JSON.stringify(action)).toContain(errorOf(() => gen.authorize(prepared, action as never)).path);
+        }
       }
     }),
     { numRuns: runs },

@@ -92,7 +92,7 @@ export const arbState = (policy: Policy): fc.Arbitrary<{ participants: Participa
     }));
 
 /** Any action, valid or not quite: every type and field, unknown names now and then. */
-export const arbAction: fc.Arbitrary<Record<string, unknown>> = fc
+const arbWellFormedAction: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
     type: fc.constantFrom(...ACTION_TYPES),
     actor: fc.constantFrom(...USERS, 'zed'),
@@ -113,6 +113,46 @@ export const arbAction: fc.Arbitrary<Record<string, unknown>> = fc
     if (a.claims !== undefined) out.claims = a.claims;
     return out;
   });
+
+/** One way of breaking an action: a key its type does not take, or a field of the wrong shape. */
+const MALFORMED: readonly [string, unknown][] = [
+  ['junk', 1],
+  ['target', 'alice'],
+  ['via', 'open'],
+  ['capability', 'canBan'],
+  ['clients', 1],
+  ['to', 2],
+  ['actor', 5],
+  ['actor', null],
+  ['target', 7],
+  ['to', -1],
+  ['to', 1.5],
+  ['to', {}],
+  ['clients', -1],
+  ['clients', 1.5],
+  ['clients', '2'],
+  ['clients', 0],
+  ['via', 'door'],
+  ['capability', -1],
+  ['capability', 0x10000],
+  ['capability', {}],
+  ['type', 'nosuch'],
+  ['claims', 'x'],
+  ['claims', [null]],
+  ['claims', [{ credentialType: 0x10000, id: '00', value: '00' }]],
+  ['claims', [{ credentialType: 1, id: 'ABCD', value: '00' }]],
+  ['claims', [{ credentialType: 1, id: '00', value: '0' }]],
+  ['claims', [{ credentialType: 1, id: '00', value: '00', extra: true }]],
+];
+
+/** Any action, valid or not quite: every type and field, unknown names now and then, and (one time in
+ * six) a malformed one, on which both evaluators must throw — or, where the key happens to be one the
+ * type takes with a value it accepts, decide alike. */
+export const arbAction: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: arbWellFormedAction, weight: 25 },
+  { arbitrary: fc.tuple(arbWellFormedAction, fc.constantFrom(...MALFORMED)).map(([a, [k, v]]) => ({ ...a, [k]: v })), weight: 5 },
+  { arbitrary: fc.constantFrom(null, [], 'leave', 7), weight: 1 },
+);
 
 export const arbUpdate = fc.record({
   changed: fc.array(fc.record({ userIndex: fc.integer({ min: 0, max: 3 }), role: fc.integer({ min: 0, max: 7 }) }), { maxLength: 2 }),

@@ -77,7 +77,13 @@ export type SenderInput = z.infer<typeof SenderSchema>;
 export type UpdateInput = z.infer<typeof UpdateInputSchema>;
 
 function issuesOf(prefix: string, e: z.ZodError): InputIssue[] {
-  return e.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter((s) => s !== '').join('.'), message: i.message.charAt(0).toLowerCase() + i.message.slice(1) }));
+  const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter((s) => s !== '').join('.');
+  // an unknown key is reported at the key itself (as the generated evaluator does), one issue per key
+  return e.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: at([...i.path, k]), message: 'unrecognized key' }))
+      : [{ path: at(i.path), message: i.message.charAt(0).toLowerCase() + i.message.slice(1) }],
+  );
 }
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
   const r = schema.safeParse(input);
