@@ -151,7 +151,7 @@ function varExpr(plan: Plan, v: ReasonVar, extra: Partial<Record<ReasonVar, stri
     case 'match':
       return 'label(m)';
     case 'capability':
-      return plan.capability === null ? 'capName(cap)' : lit(plan.capability);
+      return plan.capability === null ? 'cn' : lit(plan.capability);
     case 'type':
       return lit(plan.type);
     case 'count':
@@ -271,26 +271,56 @@ function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partia
 /** The table of `missing_capability` reasons for a capability, by holder slot (built once, at load). */
 const lacksTable = (capability: string): string => `LACKS_${capability.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 
-/** The straight-line block of one plan: its locals, then each check, then the allowed decision. */
-function planBlock(m: Model, plan: Plan): string {
+/** A local of a plan block: its name, initializer and (optional) type annotation. */
+type Local = readonly [name: string, init: string, type?: string];
+
+/** Does this code read the local `name` (an identifier on its own, not a property)? */
+const reads = (code: string, name: string): boolean => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(code);
+
+/**
+ * The straight-line block of one plan: each check, then the allowed decision. Locals are declared on
+ * first use, so an early denial (most are) skips the lookups and claim matching it does not need.
+ */
+function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
   const e = EFFECTS[plan.type];
   const out: string[] = [];
   const claimsOrNone = 'claims === undefined ? NO_CLAIMS : claims';
-  const local = (name: string, init: string) => out.push(`const ${name}: number = ${init};`);
-  local('m', plan.destination === 'match' ? `firstMatch(${claimsOrNone})` : plan.destination === 'matchNonZero' ? `firstNonZeroMatch(${claimsOrNone})` : '-1');
-  local('h', plan.holder === 'actor' ? 'ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims))' : plan.holder === 'zero' ? '0' : 'm < 0 ? 0 : m');
-  local('hs', 'slotOf(h)');
-  if (plan.capability === null) local('cap', 'capability');
   const who = e.mover === 'target' ? 't' : 'a';
-  local('f', e.mover ? `${who}i >= 0 ? ${who}Role : 0` : '0');
-  local('c0', e.mover ? `${who}i >= 0 ? ${who}Clients : 0` : '0');
   const dest = { zero: '0', banned: '1', to: 'req', match: 'm', matchNonZero: 'm', same: 'f' } as const;
-  local('t', plan.destination ? dest[plan.destination] : 'f');
-  local('clients', `clientsIn < 0 ? ${e.clientsDefault} : clientsIn`);
   const c1 = { keep: 'c0', zero: '0', set: 'clients', add: 'c0 + clients', removeOne: 'c0 - 1' } as const;
-  local('c1', c1[e.clients]);
-  local('fs', 'slotOf(f)');
-  local('ts', 'slotOf(t)');
+  const locals: Local[] = [
+    ...pre,
+    ['m', plan.destination === 'match' ? `firstMatch(${claimsOrNone})` : plan.destination === 'matchNonZero' ? `firstNonZeroMatch(${claimsOrNone})` : '-1', 'number'],
+    ['h', plan.holder === 'actor' ? 'ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims))' : plan.holder === 'zero' ? '0' : 'm < 0 ? 0 : m', 'number'],
+    ['hs', 'slotOf(h)', 'number'],
+    ...(plan.capability === null
+      ? ([
+          ['cap', 'capability', 'number'],
+          ['cn', 'capName(cap)', 'string'],
+        ] as const)
+      : []),
+    ['f', e.mover ? `${who}i >= 0 ? ${who}Role : 0` : '0', 'number'],
+    ['c0', e.mover ? `${who}i >= 0 ? ${who}Clients : 0` : '0', 'number'],
+    ['t', plan.destination ? dest[plan.destination] : 'f', 'number'],
+    ['clients', `clientsIn < 0 ? ${e.clientsDefault} : clientsIn`, 'number'],
+    ['c1', c1[e.clients], 'number'],
+    ['fs', 'slotOf(f)', 'number'],
+    ['ts', 'slotOf(t)', 'number'],
+  ];
+  const declared = new Set<string>();
+  /** Declare (once, what it reads first) every local this code reads. */
+  const need = (code: string): void => {
+    for (const [name, init, type] of locals)
+      if (!declared.has(name) && reads(code, name)) {
+        declared.add(name);
+        need(init);
+        out.push(`const ${name}${type ? `: ${type}` : ''} = ${init};`);
+      }
+  };
+  const emit = (comment: string, code: string) => {
+    need(code);
+    out.push(comment, code);
+  };
   let holderDefined = false;
   for (const step of plan.steps) {
     const deny = (extra?: Partial<Record<ReasonVar, string>>) =>
@@ -301,13 +331,13 @@ function planBlock(m: Model, plan: Plan): string {
     const r = emitCheck(m, plan, step.check, deny);
     if ('pass' in r) continue;
     if ('fail' in r) {
-      out.push(`// ${step.check}: never holds in this policy`, deny());
+      emit(`// ${step.check}: never holds in this policy`, deny());
       return out.join('\n');
     }
-    out.push(`// ${step.check}`, r.code);
+    emit(`// ${step.check}`, r.code);
   }
-  const rule = plan.capability === null ? '`ok:${capName(cap)}`' : lit(`ok:${plan.capability}`);
-  out.push(`return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
+  const rule = plan.capability === null ? '`ok:${cn}`' : lit(`ok:${plan.capability}`);
+  emit('// allowed', `return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
   return out.join('\n');
 }
 
@@ -769,19 +799,32 @@ function deciderBody(m: Model, type: ActionType): string {
   if (f.capability) out.push("const code = x.capability;\nif (typeof code !== 'string' && !(isU32(code) && code <= 0xffff)) bad('action.capability', 'expected a capability code from 0 to 65535 or a name');");
   out.push(f.to ? "const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');" : 'const req = -1;');
   if (f.capability) out.push("const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');");
-  out.push(
-    'const st = state instanceof PreparedState ? state : prepareState(state);',
-    'const ae = st.byUser[actor];',
-    'const ai = ae === undefined ? -1 : 0, aRole = ae === undefined ? 0 : ae.role, aClients = ae === undefined ? 0 : ae.clients;',
-  );
-  if (f.target) out.push('const te = st.byUser[target];', 'const ti = te === undefined ? -1 : 0, tRole = te === undefined ? 0 : te.role, tClients = te === undefined ? 0 : te.clients;');
-  else out.push('const ti = -1, tRole = 0, tClients = 0;');
+  out.push('const st = state instanceof PreparedState ? state : prepareState(state);');
+  // the participant lookups, declared where a check first needs them
+  const lookups: Local[] = [
+    ['ae', 'st.byUser[actor]'],
+    ['ai', 'ae === undefined ? -1 : 0', 'number'],
+    ['aRole', 'ae === undefined ? 0 : ae.role', 'number'],
+    ['aClients', 'ae === undefined ? 0 : ae.clients', 'number'],
+    ...(f.target
+      ? ([
+          ['te', 'st.byUser[target]'],
+          ['ti', 'te === undefined ? -1 : 0', 'number'],
+          ['tRole', 'te === undefined ? 0 : te.role', 'number'],
+          ['tClients', 'te === undefined ? 0 : te.clients', 'number'],
+        ] as const)
+      : ([
+          ['ti', '-1', 'number'],
+          ['tRole', '0', 'number'],
+          ['tClients', '0', 'number'],
+        ] as const)),
+  ];
   const keys = PLAN_KEYS.filter((k) => PLANS[k].type === type);
-  if (keys.length === 1) out.push(planBlock(m, PLANS[keys[0]]));
-  else out.push(`switch (via) {
-${keys.map((k) => `case ${lit(PLANS[k].via)}: {\n${planBlock(m, PLANS[k])}\n}`).join('\n')}
-}
-return bad('action.via', 'expected open, preauth or code');`);
+  if (keys.length === 1) out.push(planBlock(m, PLANS[keys[0]], lookups));
+  else
+    out.push(
+      `switch (via) {\n${keys.map((k) => `case ${lit(PLANS[k].via)}: {\n${planBlock(m, PLANS[k], lookups)}\n}`).join('\n')}\n}\nreturn bad('action.via', 'expected open, preauth or code');`,
+    );
   return out.join('\n');
 }
 
