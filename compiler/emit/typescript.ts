@@ -26,6 +26,7 @@ import {
   JOIN_VIAS,
   PLAN_KEYS,
   PLANS,
+  okRule,
   roleLabel,
   UPDATE_ORDER,
   UPDATE_RULES,
@@ -204,7 +205,7 @@ function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partia
     case 'matchNonZero':
       return when('m === 0');
     case 'holderHasCapability': {
-      if (plan.capability === null) return when('!holds(hs, cap)');
+      if (plan.capability === null) return when(`cb < 0 || ((CAPS[hs * ${m.words} + (cb >>> 5)] >>> (cb & 31)) & 1) === 0`);
       const bit = m.bitOf.get(m.capNames.get(plan.capability)!);
       if (bit === undefined) return { fail: true };
       return when(`((CAPS[hs * ${m.words} + ${bit >>> 5}] >>> ${bit & 31}) & 1) === 0`);
@@ -296,7 +297,8 @@ function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
     ...(plan.capability === null
       ? ([
           ['cap', 'capability', 'number'],
-          ['cn', 'capName(cap)', 'string'],
+          ['cb', 'CAP_BIT[cap]', 'number'],
+          ['cn', 'cb >= 0 ? CAP_LABEL[cb] : capName(cap)', 'string'],
         ] as const)
       : []),
     ['f', e.mover ? `${who}i >= 0 ? ${who}Role : 0` : '0', 'number'],
@@ -336,7 +338,8 @@ function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
     }
     emit(`// ${step.check}`, r.code);
   }
-  const rule = plan.capability === null ? '`ok:${cn}`' : lit(`ok:${plan.capability}`);
+  // allowed: the role holds the capability, so it has a bit (cb ≥ 0) and a precomputed rule
+  const rule = plan.capability === null ? 'OK_RULE[cb]' : lit(okRule(plan.capability));
   emit('// allowed', `return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
   return out.join('\n');
 }
@@ -624,6 +627,9 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   // the most frequent denial (a role lacks the capability) names only the role: its reasons are made once
   for (const c of [...new Set(PLAN_KEYS.map((k) => PLANS[k].capability).filter((c): c is string => c !== null))])
     konst(lacksTable(c), `LABELS.map((l) => ${tplOf(DENY_REASONS.missing_capability, { holder: 'l', capability: lit(c) })})`, { type: 'readonly string[]' });
+  konst('CAP_LABEL', 'capabilitiesUsed.map(capName)', { type: 'readonly string[]', docs: 'the name of each capability a role holds, by bit' });
+  const [okPre, okPost] = okRule('\u0000').split('\u0000');
+  konst('OK_RULE', `CAP_LABEL.map((n) => ${lit(okPre)} + n${okPost ? ` + ${lit(okPost)}` : ''})`, { type: 'readonly string[]', docs: 'the rule of an allowed `capability` action, by bit' });
   for (const t of ACTION_TYPES)
     fn(deciderName(t), [p('state', 'State | PreparedState'), p('x', 'Record<string, unknown>')], 'Decision', deciderBody(m, t), { docs: `authorize for \`${t}\` actions (${ACTIONS[t].summary}).` });
   sf.addTypeAlias({ name: 'ByUser', isExported: true, type: '{ readonly [user: string]: { readonly role: number; readonly clients: number } | undefined }', docs: ['Participants by user (a null-prototype object).'] });
