@@ -154,9 +154,15 @@ export const arbAction: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.constantFrom(null, [], 'leave', 7), weight: 1 },
 );
 
+/** Now and then a key an item does not take, or an index or role of the wrong shape. */
+const maybeBroken = <T extends object>(item: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { arbitrary: item, weight: 12 },
+    { arbitrary: fc.tuple(item, fc.constantFrom<[string, unknown]>(['junk', 1], ['user', 'ann'], ['userIndex', 0], ['role', -1], ['role', 'nosuch'], ['userIndex', 1.5])).map(([a, [k, v]]) => ({ ...a, [k]: v })), weight: 1 },
+  );
 export const arbUpdate = fc.record({
-  changed: fc.array(fc.record({ userIndex: fc.integer({ min: 0, max: 3 }), role: fc.integer({ min: 0, max: 7 }) }), { maxLength: 2 }),
+  changed: fc.array(maybeBroken(fc.record({ userIndex: fc.integer({ min: 0, max: 3 }), role: fc.integer({ min: 0, max: 7 }) })), { maxLength: 2 }),
   removed: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }),
-  added: fc.array(fc.record({ user: fc.constantFrom(...USERS, 'zed', 'new'), role: fc.integer({ min: 0, max: 7 }) }), { maxLength: 2 }),
+  added: fc.array(maybeBroken(fc.record({ user: fc.constantFrom(...USERS, 'zed', 'new'), role: fc.integer({ min: 0, max: 7 }) })), { maxLength: 2 }),
 });
 export const arbSender = fc.oneof(fc.constantFrom(...USERS), fc.record({ user: fc.constantFrom(...USERS, 'zed'), claims: fc.subarray(CLAIMS) }));

@@ -856,13 +856,15 @@ type Step = { change: ChangeDecision['change']; position: number; user: string; 
 const steps: Step[] = [];
 const index = (v: unknown, path: string): number => (isU32(v) ? v : bad(path, 'expected an integer from 0 to 4294967295'));
 const changedRoles = update.changed.map((c, i) => {
-  if (typeof c !== 'object' || c === null) bad('update.changed.' + i, 'expected an object');
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) bad('update.changed.' + i, 'expected an object');
+  for (const k in c) if (k !== 'userIndex' && k !== 'role') bad('update.changed.' + i + '.' + k, 'unrecognized key');
   index(c.userIndex, 'update.changed.' + i + '.userIndex');
   return roleRef(c.role, 'update.changed.' + i + '.role');
 });
 update.removed.forEach((r, i) => index(r, 'update.removed.' + i));
 const addedRoles = update.added.map((a, i) => {
   if (typeof a !== 'object' || a === null || typeof a.user !== 'string') bad('update.added.' + i, 'expected { user, role }');
+  for (const k in a) if (k !== 'user' && k !== 'role') bad('update.added.' + i + '.' + k, 'unrecognized key');
   return roleRef(a.role, 'update.added.' + i + '.role');
 });
 for (const i of [...update.changed.map((c) => c.userIndex), ...update.removed])
