@@ -147,7 +147,7 @@ describe('authorize (interpreter)', () => {
   it('rejects malformed input with the path of the problem, never deciding', () => {
     const bad: [unknown, unknown, RegExp][] = [
       [STATE, { type: 'ban', actor: 'mo' }, /action\.target/],
-      [STATE, { type: 'ban', actor: 'mo', target: 'ma', to: 2 }, /unrecognized key/],
+      [STATE, { type: 'ban', actor: 'mo', target: 'ma', to: 2 }, /`action\.to`: unrecognized key/],
       [STATE, { type: 'promote', actor: 'mo' }, /action\.type/],
       [STATE, { type: 'changeRole', actor: 'mo', target: 'ma', to: 'modd' }, /unknown role name `modd`/],
       [STATE, { type: 'capability', actor: 'mo', capability: 'canSendMesage' }, /unknown capability `canSendMesage`/],
