@@ -10,7 +10,7 @@ import { lower, type Acknowledgement, type ScenarioIR, type Symbols } from './lo
 import { loadProgram, nodeHost, type CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
 import { analyse, FINDING_KINDS } from './analyses/index.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../runtime/suggest.js';
 
 export interface CompileResult {
   /** the policy IR; present even with errors (best effort), but only `ok` results may be emitted */

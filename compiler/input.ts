@@ -123,11 +123,18 @@ function jsonErrorSpan(text: string, file: string) {
   return { file, line, column, endLine: line, endColumn: column + 1, start: pos, end: pos + 1 };
 }
 
-function malformedJsonMessage(msg: string): string {
-  const tok = /Unexpected token '(.)'/.exec(msg) ?? /Unexpected token (\S)/.exec(msg);
-  if (tok) return `malformed JSON: unexpected \`${tok[1]}\``;
-  if (/end of (JSON )?(data|input)/i.test(msg)) return 'malformed JSON: unexpected end of input';
-  return 'malformed JSON';
+/** Where JSON text stops being JSON (1-based line and column), and why (`malformed JSON: unexpected \`}\``). */
+export function jsonError(text: string): { line: number; column: number; message: string } {
+  const { line, column } = jsonErrorSpan(text, '');
+  return { line, column, message: malformedJsonMessage(text) };
+}
+
+/** What is wrong where JSON text stops being JSON: the character found there, or the end of the input. */
+function malformedJsonMessage(text: string): string {
+  const pos = jsonErrorOffset(text);
+  if (pos < 0 || pos >= text.length) return 'malformed JSON: unexpected end of input';
+  const c = text[pos];
+  return `malformed JSON: unexpected ${/\s/.test(c) ? JSON.stringify(c) : `\`${c}\``}`;
 }
 
 /** The IR from JSON text, validated; problems are diagnostics naming the JSON path. */
@@ -136,9 +143,8 @@ export function loadPolicyJson(text: string, file: string, options: { analyses?:
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', malformedJsonMessage(msg), file, jsonErrorSpan(text, file))] };
+  } catch {
+    return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', malformedJsonMessage(text), file, jsonErrorSpan(text, file))] };
   }
   const parsed = PolicySchema.safeParse(json);
   if (!parsed.success) {

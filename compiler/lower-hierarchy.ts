@@ -16,7 +16,7 @@ import type { DiagnosticKind, DiagnosticLabel } from '../runtime/diagnostics.js'
 import { changeKey, type Role, type SourceSpan } from '../runtime/ir.js';
 import { capabilities } from '../runtime/registry.js';
 import { ACTIONS, cap, entryUses, JOIN, type EntryUse } from '../runtime/semantics.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../runtime/suggest.js';
 
 export const DEFAULT_MAX_LOWERED_ROLES = 4096;
 

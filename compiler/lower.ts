@@ -28,7 +28,7 @@ import {
   type UserRolePair,
 } from '../runtime/ir.js';
 import { capabilityByName, hex16, isPrivateUse, PRIVATE_USE_MAX, PRIVATE_USE_MIN } from '../runtime/registry.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../runtime/suggest.js';
 import { ACTION_TYPES, ACTIONS, JOIN_VIAS, type ActionType, type JoinVia } from '../runtime/semantics.js';
 import { DEFAULT_MAX_LOWERED_ROLES, lowerHierarchy } from './lower-hierarchy.js';
 

@@ -26,6 +26,8 @@ beforeAll(() => {
   writeFileSync(join(dir, 'ban-amy.json'), JSON.stringify({ type: 'ban', actor: 'arthur', target: 'amy' }));
   writeFileSync(join(dir, 'ban-greg.json'), JSON.stringify({ type: 'ban', actor: 'arthur', target: 'greg' }));
   writeFileSync(join(dir, 'bad-action.json'), JSON.stringify({ type: 'ban', actor: 'arthur', target: 'amy', to: 'banned' }));
+  writeFileSync(join(dir, 'typo-action.json'), JSON.stringify({ type: 'bann', actor: 'arthur', target: 'amy' }));
+  writeFileSync(join(dir, 'broken-state.json'), '{ "participants": [\n  { "user": "amy", "role": 2 "clients": 1 }\n] }\n');
   mkdirSync(join(dir, 'suite', 'policies'), { recursive: true });
   // a policy with a warning: its diagnostics must be printed once however many cases use it
   writeFileSync(join(dir, 'suite', 'policies', 'knock.mimi'), 'role no_role @0 { grant canOpenJoin changes { none -> member } }\nrole member @2 { grant canKnock }\n');
@@ -63,8 +65,13 @@ describe('mimi-policy authorize', () => {
   it('malformed input is an error (exit 1), usage mistakes exit 2', () => {
     const bad = run(['authorize', multiOrg, '--state', 'state.json', '--action', 'bad-action.json'], dir);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/unrecognized key/);
+    expect(bad.err).toMatch(/`action\.to`: unrecognized key/);
     expect(bad.out).toBe('');
+    const typo = run(['authorize', multiOrg, '--state', 'state.json', '--action', 'typo-action.json'], dir);
+    expect([typo.code, typo.err.trim()]).toEqual([1, 'mimi-policy: `action.type`: unknown action type `bann`; did you mean `ban`?']);
+    // malformed JSON: the file, line and column where it stops being JSON
+    const broken = run(['authorize', multiOrg, '--state', 'broken-state.json', '--action', 'ban-amy.json'], dir);
+    expect([broken.code, broken.err.trim()]).toEqual([1, 'mimi-policy: broken-state.json:2:30: malformed JSON: unexpected `"`']);
     expect(run(['authorize', multiOrg, '--state', 'state.json'], dir).code).toBe(2);
     expect(run(['authorize', multiOrg, '--state', 'state.json', '--action', 'nope.json'], dir).code).toBe(2);
     expect(run(['authorize', multiOrg, '--cases', 'suite/cases.jsonl', '--state', 'state.json'], dir).code).toBe(2);
@@ -76,7 +83,7 @@ describe('mimi-policy authorize', () => {
     expect(out).toEqual([
       { id: 'ban-amy', allowed: true, rule: 'ok:canBan', reason: expect.any(String) },
       { id: 'ban-greg', allowed: false, rule: 'no_role_change_entry', reason: expect.any(String) },
-      { line: 4, error: expect.stringMatching(/^malformed JSON in line 4/) },
+      { line: 4, error: expect.stringMatching(/^line 4, column \d+: malformed JSON: unexpected /) },
       { id: 'typo', line: 5, error: expect.stringMatching(/unrecognized key/) },
       { id: 'join-1', allowed: true, rule: 'ok:canOpenJoin', reason: '`x` may join as `member` (canOpenJoin on `no_role`)' },
       { id: 'join-2', allowed: false, rule: 'actor_listed', reason: '`x` is already in the participant list' },

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { U32_MAX, type Claim } from '../ir.js';
 import { ACTION_TYPES, actionFields, EFFECTS, JOIN_VIAS, planKey, type ActionType, type JoinVia, type PlanKey } from '../semantics.js';
+import { didYouMean } from '../suggest.js';
 import { InvalidInputError, type InputIssue } from './errors.js';
 import type { IndexedPolicy } from './policy.js';
 
@@ -76,18 +77,37 @@ export const UpdateInputSchema = z
 export type SenderInput = z.infer<typeof SenderSchema>;
 export type UpdateInput = z.infer<typeof UpdateInputSchema>;
 
-function issuesOf(prefix: string, e: z.ZodError): InputIssue[] {
+/** The value at a path of the input (for messages that name it). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+/** `; did you mean \`x\`?` when `name` looks like a typo of a candidate, else nothing. */
+export const hint = (name: string, candidates: Iterable<string>): string => {
+  const d = didYouMean(name, candidates);
+  return d === undefined ? '' : `; ${d}`;
+};
+
+function issuesOf(prefix: string, e: z.ZodError, input: unknown): InputIssue[] {
   const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter((s) => s !== '').join('.');
-  // an unknown key is reported at the key itself (as the generated evaluator does), one issue per key
-  return e.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ path: at([...i.path, k]), message: 'unrecognized key' }))
-      : [{ path: at(i.path), message: i.message.charAt(0).toLowerCase() + i.message.slice(1) }],
-  );
+  return e.issues.flatMap((i): InputIssue[] => {
+    // an unknown key is reported at the key itself (as the generated evaluator does), one issue per key
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: at([...i.path, k]), message: 'unrecognized key' }));
+    const value = valueAt(input, i.path);
+    // an unknown action type (or other choice): name it, and the likely intended one
+    const options = i.code === 'invalid_union' && 'options' in i ? (i.options as unknown[]) : i.code === 'invalid_value' ? i.values : undefined;
+    if (options !== undefined && typeof value === 'string') {
+      const names = options.filter((o): o is string => typeof o === 'string');
+      return [{ path: at(i.path), message: `unknown ${i.path.at(-1) === 'type' ? 'action type' : 'value'} \`${value}\`${hint(value, names) || `; expected one of ${names.join(', ')}`}` }];
+    }
+    return [{ path: at(i.path), message: i.message.charAt(0).toLowerCase() + i.message.slice(1) }];
+  });
 }
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
   const r = schema.safeParse(input);
-  if (!r.success) throw new InvalidInputError(issuesOf(prefix, r.error));
+  if (!r.success) throw new InvalidInputError(issuesOf(prefix, r.error, input));
   return r.data;
 }
 
@@ -96,7 +116,7 @@ export function resolveRole(ip: IndexedPolicy, ref: RoleRef, path: string, issue
   if (typeof ref === 'number') return ref;
   const i = ip.roleByName.get(ref);
   if (i === undefined) {
-    issues.push({ path, message: `unknown role name \`${ref}\`` });
+    issues.push({ path, message: `unknown role name \`${ref}\`${hint(ref, ip.roleByName.keys())}` });
     return -1;
   }
   return i;
@@ -183,7 +203,7 @@ export function parseAction(ip: IndexedPolicy, input: unknown): ParsedAction {
   let capability: number | undefined;
   if (typeof a.capability === 'string') {
     capability = ip.capabilityCodes.get(a.capability);
-    if (capability === undefined) issues.push({ path: 'action.capability', message: `unknown capability \`${a.capability}\`` });
+    if (capability === undefined) issues.push({ path: 'action.capability', message: `unknown capability \`${a.capability}\`${hint(a.capability, ip.capabilityCodes.keys())}` });
   } else capability = a.capability;
   if (issues.length) throw new InvalidInputError(issues);
   const claims = a.claims ? Object.freeze(a.claims.map((c) => Object.freeze({ credentialType: c.credentialType, id: c.id, value: c.value }))) : null;

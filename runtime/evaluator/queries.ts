@@ -7,7 +7,7 @@
  */
 import { ACTIONS, entryUses, type EntryUse } from '../semantics.js';
 import { InvalidInputError, type InputIssue } from './errors.js';
-import { parseClaims, resolveRole, type CapabilityRef, type ClaimInput, type RoleRef } from './inputs.js';
+import { hint, parseClaims, resolveRole, type CapabilityRef, type ClaimInput, type RoleRef } from './inputs.js';
 import { firstPreauthMatch } from './authorize.js';
 import { indexPolicy, type IndexedPolicy, type IndexOptions } from './policy.js';
 
@@ -30,7 +30,7 @@ function capabilityArg(ip: IndexedPolicy, ref: CapabilityRef, path: string): num
     return ref;
   }
   const code = typeof ref === 'string' ? ip.capabilityCodes.get(ref) : undefined;
-  if (code === undefined) throw new InvalidInputError([{ path, message: `unknown capability \`${String(ref)}\`` }]);
+  if (code === undefined) throw new InvalidInputError([{ path, message: `unknown capability \`${String(ref)}\`${typeof ref === 'string' ? hint(ref, ip.capabilityCodes.keys()) : ''}` }]);
   return code;
 }
 

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import { authorize, indexPolicy, InvalidInputError, type Decision, type IndexedPolicy } from '../../../runtime/evaluator/index.js';
 import type { WireKind } from '../../compile.js';
-import { InputError, loadPolicyFile } from '../../input.js';
+import { InputError, jsonError, loadPolicyFile } from '../../input.js';
 import { summaryLine } from '../../render.js';
 import { EXIT_INPUT, EXIT_OK, oneOf, printDiagnostics, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
@@ -35,8 +35,10 @@ class CaseError extends Error {}
 function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (e) {
-    throw new CaseError(`malformed JSON in ${what}: ${(e as Error).message}`);
+  } catch {
+    // `state.json:1:53: malformed JSON: unexpected end of input`; a batch line: `line 4, column 17: …`
+    const j = jsonError(text);
+    throw new CaseError(`${what.startsWith('line ') ? `${what}, column ${j.column}` : `${what}:${j.line}:${j.column}`}: ${j.message}`);
   }
 }
 

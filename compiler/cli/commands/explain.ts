@@ -4,7 +4,7 @@ import { Explainer, type CapabilityAnswer, type ExplainedStep, type RoleAnswer }
 import type { WireKind } from '../../compile.js';
 import { loadPolicyFile } from '../../input.js';
 import { describeStep } from '../../render.js';
-import { didYouMean } from '../../suggest.js';
+import { didYouMean } from '../../../runtime/suggest.js';
 import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
