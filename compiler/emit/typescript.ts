@@ -581,7 +581,6 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   fn('q', [p('user', 'string | undefined')], 'string', "return '`' + (user === undefined ? '' : user) + '`';");
   fn('label', [p('i', 'number')], 'string', "if (i < 0) return 'no role';\nconst s = slotOf(i);\nreturn s >= 0 ? LABELS[s] : 'role ' + i;");
   fn('capName', [p('code', 'number')], 'string', "const n = NAME_OF_CAP.get(code);\nreturn n !== undefined ? n : '0x' + code.toString(16).padStart(4, '0');");
-  fn('holds', [p('hs', 'number'), p('code', 'number')], 'boolean', 'const b = CAP_BIT[code];\nreturn hs >= 0 && b >= 0 && ((CAPS[hs * W + (b >>> 5)] >>> (b & 31)) & 1) === 1;');
   fn('deny', [p('rule', 'string'), p('reason', 'string')], 'Decision', 'return { allowed: false, rule, reason };');
   fn('roleOf', [p('r', 'RoleRef')], 'number', "return typeof r === 'number' ? r : (ROLE_BY_NAME.get(r) as number);");
   fn('roleRef', [p('r', 'unknown'), p('path', 'string')], 'number', [
