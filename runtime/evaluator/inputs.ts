@@ -45,7 +45,7 @@ export interface ActionInput {
 
 const u32 = z.number().int().min(0).max(U32_MAX);
 const u16 = z.number().int().min(0).max(0xffff);
-const roleRef = z.union([u32, z.string()]);
+const roleRef = z.union([u32, z.string()], { error: 'expected a role index (an integer from 0 to 4294967295) or a role name' });
 const claimSchema = z.object({ credentialType: u16, id: z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lowercase hex'), value: z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lowercase hex') }).strict();
 export const ParticipantInputSchema = z.object({ user: z.string(), role: roleRef, clients: u32 }).strict();
 export const StateInputSchema = z.object({ participants: z.array(ParticipantInputSchema) }).strict();
@@ -58,7 +58,7 @@ function actionSchema(type: ActionType) {
   if (f.to) shape.to = roleRef.optional();
   if (f.clients) shape.clients = (EFFECTS[type].clients === 'add' ? u32.min(1) : u32).optional();
   if (f.via) shape.via = z.enum(JOIN_VIAS);
-  if (f.capability) shape.capability = z.union([u16, z.string()]);
+  if (f.capability) shape.capability = z.union([u16, z.string()], { error: 'expected a capability code (an integer from 0 to 65535) or a capability name' });
   return z.object(shape).strict();
 }
 export const ActionInputSchema = z.discriminatedUnion(
