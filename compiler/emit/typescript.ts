@@ -650,7 +650,11 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
       },
     ],
   });
-  fn('prepareState', [p('state', 'State')], 'PreparedState', [
+  fn('prepareState', [p('state', 'State')], 'PreparedState', 'return indexState(state, true);', {
+    exported: true,
+    docs: 'Validate a participant list (shapes, role names, no role 0, no user listed twice; InvalidInputError otherwise) and index it. Pass the result to authorize while the list does not change.',
+  });
+  fn('indexState', [p('state', 'State'), p('keep', 'boolean')], 'PreparedState', [
     "if (typeof state !== 'object' || state === null || !Array.isArray(state.participants)) bad('participants', 'expected an array');",
     'const ps = state.participants;',
     '// a null-prototype object rather than a Map: property lookups by user are faster here',
@@ -663,7 +667,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     '  const role = checkParticipant(ps[i], i);',
     '  const p = ps[i];',
     '  if (byUser[p.user] !== undefined) bad(`participants.${i}.user`, `user \\`${p.user}\\` is listed twice`);',
-    '  byUser[p.user] = Object.freeze({ role, clients: p.clients });',
+    '  byUser[p.user] = keep ? Object.freeze({ role, clients: p.clients }) : { role, clients: p.clients };',
     '  const s = slotOf(role);',
     '  if (s >= 0) {',
     '    count[s]++;',
@@ -672,11 +676,12 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     m.banned ? '  if (role !== 1) users++;' : '  users++;',
     '  clients += p.clients;',
     '}',
-    'return new PreparedState(Object.freeze(ps.map((p) => Object.freeze({ user: p.user, role: p.role, clients: p.clients }))), byUser, count, active, users, clients);',
+    'const list = keep ? Object.freeze(ps.map((p) => Object.freeze({ user: p.user, role: p.role, clients: p.clients }))) : NO_PARTICIPANTS;',
+    'return new PreparedState(list, byUser, count, active, users, clients);',
   ].join('\n'), {
-    exported: true,
-    docs: 'Validate a participant list (shapes, role names, no role 0, no user listed twice; InvalidInputError otherwise) and index it. Pass the result to authorize while the list does not change.',
+    docs: 'prepareState, or (keep false) the index of a list for one decision only: no copy of the list, nothing frozen — it never leaves this module.',
   });
+  konst('NO_PARTICIPANTS', 'Object.freeze([])', { type: 'readonly Participant[]' });
   fn('checkParticipant', [p('x', 'unknown'), p('i', 'number')], 'number', [
     "if (typeof x !== 'object' || x === null || Array.isArray(x)) bad(`participants.${i}`, 'expected an object');",
     'const o = x as Record<string, unknown>;',
@@ -818,7 +823,7 @@ function deciderBody(m: Model, type: ActionType): string {
   if (f.capability) out.push("const code = x.capability;\nif (typeof code !== 'string' && !(isU32(code) && code <= 0xffff)) bad('action.capability', 'expected a capability code from 0 to 65535 or a name');");
   out.push(f.to ? "const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');" : 'const req = -1;');
   if (f.capability) out.push("const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');");
-  out.push('const st = state instanceof PreparedState ? state : prepareState(state);');
+  out.push('const st = state instanceof PreparedState ? state : indexState(state, false);');
   // the participant lookups, declared where a check first needs them
   const lookups: Local[] = [
     ['ae', 'st.byUser[actor]'],
