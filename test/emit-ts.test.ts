@@ -112,6 +112,7 @@ describe('the generated evaluator of examples/multi-org.mimi', () => {
     };
     expect(error(() => mod.authorize(state, { type: 'ban', actor: 'arthur', target: 'amy', to: 2 } as never))).toBe('InvalidInputError action.to');
     expect(error(() => mod.authorize(state, { type: 'leave', actor: 7 } as never))).toBe('InvalidInputError action.actor');
+    expect(() => mod.authorize(state, { type: 'bann', actor: 'arthur' } as never)).toThrow(/`action\.type`: unknown action type `bann`; expected one of add, remove, changeRole, ban,/);
     expect(error(() => mod.authorize(state, { type: 'join', actor: 'x', via: 'door' } as never))).toBe('InvalidInputError action.via');
     expect(error(() => mod.authorize(state, { type: 'capability', actor: 'amy', capability: 'canSendMesage' } as never))).toBe('InvalidInputError action.capability');
     expect(error(() => mod.authorizeUpdate(state, 'arthur', { changed: [{ userIndex: 1, role: 1, why: 'spam' }], removed: [], added: [] } as never))).toBe('InvalidInputError update.changed.0.why');

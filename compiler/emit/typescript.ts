@@ -796,7 +796,7 @@ const x = action as unknown as Record<string, unknown>;
 switch (x.type) {
 ${ACTION_TYPES.map((t) => `case ${lit(t)}: return ${deciderName(t)}(state, x);`).join('\n')}
 }
-return bad('action.type', 'unknown action type');`;
+return bad('action.type', (typeof x.type === 'string' ? 'unknown action type \`' + x.type + '\`' : 'expected an action type') + ${lit(`; expected one of ${ACTION_TYPES.join(', ')}`)});`;
 }
 
 /** The body of one action type's decider: validation in the interpreter's order, then the plan. */
