@@ -14,9 +14,11 @@
  * this process, bench/evaluator/worker.ts) after checking its decisions against the interpreter; one
  * loop per engine and query; branch-free counting; no forced GC; inputs in typed arrays; medians of
  * several runs; rounds interleaved (one loop at a time, never two engines at once) so that drift hits
- * every engine alike.
+ * every engine alike. Each round starts the engines afresh: a tight loop's speed here varies by up to 2×
+ * from one compile to the next, so one compile per run would make the ratios a coin toss.
  *
  *   npm run bench      (or: node --no-turbo-inline-js-wasm-calls --import tsx bench/evaluator.ts [--json] [--runs N] [--only LOOP,…] [--by-type])
+ *   MIMI_BENCH_TRACE=1 prints every round's rate of every loop as it is measured.
  */
 import './engines/v8-flags.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
