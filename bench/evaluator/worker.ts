@@ -29,15 +29,15 @@ type Loops = Record<string, (n: number) => number | Promise<number>>;
 async function setUp(engine: Engine, genFile: string, byType: boolean): Promise<Loops> {
   const w = workload();
   const { ip, ROLES, roleNames, CAPS, capName, q1r, q1c, q2a, q2f, q2t, q3, state, workloads, parsedState, parsed } = w;
-  /** Same answers as the interpreter on the whole domain of both questions. */
-  const check = (has: (r: number, c: number) => boolean, can: (a: number, f: number, t: number) => boolean) => {
-    for (let r = 0; r < ROLES; r++) for (const c of CAPS) if (has(r, c) !== hasCapability(ip, r, c)) throw new Error(`${engine}: hasCapability(${r}, ${c}) differs`);
-    for (let a = 0; a < ROLES; a++) for (let f = 0; f < ROLES; f++) for (let t = 0; t < ROLES; t++) if (can(a, f, t) !== canTransition(ip, a, f, t)) throw new Error(`${engine}: canTransition(${a}, ${f}, ${t}) differs`);
+  /** Same answers as the interpreter on the whole domain of both questions (sync or async engines). */
+  const check = async (has: (r: number, c: number) => boolean | Promise<boolean>, can: (a: number, f: number, t: number) => boolean | Promise<boolean>) => {
+    for (let r = 0; r < ROLES; r++) for (const c of CAPS) if ((await has(r, c)) !== hasCapability(ip, r, c)) throw new Error(`${engine}: hasCapability(${r}, ${c}) differs`);
+    for (let a = 0; a < ROLES; a++) for (let f = 0; f < ROLES; f++) for (let t = 0; t < ROLES; t++) if ((await can(a, f, t)) !== canTransition(ip, a, f, t)) throw new Error(`${engine}: canTransition(${a}, ${f}, ${t}) differs`);
   };
   switch (engine) {
     case 'baseline': {
       const base = baseline(ip);
-      check(base.hasCapability, base.canTransition);
+      await check(base.hasCapability, base.canTransition);
       return {
         'baseline.has': (n) => { let k = 0; const f = base.hasCapability; for (let i = 0; i < n; i++) k += +f(q1r[i], q1c[i]); return k; },
         'baseline.move': (n) => { let k = 0; const f = base.canTransition; for (let i = 0; i < n; i++) k += +f(q2a[i], q2f[i], q2t[i]); return k; },
@@ -45,7 +45,7 @@ async function setUp(engine: Engine, genFile: string, byType: boolean): Promise<
     }
     case 'generated': {
       const gen = (await import(pathToFileURL(genFile).href)) as typeof import('../multi-org.evaluator.types.js');
-      check(gen.hasCapability, gen.canTransition);
+      await check(gen.hasCapability, gen.canTransition);
       const prepared = gen.prepareState(state as never);
       for (const wl of WORKLOADS)
         for (let i = 0; i < workloads[wl].length; i++) {
@@ -76,7 +76,7 @@ async function setUp(engine: Engine, genFile: string, byType: boolean): Promise<
     }
     case 'casbin': {
       const cas = await casbin(ip, roleNames, capName);
-      check((r, c) => cas.hasCapability(roleNames[r], capName(c)), (a, f, t) => cas.canTransition(roleNames[a], roleNames[f], roleNames[t]));
+      await check((r, c) => cas.hasCapability(roleNames[r], capName(c)), (a, f, t) => cas.canTransition(roleNames[a], roleNames[f], roleNames[t]));
       return {
         'casbin.has': (n) => { let k = 0; for (let i = 0; i < n; i++) k += +cas.hasCapability(roleNames[q1r[i]], capName(q1c[i])); return k; },
         'casbin.move': (n) => { let k = 0; for (let i = 0; i < n; i++) k += +cas.canTransition(roleNames[q2a[i]], roleNames[q2f[i]], roleNames[q2t[i]]); return k; },
@@ -84,9 +84,7 @@ async function setUp(engine: Engine, genFile: string, byType: boolean): Promise<
     }
     case 'casbin-cached': {
       const cas = await casbinCached(ip, roleNames, capName);
-      // the same answers, through the cache
-      for (let r = 0; r < ROLES; r++) for (const c of CAPS) if ((await cas.hasCapability(roleNames[r], capName(c))) !== hasCapability(ip, r, c)) throw new Error(`${engine}: hasCapability(${r}, ${c}) differs`);
-      for (let a = 0; a < ROLES; a++) for (let f = 0; f < ROLES; f++) for (let t = 0; t < ROLES; t++) if ((await cas.canTransition(roleNames[a], roleNames[f], roleNames[t])) !== canTransition(ip, a, f, t)) throw new Error(`${engine}: canTransition(${a}, ${f}, ${t}) differs`);
+      await check((r, c) => cas.hasCapability(roleNames[r], capName(c)), (a, f, t) => cas.canTransition(roleNames[a], roleNames[f], roleNames[t]));
       return {
         'casbin-cached.has': async (n) => { let k = 0; for (let i = 0; i < n; i++) k += +(await cas.hasCapability(roleNames[q1r[i]], capName(q1c[i]))); return k; },
         'casbin-cached.move': async (n) => { let k = 0; for (let i = 0; i < n; i++) k += +(await cas.canTransition(roleNames[q2a[i]], roleNames[q2f[i]], roleNames[q2t[i]])); return k; },
@@ -94,7 +92,7 @@ async function setUp(engine: Engine, genFile: string, byType: boolean): Promise<
     }
     case 'cedar': {
       const ced = cedarEngine(ip, roleNames, capName);
-      check((r, c) => ced.hasCapability(roleNames[r], capName(c)), (a, f, t) => ced.canTransition(roleNames[a], roleNames[f], roleNames[t]));
+      await check((r, c) => ced.hasCapability(roleNames[r], capName(c)), (a, f, t) => ced.canTransition(roleNames[a], roleNames[f], roleNames[t]));
       return {
         'cedar.has': (n) => { let k = 0; for (let i = 0; i < n; i++) k += +ced.hasCapability(roleNames[q1r[i]], capName(q1c[i])); return k; },
         'cedar.move': (n) => { let k = 0; for (let i = 0; i < n; i++) k += +ced.canTransition(roleNames[q2a[i]], roleNames[q2f[i]], roleNames[q2t[i]]); return k; },

@@ -810,7 +810,6 @@ function deciderBody(m: Model, type: ActionType): string {
     "if (typeof actor !== 'string') return bad('action.actor', 'expected a string');",
   ];
   if (f.target) out.push('const target = x.target;', "if (typeof target !== 'string') return bad('action.target', 'expected a string');");
-  else out.push('const target: string | undefined = undefined;');
   // shapes first, then names (the interpreter's order: its schema, then name resolution)
   if (f.to) out.push("const to = x.to;\nif (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');");
   out.push(
@@ -838,6 +837,7 @@ function deciderBody(m: Model, type: ActionType): string {
           ['tClients', 'te === undefined ? 0 : te.clients', 'number'],
         ] as const)
       : ([
+          ['target', 'undefined', 'string | undefined'],
           ['ti', '-1', 'number'],
           ['tRole', '0', 'number'],
           ['tClients', '0', 'number'],
