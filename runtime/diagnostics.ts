@@ -55,6 +55,8 @@ export interface Diagnostic {
   path?: PathStep[];
   /** set when an `allow <kind> for <role> because "…"` line acknowledges the finding */
   acknowledged?: { reason: string };
+  /** `diagnostics-omitted` only: the code whose further diagnostics were left out, and how many */
+  omitted?: { code: string; kind: DiagnosticKind; count: number };
 }
 
 interface CodeInfo {
@@ -75,6 +77,8 @@ export const DIAGNOSTIC_CODES = {
   'invalid-literal': { code: 'E0003', severity: 'error', summary: 'a malformed number, string escape or hex string' },
   'reserved-keyword': { code: 'E0004', severity: 'error', summary: 'a construct reserved for a later version (hierarchy, addon, bans, scenario …)' },
   'too-many-errors': { code: 'E0005', severity: 'error', summary: 'reporting stopped after 100 diagnostics' },
+  'limit-exceeded': { code: 'E0006', severity: 'error', summary: 'an input, or the output it would produce, is larger than a limit (the message names the flag that raises it)' },
+  'diagnostics-omitted': { code: 'I0007', severity: 'info', summary: 'more diagnostics of one code than the cap (default 100 per code): the first are kept, the rest counted' },
   // --- names and declarations (compiler/resolve, compiler/check)
   'unknown-capability': { code: 'E0101', severity: 'error', summary: 'a name in `grant` that is neither a capability nor a package' },
   'unknown-role': { code: 'E0102', severity: 'error', summary: 'a role name that no role declares' },
@@ -172,4 +176,33 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
       severityRank[a.severity] - severityRank[b.severity] ||
       (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
+}
+
+/**
+ * Keep at most `perCode` diagnostics of each code (the first ones, in the given order) and replace the
+ * rest of each code by one `diagnostics-omitted` note that counts them, placed after the last kept one
+ * of that code's file. Errors stay errors: a capped error code still fails the run through the ones kept.
+ * `perCode` 0 or Infinity keeps everything. Linear in the number of diagnostics.
+ */
+export function capDiagnostics(ds: readonly Diagnostic[], perCode: number, flag = '--max-diagnostics'): Diagnostic[] {
+  if (!(perCode > 0) || perCode === Infinity) return [...ds];
+  const seen = new Map<string, { kept: number; dropped: number; kind: DiagnosticKind; file: string }>();
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    let s = seen.get(d.code);
+    if (!s) seen.set(d.code, (s = { kept: 0, dropped: 0, kind: d.kind, file: d.file }));
+    if (s.kept < perCode) {
+      s.kept++;
+      out.push(d);
+    } else s.dropped++;
+  }
+  for (const [code, s] of seen) {
+    if (s.dropped === 0) continue;
+    const note = diagnostic('diagnostics-omitted', `${s.dropped} more \`${code}\` (${s.kind}) ${s.dropped === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${s.kept} are`, s.file, undefined, {
+      help: `show more with \`${flag} <n>\` (0 shows all)`,
+    });
+    note.omitted = { code, kind: s.kind, count: s.dropped };
+    out.push(note);
+  }
+  return out;
 }
