@@ -110,7 +110,7 @@ export const DIAGNOSTIC_CODES = {
   'invalid-step': { code: 'E0130', severity: 'error', summary: 'a scenario step with an unknown action, a missing target or destination, or an unknown user or capability' },
   // --- the draft's MUSTs and internal consistency (compiler/check on the IR)
   'duplicate-role-index': { code: 'E0201', severity: 'error', summary: 'two roles with the same index' },
-  'banned-role-name': { code: 'E0202', severity: 'error', summary: 'role 1 exists but is not named `banned`' },
+  'banned-role-name': { code: 'W0202', severity: 'warning', summary: 'role 1 is not named `banned`: it is an ordinary role, and `canBan`/`canUnBan` authorize nothing' },
   'banned-name-not-role-1': { code: 'W0203', severity: 'warning', summary: 'a role named `banned` that is not role 1 (it will not act as the banned role)' },
   'open-join-not-role-0': { code: 'E0204', severity: 'error', summary: '`canOpenJoin` on a role other than 0' },
   'fixed-membership-add': { code: 'E0205', severity: 'error', summary: 'a fixed-membership room gives a non-zero, non-banned role `canAddParticipant`' },

@@ -1,7 +1,9 @@
 /**
  * Role indexes and the banned role (draft-ietf-mimi-room-policy-03 §"Role-Based Access Control"):
- * indexes are unique; role 1, when present, MUST be named `banned`; a role named `banned` elsewhere
- * does not act as the banned role.
+ * indexes are unique; a role named `banned` elsewhere than at index 1 does not act as the banned role.
+ * Role 1 named otherwise is valid: the draft makes "the role_name of role 1 MUST be `banned`" a
+ * condition of canBan and canUnBan, not of the policy. Such a policy is checked, built and decided
+ * (ban and unban are denied, `no_banned_role`), with a warning that says why.
  */
 import type { PolicyRule } from './context.js';
 
@@ -20,8 +22,8 @@ export const roleIndexes: PolicyRule = {
         });
       } else first.set(r.index, i);
       if (r.index === 1 && r.name !== 'banned')
-        ctx.report('banned-role-name', `role 1 is named \`${r.name}\` but role 1 must be named \`banned\``, ctx.roleSpan(i), {
-          help: 'the draft reserves index 1 for the banned role; rename it or give it another index',
+        ctx.report('banned-role-name', `role 1 is named \`${r.name}\`, not \`banned\`, so the room has no banned role and nobody can ban or unban`, ctx.roleSpan(i), {
+          help: 'the draft lets `canBan` and `canUnBan` act only when role 1 is named `banned`: rename it `banned` if it is meant as the banned role, or give it another index',
         });
       if (r.index !== 1 && r.name === 'banned')
         ctx.report('banned-name-not-role-1', `role \`banned\` has index ${r.index}, so it does not act as the banned role`, ctx.roleSpan(i), {
