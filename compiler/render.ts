@@ -3,7 +3,7 @@
  * editors' problem matchers), and the stable JSON shape for machines.
  */
 import { LineMap } from '../grammar/index.js';
-import type { Diagnostic, PathStep } from '../runtime/diagnostics.js';
+import { DIAGNOSTIC_CODES, type Diagnostic, type PathStep } from '../runtime/diagnostics.js';
 import { JOIN } from '../runtime/semantics.js';
 
 export interface RenderOptions {
@@ -131,12 +131,21 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   if (d.subkind) o.subkind = d.subkind;
   if (d.path) o.path = d.path;
   if (d.acknowledged) o.acknowledged = d.acknowledged;
+  if (d.omitted) o.omitted = d.omitted;
   return o;
 }
 
-/** `1 error, 2 warnings` (+ `, 1 note`, `, 3 acknowledged`: acknowledged findings are counted apart). */
+/**
+ * `1 error, 2 warnings` (+ `, 1 note`, `, 3 acknowledged`: acknowledged findings are counted apart).
+ * A `diagnostics-omitted` note counts as the diagnostics it stands for, not as a note.
+ */
 export function summaryLine(ds: readonly Diagnostic[]): string {
-  const n = (s: string) => ds.filter((d) => d.severity === s && !d.acknowledged).length;
+  const counts: Record<string, number> = { error: 0, warning: 0, info: 0 };
+  for (const d of ds) {
+    if (d.omitted) counts[DIAGNOSTIC_CODES[d.omitted.kind].severity] += d.omitted.count;
+    else if (!d.acknowledged) counts[d.severity]++;
+  }
+  const n = (s: string) => counts[s];
   const parts = [`${n('error')} error${n('error') === 1 ? '' : 's'}`, `${n('warning')} warning${n('warning') === 1 ? '' : 's'}`];
   if (n('info')) parts.push(`${n('info')} note${n('info') === 1 ? '' : 's'}`);
   const acked = ds.filter((d) => d.acknowledged).length;

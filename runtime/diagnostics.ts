@@ -179,25 +179,26 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /**
- * Keep at most `perCode` diagnostics of each code (the first ones, in the given order) and replace the
- * rest of each code by one `diagnostics-omitted` note that counts them, placed after the last kept one
- * of that code's file. Errors stay errors: a capped error code still fails the run through the ones kept.
+ * Keep at most `perCode` diagnostics of each code in each file (the first ones, in the given order) and
+ * replace the rest by one `diagnostics-omitted` note per code and file that counts them, at the end. Errors stay errors: a capped error code still fails the run through the ones kept.
  * `perCode` 0 or Infinity keeps everything. Linear in the number of diagnostics.
  */
 export function capDiagnostics(ds: readonly Diagnostic[], perCode: number, flag = '--max-diagnostics'): Diagnostic[] {
   if (!(perCode > 0) || perCode === Infinity) return [...ds];
-  const seen = new Map<string, { kept: number; dropped: number; kind: DiagnosticKind; file: string }>();
+  const seen = new Map<string, { code: string; kept: number; dropped: number; kind: DiagnosticKind; file: string }>();
   const out: Diagnostic[] = [];
   for (const d of ds) {
-    let s = seen.get(d.code);
-    if (!s) seen.set(d.code, (s = { kept: 0, dropped: 0, kind: d.kind, file: d.file }));
+    const key = `${d.file}\u0000${d.code}`;
+    let s = seen.get(key);
+    if (!s) seen.set(key, (s = { code: d.code, kept: 0, dropped: 0, kind: d.kind, file: d.file }));
     if (s.kept < perCode) {
       s.kept++;
       out.push(d);
     } else s.dropped++;
   }
-  for (const [code, s] of seen) {
+  for (const s of seen.values()) {
     if (s.dropped === 0) continue;
+    const code = s.code;
     const note = diagnostic('diagnostics-omitted', `${s.dropped} more \`${code}\` (${s.kind}) ${s.dropped === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${s.kept} are`, s.file, undefined, {
       help: `show more with \`${flag} <n>\` (0 shows all)`,
     });

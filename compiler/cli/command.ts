@@ -3,7 +3,8 @@
  * codes (0 ok, 1 problems in the input, 2 usage or I/O), and output streams that tests can capture.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { hasErrors, type Diagnostic } from '../../runtime/diagnostics.js';
+import { capDiagnostics, hasErrors, type Diagnostic } from '../../runtime/diagnostics.js';
+import { DEFAULT_LIMITS } from '../../runtime/limits.js';
 import { diagnosticJson, renderHuman, renderPlain } from '../render.js';
 import type { Policy } from '../../runtime/ir.js';
 import type { LoadedPolicy } from '../input.js';
@@ -50,8 +51,11 @@ export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
 }
 
 export const FORMAT_OPTION = { format: { type: 'string' as const, short: 'f' } };
+/** `--max-diagnostics N`: diagnostics shown per code and file (the rest are counted in one I0007 note). */
+export const MAX_DIAGNOSTICS_OPTION = { 'max-diagnostics': { type: 'string' as const } };
 export const COMMON_DIAG_OPTIONS = {
   ...FORMAT_OPTION,
+  ...MAX_DIAGNOSTICS_OPTION,
   plain: { type: 'boolean' as const },
   'deny-warnings': { type: 'boolean' as const },
   'no-color': { type: 'boolean' as const },
@@ -67,14 +71,27 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], f
 export const fails = (ds: readonly Diagnostic[], denyWarnings: boolean): boolean =>
   hasErrors(ds) || (denyWarnings && ds.some((d) => d.severity === 'warning' && !d.acknowledged));
 
-/** Human or plain rendering of diagnostics to stderr. */
-export function printDiagnostics(ds: readonly Diagnostic[], sources: ReadonlyMap<string, string>, args: ParsedArgs, io: CliIO): void {
-  if (ds.length === 0) return;
+/** A non-negative integer option (`--max-… N`), or the fallback when absent; a usage error otherwise. */
+export function intOption(args: ParsedArgs, flag: string, fallback: number): number {
+  const v = args.values[flag];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${flag} takes a whole number ≥ 0 (got \`${String(v)}\`)`);
+  return Number(v);
+}
+
+/** How many diagnostics of one code (per file) to show: `--max-diagnostics`, 0 = all. */
+export const diagnosticCap = (args: ParsedArgs): number => intOption(args, 'max-diagnostics', DEFAULT_LIMITS.maxDiagnosticsPerCode);
+
+/** Human or plain rendering of diagnostics to stderr, at most `--max-diagnostics` per code and file. */
+export function printDiagnostics(all: readonly Diagnostic[], sources: ReadonlyMap<string, string>, args: ParsedArgs, io: CliIO): void {
+  if (all.length === 0) return;
+  const ds = capDiagnostics(all, diagnosticCap(args));
   if (args.values.plain) io.err(`${renderPlain(ds)}\n`);
   else io.err(`${renderHuman(ds, { sources, color: io.color && !args.values['no-color'] })}\n\n`);
 }
 
-export const jsonDiagnostics = (ds: readonly Diagnostic[]) => ds.map(diagnosticJson);
+/** Diagnostics as JSON, at most `--max-diagnostics` per code and file (the rest counted in an I0007 `omitted`). */
+export const jsonDiagnostics = (ds: readonly Diagnostic[], args: ParsedArgs) => capDiagnostics(ds, diagnosticCap(args)).map(diagnosticJson);
 
 /** The policy of a loaded input, or undefined after printing its diagnostics and why nothing follows. */
 export function policyOrReport(r: LoadedPolicy, file: string, args: ParsedArgs, io: CliIO, consequence: string): Policy | undefined {

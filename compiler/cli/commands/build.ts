@@ -74,7 +74,7 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     }
     if (!failed) writeAllOrNothing(out, artifacts);
     const outputs = artifacts.map((a) => ({ file: displayPath(join(out, a.name), io.cwd), what: a.what, bytes: a.bytes.length, sha256: createHash('sha256').update(a.bytes).digest('hex') }));
-    if (format === 'json') io.out(`${JSON.stringify({ ok: !failed, outputs, diagnostics: jsonDiagnostics(ds) }, null, 2)}\n`);
+    if (format === 'json') io.out(`${JSON.stringify({ ok: !failed, outputs, diagnostics: jsonDiagnostics(ds, args) }, null, 2)}\n`);
     else {
       printDiagnostics(ds, relativeSources(r.sources, io.cwd), args, io);
       if (failed) io.err(`${file}: not built (${summaryLine(r.diagnostics)}); no files written\n`);

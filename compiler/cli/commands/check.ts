@@ -26,6 +26,7 @@ Options:
       --component <kind>      what .bin files hold: ${COMPONENT_KINDS.join('|')}
                               (default: detected)
       --no-color              no ANSI colours
+      --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
   -h, --help                  show this help
 
 Exit codes: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
@@ -45,7 +46,7 @@ Exit codes: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or
         `${JSON.stringify(
           {
             files: loaded.map(({ file, r }) => ({ file, format: r.format, ...(r.wireKind ? { component: r.wireKind } : {}), ok: !failing(r), roles: r.policy?.roles.length ?? null })),
-            diagnostics: jsonDiagnostics(all),
+            diagnostics: jsonDiagnostics(all, args),
           },
           null,
           2,

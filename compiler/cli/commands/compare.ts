@@ -2,7 +2,7 @@ import { compileFile } from '../../compile.js';
 import { compare, renderComparison, sideOf } from '../../compare.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import type { ScenarioIR } from '../../lower.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, parseMaps, policyOrReport, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, parseMaps, policyOrReport, printDiagnostics, UsageError, type Command } from '../command.js';
 import { relativeSources, relativize } from '../paths.js';
 
 export const compareCommand: Command = {
@@ -20,10 +20,11 @@ Options:
       --map <a=b>             match role a of the first policy with role b of the second, and run
                               scenarios with b wherever they name a (repeatable)
   -f, --format <text|markdown|json>   output format (default text)
+      --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
   -h, --help                  show this help
 
 Exit codes: 0 compared, 1 an input has errors, 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+  options: { ...FORMAT_OPTION, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
   run(args, io) {
     if (args.positionals.length !== 2) throw new UsageError('compare takes exactly two policies');
     const format = oneOf(args.values.format, ['text', 'markdown', 'json'] as const, 'format', 'text');

@@ -7,7 +7,7 @@ import { decompile } from '../../emit/source.js';
 import { wireArtifacts } from '../../emit/wire.js';
 import { loadPolicyFile } from '../../input.js';
 import { summaryLine } from '../../render.js';
-import { EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 import { writeAllOrNothing } from '../write.js';
 import { artifactName } from './build.js';
@@ -23,10 +23,11 @@ Prints one report line per policy and the diagnostics of any that fail.
 
 Options:
   -o, --out <dir>   where to write the outputs (default out/demo)
+      --max-diagnostics <n>at most n diagnostics per code (default 100, 0 = all)
   -h, --help        show this help
 
 Exit codes: 0 every policy built and round-tripped, 1 otherwise, 2 usage or I/O.`,
-  options: { out: { type: 'string', short: 'o' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+  options: { out: { type: 'string', short: 'o' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
   run(args, io) {
     const dirs = args.positionals.length > 0 ? args.positionals : ['examples'];
     const out = typeof args.values.out === 'string' ? args.values.out : join('out', 'demo');

@@ -5,7 +5,7 @@ import type { WireKind } from '../../compile.js';
 import { loadPolicyFile } from '../../input.js';
 import { describeStep } from '../../render.js';
 import { didYouMean } from '../../../runtime/suggest.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 export const explainCommand: Command = {
@@ -27,10 +27,11 @@ Options:
   -f, --format <human|json>          output format (default human)
       --component <kind>             what a .bin holds: ${COMPONENT_KINDS.join('|')}
       --plain, --no-color            diagnostic rendering, as for check
+      --max-diagnostics <n>          at most n diagnostics per code (default 100, 0 = all)
   -h, --help                         show this help
 
 Exit codes: 0 answered (yes or no), 1 the policy has errors, 2 usage or I/O error.`,
-  options: { ...FORMAT_OPTION, role: { type: 'string', short: 'r' }, capability: { type: 'string', short: 'c' }, component: { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+  options: { ...FORMAT_OPTION, role: { type: 'string', short: 'r' }, capability: { type: 'string', short: 'c' }, component: { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
   run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('explain takes exactly one policy');
     const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');

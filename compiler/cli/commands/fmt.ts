@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse } from '../../../grammar/index.js';
 import { format } from '../../format/index.js';
 import { InputError } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativize } from '../paths.js';
 
 /** Folders never searched for `.mimi` files. */
@@ -50,10 +50,11 @@ Options:
       --write                 rewrite the files that are not formatted, in place
       --print-width <n>       the line width to wrap at (default 100)
       --plain, --no-color     diagnostic rendering, as for check
+      --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
   -h, --help                  show this help
 
 Exit codes: 0 formatted, 1 a file is not formatted (--check) or has a syntax error, 2 usage or I/O error.`,
-  options: { check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+  options: { check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
   async run(args, io) {
     const check = !!args.values.check;
     const write = !!args.values.write;

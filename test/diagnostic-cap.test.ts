@@ -1,0 +1,67 @@
+/**
+ * Diagnostics are capped per code (issue 10): a policy with thousands of findings or errors prints the
+ * first N of each code (default 100) and one I0007 note counting the rest, in text and JSON alike;
+ * `--max-diagnostics` raises the cap (0 = all), and the summary line still counts everything.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../compiler/cli/main.js';
+import { capDiagnostics, diagnostic } from '../runtime/diagnostics.js';
+
+async function run(argv: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), color: false, cwd });
+  return { code, out, err };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mimi-cap-'));
+  // 130 unknown capabilities (E0101) and 3 duplicate role indexes (E0201)
+  const names = Array.from({ length: 130 }, (_, i) => `canNope${i}`).join(' ');
+  writeFileSync(join(dir, 'many.mimi'), `role no_role @0 { }\nrole banned @1 { }\nrole x @2 { grant ${names} }\nrole y @2 { }\nrole z @2 { }\nrole w @2 { }\n`);
+});
+
+describe('diagnostic cap', () => {
+  it('keeps the first 100 of a code and counts the rest in one note; other codes untouched', async () => {
+    const r = await run(['check', join(dir, 'many.mimi'), '--format', 'json'], dir);
+    expect(r.code).toBe(1);
+    const ds = JSON.parse(r.out).diagnostics as { code: string; message: string; omitted?: { code: string; count: number } }[];
+    expect(ds.filter((d) => d.code === 'E0101')).toHaveLength(100);
+    expect(ds.filter((d) => d.code === 'E0201')).toHaveLength(3);
+    const note = ds.filter((d) => d.code === 'I0007');
+    expect(note).toHaveLength(1);
+    expect(note[0].omitted).toEqual({ code: 'E0101', kind: 'unknown-capability', count: 30 });
+    // the kept ones are the first ones
+    expect(ds.find((d) => d.code === 'E0101')!.message).toContain('canNope0');
+    expect(ds.some((d) => d.message.includes('canNope100'))).toBe(false);
+  });
+
+  it('text output: the note names the flag, the summary counts every diagnostic', async () => {
+    const r = await run(['check', join(dir, 'many.mimi')], dir);
+    expect(r.err).toMatch(/info\[I0007\]: 30 more `E0101` \(unknown-capability\) diagnostics not shown; the first 100 are/);
+    expect(r.err).toMatch(/--max-diagnostics/);
+    expect(r.err).toMatch(/failed \(4 roles; 133 errors, 0 warnings\)|failed \(\d+ roles; 133 errors/);
+  });
+
+  it('--max-diagnostics raises or removes the cap; a bad value is a usage error', async () => {
+    const all = JSON.parse((await run(['check', join(dir, 'many.mimi'), '-f', 'json', '--max-diagnostics', '0'], dir)).out).diagnostics;
+    expect(all.filter((d: { code: string }) => d.code === 'E0101')).toHaveLength(130);
+    expect(all.some((d: { code: string }) => d.code === 'I0007')).toBe(false);
+    const five = JSON.parse((await run(['check', join(dir, 'many.mimi'), '-f', 'json', '--max-diagnostics', '5'], dir)).out).diagnostics;
+    expect(five.filter((d: { code: string }) => d.code === 'E0101')).toHaveLength(5);
+    const bad = await run(['check', join(dir, 'many.mimi'), '--max-diagnostics', 'lots'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-diagnostics takes a whole number/);
+  });
+
+  it('capDiagnostics counts per code and file', () => {
+    const ds = [...Array.from({ length: 4 }, () => diagnostic('unknown-role', 'x', 'a.mimi', undefined)), ...Array.from({ length: 3 }, () => diagnostic('unknown-role', 'x', 'b.mimi', undefined))];
+    const capped = capDiagnostics(ds, 3);
+    expect(capped.filter((d) => d.kind === 'unknown-role')).toHaveLength(6);
+    expect(capped.filter((d) => d.omitted).map((d) => [d.file, d.omitted!.count])).toEqual([['a.mimi', 1]]);
+  });
+});
