@@ -86,6 +86,9 @@ export interface LowerResult {
   diagnostics: Diagnostic[];
 }
 
+/** how many distinct "did you mean" suggestions one lowering computes (see `hint`) */
+const SUGGESTION_BUDGET = 256;
+
 const MODELLED_COMPONENTS = new Set<number>([ComponentId.participantList, ComponentId.roles, ComponentId.preauth, ComponentId.base, ComponentId.history]);
 
 export interface LowerOptions {
@@ -131,8 +134,23 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
   const grantNames = new Map<string, SourceSpan>();
   const duplicate = (what: string, name: A.Ident, first: SourceSpan) =>
     report('duplicate-declaration', `${what} \`${name.name}\` is already declared`, name.span, { labels: [{ span: first, message: 'first declared here' }] });
+  /**
+   * `didYouMean`, remembered per (candidate set, name) and computed at most SUGGESTION_BUDGET times:
+   * each call is linear in the candidates (every role name, in a big policy), so a policy with
+   * thousands of unknown names must not cost thousands × roles edit distances. Past the budget the
+   * help is left out (rendering keeps only the first diagnostics of each code anyway).
+   */
+  const suggestions = new Map<string, string | undefined>();
+  const hint = (set: string, name: string, candidates: () => Iterable<string>): string | undefined => {
+    const key = `${set}\u0000${name}`;
+    if (suggestions.has(key)) return suggestions.get(key);
+    const help = suggestions.size < SUGGESTION_BUDGET ? didYouMean(name, candidates()) : undefined;
+    suggestions.set(key, help);
+    return help;
+  };
 
   // --- private capabilities and credential types ---------------------------------------------
+  const privateByCode = new Map<number, string>();
   for (const item of items) {
     if (item.kind === 'CapabilityDecl')
       inFile(item, (d) => {
@@ -149,13 +167,14 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           });
           return;
         }
-        const clash = [...symbols.privateCapabilities].find(([, v]) => v.code === code);
-        if (clash) {
-          report('duplicate-declaration', `capability code \`${d.code.text}\` is already used by \`${clash[0]}\``, d.code.span, { labels: [{ span: clash[1].span, message: 'declared here' }] });
+        const clash = privateByCode.get(code);
+        if (clash !== undefined) {
+          report('duplicate-declaration', `capability code \`${d.code.text}\` is already used by \`${clash}\``, d.code.span, { labels: [{ span: symbols.privateCapabilities.get(clash)!.span, message: 'declared here' }] });
           return;
         }
         const span = at(d.name.span);
         symbols.privateCapabilities.set(d.name.name, { code, span });
+        privateByCode.set(code, d.name.name);
         grantNames.set(d.name.name, span);
       });
     if (item.kind === 'CredentialDecl')
@@ -166,7 +185,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
       });
   }
   const capabilityCode = (name: string): number | undefined => capabilityByName.get(name)?.code ?? symbols.privateCapabilities.get(name)?.code;
-  const declaredPrivate = new Map([...symbols.privateCapabilities].map(([n, v]) => [v.code, n]));
+  const declaredPrivate = privateByCode;
 
   // --- packages --------------------------------------------------------------------------------
   const packageDecls = new Map<string, { decl: A.PackageDecl; file: string }>();
@@ -180,6 +199,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
     });
   }
   const allGrantNames = () => [...capabilityByName.keys(), ...symbols.privateCapabilities.keys(), ...packageDecls.keys()];
+  const capabilityNames = () => [...capabilityByName.keys(), ...symbols.privateCapabilities.keys()];
   const expanded = new Map<string, Set<number>>();
   const expandPackage = (name: string, stack: string[]): Set<number> => {
     const done = expanded.get(name);
@@ -201,7 +221,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
       const code = mustBePackage ? undefined : capabilityCode(ref.name);
       if (code !== undefined) return void out.add(code);
       report(mustBePackage ? 'unknown-package' : 'unknown-capability', mustBePackage ? `unknown package \`${ref.name}\`` : `unknown capability or package \`${ref.name}\``, ref.span, {
-        help: didYouMean(ref.name, mustBePackage ? packageDecls.keys() : allGrantNames()),
+        help: mustBePackage ? hint('package', ref.name, () => packageDecls.keys()) : hint('grant', ref.name, allGrantNames),
       });
     };
     for (const inc of entry.decl.includes) visitRef(inc, true);
@@ -215,13 +235,16 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
 
   // --- roles: names and indexes ----------------------------------------------------------------
   const roleDecls: { decl: A.RoleDecl; file: string }[] = [];
+  const roleDeclByName = new Map<string, { decl: A.RoleDecl; file: string }>();
   for (const item of items) {
     if (item.kind !== 'Role') continue;
     inFile(item, (d) => {
       const first = symbols.roles.get(d.name.name);
       if (first) return duplicate('role', d.name, first.span);
       symbols.roles.set(d.name.name, { index: -1, span: at(d.name.span), decl: d });
-      roleDecls.push({ decl: d, file: currentFile });
+      const entry = { decl: d, file: currentFile };
+      roleDecls.push(entry);
+      roleDeclByName.set(d.name.name, entry);
     });
   }
   const taken = new Set<number>();
@@ -250,17 +273,36 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
     const sym = symbols.roles.get(ref.name);
     if (sym && sym.index >= 0) return sym.index;
     report('unknown-role', `unknown role \`${ref.name}\``, ref.span, {
-      help: didYouMean(ref.name, roleNames()) ?? (ref.name === 'banned' ? 'declare `role banned @1 { active 0..0 }` to use the banned role' : undefined),
+      help: hint('role', ref.name, roleNames) ?? (ref.name === 'banned' ? 'declare `role banned @1 { active 0..0 }` to use the banned role' : undefined),
     });
     return undefined;
   };
 
   // --- roles: capabilities (extends, grants, packages) --------------------------------------------
-  const roleCaps = new Map<string, { caps: number[]; grants: Map<number, SourceSpan>; inherited: Set<number> }>();
-  const resolveRoleCaps = (name: string, stack: string[]): { caps: number[]; grants: Map<number, SourceSpan>; inherited: Set<number> } => {
+  type RoleCaps = { caps: number[]; grants: Map<number, SourceSpan>; inherited: Set<number> };
+  const roleCaps = new Map<string, RoleCaps>();
+  /**
+   * A role's capabilities. The `extends` chain above it is walked iteratively and resolved from the
+   * top down, so a long chain costs neither deep recursion nor a copied stack per level.
+   */
+  const resolveRoleCaps = (name: string): RoleCaps => {
     const memo = roleCaps.get(name);
     if (memo) return memo;
-    const entry = roleDecls.find((r) => r.decl.name.name === name)!;
+    const chain = [name];
+    const onChain = new Set(chain);
+    for (let d = roleDeclByName.get(name)!.decl; ; ) {
+      const parent = d.extends?.name;
+      if (parent === undefined || d.items.some((i) => i.kind === 'ExactCapabilities') || !roleDeclByName.has(parent) || roleCaps.has(parent) || onChain.has(parent)) break;
+      chain.push(parent);
+      onChain.add(parent);
+      d = roleDeclByName.get(parent)!.decl;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) resolveOneRoleCaps(chain[i], chain, i);
+    return roleCaps.get(name)!;
+  };
+  /** one role whose parent is resolved already, or is `chain[j]` for some j ≤ i (a cycle) */
+  const resolveOneRoleCaps = (name: string, chain: readonly string[], i: number): void => {
+    const entry = roleDeclByName.get(name)!;
     const d = entry.decl;
     const saved = currentFile;
     currentFile = entry.file;
@@ -284,7 +326,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
             report('undeclared-private-capability', `private-use capability \`${ref.text}\` is not declared`, ref.span, { help: `declare it: \`capability canSomething = ${hex16(code)}\`` });
         } else {
           code = capabilityCode(ref.name);
-          if (code === undefined) report('unknown-capability', `unknown capability \`${ref.name}\``, ref.span, { help: didYouMean(ref.name, [...capabilityByName.keys(), ...symbols.privateCapabilities.keys()]) });
+          if (code === undefined) report('unknown-capability', `unknown capability \`${ref.name}\``, ref.span, { help: hint('capability', ref.name, capabilityNames) });
         }
         if (code === undefined) continue;
         caps.push(code);
@@ -295,11 +337,12 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
       if (d.extends) {
         const parent = d.extends;
         if (!symbols.roles.has(parent.name)) {
-          report('unknown-role', `unknown role \`${parent.name}\``, parent.span, { help: didYouMean(parent.name, symbols.roles.keys()) });
-        } else if (stack.includes(parent.name)) {
-          report('extends-cycle', `roles extend each other: ${[...stack.slice(stack.indexOf(parent.name)), parent.name].join(' → ')}`, parent.span);
+          report('unknown-role', `unknown role \`${parent.name}\``, parent.span, { help: hint('declared role', parent.name, () => symbols.roles.keys()) });
+        } else if (!roleCaps.has(parent.name)) {
+          // not resolved yet while everything above `name` is: it is below on the chain, a cycle
+          report('extends-cycle', `roles extend each other: ${[...chain.slice(chain.indexOf(parent.name), i + 1), parent.name].join(' → ')}`, parent.span);
         } else {
-          const parentCaps = resolveRoleCaps(parent.name, [...stack, parent.name]);
+          const parentCaps = roleCaps.get(parent.name)!;
           currentFile = entry.file;
           for (const c of parentCaps.caps) {
             set.add(c);
@@ -317,7 +360,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           const pkg = packageDecls.has(ref.name) ? expanded.get(ref.name) : undefined;
           const codes = pkg ? [...pkg] : capabilityCode(ref.name) !== undefined ? [capabilityCode(ref.name)!] : undefined;
           if (!codes) {
-            report('unknown-capability', `unknown capability or package \`${ref.name}\``, ref.span, { help: didYouMean(ref.name, allGrantNames()) });
+            report('unknown-capability', `unknown capability or package \`${ref.name}\``, ref.span, { help: hint('grant', ref.name, allGrantNames) });
             continue;
           }
           for (const c of codes) {
@@ -328,10 +371,8 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
         }
       caps = [...set].sort((a, b) => a - b);
     }
-    const result = { caps, grants, inherited };
-    roleCaps.set(name, result);
+    roleCaps.set(name, { caps, grants, inherited });
     currentFile = saved;
-    return result;
   };
 
   // --- roles: everything else --------------------------------------------------------------------
@@ -339,7 +380,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
   for (const { decl: d, file } of roleDecls) {
     currentFile = file;
     const sym = symbols.roles.get(d.name.name)!;
-    const { caps, grants, inherited } = resolveRoleCaps(d.name.name, [d.name.name]);
+    const { caps, grants, inherited } = resolveRoleCaps(d.name.name);
     currentFile = file;
     const once = new Map<string, A.Span>();
     const single = (key: string, span: A.Span): boolean => {
@@ -437,7 +478,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           if (pkg) return [...pkg];
           const code = capabilityCode(ref.name);
           if (code !== undefined) return [code];
-          report('unknown-capability', `unknown capability or package \`${ref.name}\``, ref.span, { help: didYouMean(ref.name, allGrantNames()) });
+          report('unknown-capability', `unknown capability or package \`${ref.name}\``, ref.span, { help: hint('grant', ref.name, allGrantNames) });
           return undefined;
         },
         maxRoles: options.maxLoweredRoles ?? DEFAULT_MAX_LOWERED_ROLES,
@@ -613,16 +654,18 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
 
   // --- other components -------------------------------------------------------------------------
   const otherComponents: OpaqueComponent[] = [];
+  const otherIds = new Set<number>();
   for (const item of items) {
     if (item.kind !== 'Component') continue;
     inFile(item, (c) => {
       const id = u16(c.id, 'component id');
       if (id === undefined) return;
-      if (MODELLED_COMPONENTS.has(id) || otherComponents.some((o) => o.id === id)) {
+      if (MODELLED_COMPONENTS.has(id) || otherIds.has(id)) {
         report('duplicate-component', MODELLED_COMPONENTS.has(id) ? `component ${hex16(id)} is written by mimi-policy itself` : `component ${hex16(id)} is given twice`, c.id.span);
         return;
       }
       otherComponents.push({ id, data: c.data.hex });
+      otherIds.add(id);
     });
   }
   otherComponents.sort((a, b) => a.id - b.id);
@@ -641,10 +684,12 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
   // --- scenarios ----------------------------------------------------------------------------------
   const scenarios: ScenarioIR[] = [];
   const roleNamesKnown = symbols.roles.size > 0;
+  let wireNameSet: Set<string> | undefined;
+  const wireNames = () => (wireNameSet ??= new Set(roles.map((r) => r.name)));
   const roleName = (ref: A.RoleRef): string | undefined => {
     if (ref.kind === 'NoneRef') return 'none';
     // a role by identifier, or by its wire name (as scenario files run against other policies do)
-    if (roleNamesKnown && !symbols.roles.has(ref.name) && !roles.some((r) => r.name === ref.name)) return void resolveRole(ref);
+    if (roleNamesKnown && !symbols.roles.has(ref.name) && !wireNames().has(ref.name)) return void resolveRole(ref);
     return ref.name;
   };
   for (const item of items) {
@@ -653,14 +698,16 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
       const file = currentFile;
       const text = fileOf.get(sc)?.text ?? '';
       const given: ScenarioIR['given'] = [];
+      const givenUsers = new Set<string>();
       for (const g of sc.given) {
         const role = roleName(g.role);
         const claims = g.claims.map(lowerClaim);
         if (role === undefined || !claims.every((x): x is Claim => x !== undefined)) continue;
-        if (given.some((x) => x.user === g.user.name)) {
+        if (givenUsers.has(g.user.name)) {
           report('invalid-step', `\`${g.user.name}\` is given twice`, g.user.span);
           continue;
         }
+        givenUsers.add(g.user.name);
         given.push({ user: g.user.name, role, clients: g.clients?.value ?? (role === 'none' ? 0 : 1), claims, span: at(g.span) });
       }
       const steps: ScenarioStepIR[] = [];
@@ -684,7 +731,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
         }
         if (type === 'capability') {
           if (capabilityCode(st.target!.name) === undefined) {
-            report('invalid-step', `unknown capability \`${st.target!.name}\``, st.target!.span, { help: didYouMean(st.target!.name, [...capabilityByName.keys(), ...symbols.privateCapabilities.keys()]) });
+            report('invalid-step', `unknown capability \`${st.target!.name}\``, st.target!.span, { help: hint('capability', st.target!.name, capabilityNames) });
             continue;
           }
           step.capability = st.target!.name;

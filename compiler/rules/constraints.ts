@@ -19,11 +19,15 @@ export const constraintPairs: PolicyRule = {
     });
     const list = policy.participants;
     if (!list) return;
-    const nonBanned = list.filter((p) => p.role !== 1 || policy.roles.find((r) => r.index === 1)?.name !== 'banned').length;
+    const bannedIsRole1 = policy.roles.find((r) => r.index === 1)?.name === 'banned';
+    const nonBanned = list.filter((p) => p.role !== 1 || !bannedIsRole1).length;
     if (policy.base.maxUsers !== null && nonBanned > policy.base.maxUsers)
       ctx.report('max-users-exceeded', `the participant list has ${nonBanned} non-banned users but \`max_users\` is ${policy.base.maxUsers}`, ctx.provenance?.base.maxUsers);
+    // one pass over the list, not one per role
+    const perRole = new Map<number, number>();
+    for (const p of list) perRole.set(p.role, (perRole.get(p.role) ?? 0) + 1);
     policy.roles.forEach((r, i) => {
-      const count = list.filter((p) => p.role === r.index).length;
+      const count = perRole.get(r.index) ?? 0;
       if (r.maxParticipants !== null && count > r.maxParticipants)
         ctx.report('role-max-exceeded', `the participant list puts ${count} users in role \`${r.name}\`, whose maximum is ${r.maxParticipants}`, ctx.provenance?.roles.get(i)?.participants ?? ctx.roleSpan(i));
     });

@@ -3,7 +3,7 @@
  * and a `report` that places each finding on the best span available.
  */
 import { diagnostic, type Diagnostic, type DiagnosticKind, type DiagnosticLabel } from '../../runtime/diagnostics.js';
-import { changeKey, type Policy, type Provenance, type SourceSpan } from '../../runtime/ir.js';
+import { changeKey, type Policy, type Provenance, type Role, type SourceSpan } from '../../runtime/ir.js';
 
 export interface RuleContext {
   readonly policy: Policy;
@@ -17,6 +17,8 @@ export interface RuleContext {
   grantSpan(i: number, code: number): SourceSpan | undefined;
   /** span of the `changes` entry of role `i` for from → to */
   changeSpan(i: number, from: number, to: number): SourceSpan | undefined;
+  /** the first role with each index (built once, so that rules look roles up in constant time) */
+  roleByIndex(): ReadonlyMap<number, Role>;
 }
 
 export interface PolicyRule {
@@ -35,6 +37,7 @@ export const roleLabel = (p: Policy, index: number): string => {
 
 export function makeContext(policy: Policy, file: string, provenance: Provenance | undefined, out: Diagnostic[]): RuleContext {
   const fileOf = (s: SourceSpan | undefined) => s?.file ?? file;
+  let byIndex: Map<number, Role> | undefined;
   return {
     policy,
     provenance,
@@ -45,5 +48,12 @@ export function makeContext(policy: Policy, file: string, provenance: Provenance
     roleSpan: (i) => provenance?.roles.get(i)?.name ?? provenance?.roles.get(i)?.span,
     grantSpan: (i, code) => provenance?.roles.get(i)?.grants.get(code) ?? provenance?.roles.get(i)?.name,
     changeSpan: (i, from, to) => provenance?.roles.get(i)?.changes.get(changeKey(from, to)) ?? provenance?.roles.get(i)?.name,
+    roleByIndex: () => {
+      if (!byIndex) {
+        byIndex = new Map();
+        for (const r of policy.roles) if (!byIndex.has(r.index)) byIndex.set(r.index, r);
+      }
+      return byIndex;
+    },
   };
 }

@@ -11,9 +11,10 @@ export const historyRoles: PolicyRule = {
   run(ctx) {
     const h = ctx.policy.history;
     if (!h) return;
+    const byIndex = ctx.roleByIndex();
     h.rolesThatCanShare.forEach((idx, k) => {
       const where = ctx.provenance?.history?.roles[k] ?? ctx.provenance?.history?.span;
-      const role = ctx.policy.roles.find((r) => r.index === idx);
+      const role = byIndex.get(idx);
       let why: string | undefined;
       if (idx === 0) why = 'role 0 (non-participants) cannot share history';
       else if (idx === 1) why = 'role 1 (banned) cannot share history';

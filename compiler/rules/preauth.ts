@@ -10,9 +10,10 @@ export const preauthTargets: PolicyRule = {
   kinds: ['preauth-role-mismatch'],
   title: 'each preauth entry embeds a defined role, unchanged',
   run(ctx) {
+    const byIndex = ctx.roleByIndex();
     ctx.policy.preauth?.forEach((e, k) => {
       const where = ctx.provenance?.preauth[k]?.span;
-      const role = ctx.policy.roles.find((r) => r.index === e.role.index);
+      const role = byIndex.get(e.role.index);
       if (!role)
         ctx.report('preauth-role-mismatch', `preauth entry ${k + 1} targets role ${e.role.index} (\`${e.role.name}\`), which the role list does not define`, where);
       else if (!isDeepStrictEqual(role, e.role))
