@@ -16,6 +16,10 @@ export interface Limits {
   readonly maxJsonBytes: number;
   /** diagnostics kept per code; the rest are counted in one `diagnostics-omitted` note (`--max-diagnostics`) */
   readonly maxDiagnosticsPerCode: number;
+  /** roles a `hierarchy` may lower to, one per reachable (level, add-ons) state (`--max-lowered-roles`) */
+  readonly maxLoweredRoles: number;
+  /** authorized role-change targets over all the roles a `hierarchy` lowers to, 4 RoleData bytes each (`--max-lowered-targets`) */
+  readonly maxLoweredTargets: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -23,6 +27,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxWireBytes: 256 * 1024 * 1024,
   maxJsonBytes: 64 * 1024 * 1024,
   maxDiagnosticsPerCode: 100,
+  maxLoweredRoles: 4096,
+  maxLoweredTargets: 1_000_000,
 });
 
 /** The CLI flag that raises each limit. */
@@ -31,6 +37,8 @@ export const LIMIT_FLAGS: Readonly<Record<keyof Limits, string>> = Object.freeze
   maxWireBytes: '--max-wire-bytes',
   maxJsonBytes: '--max-json-bytes',
   maxDiagnosticsPerCode: '--max-diagnostics',
+  maxLoweredRoles: '--max-lowered-roles',
+  maxLoweredTargets: '--max-lowered-targets',
 });
 
 /** Defaults overridden by whatever `partial` sets. */
