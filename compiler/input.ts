@@ -2,9 +2,11 @@
  * Reading any policy input the tools accept — `.mimi` source, wire bytes (`.bin`: a dictionary or one
  * component), or the IR as JSON (`.json`, validated by the zod schema) — into the one IR.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { diagnostic, hasErrors, type Diagnostic } from '../runtime/diagnostics.js';
 import { PolicySchema, type Policy, type Provenance } from '../runtime/ir.js';
+import { wireSizeDiagnostic } from '../runtime/codec/size.js';
+import type { Limits } from '../runtime/limits.js';
 import { compileFile, loadWire, type WireKind } from './compile.js';
 import type { CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
@@ -162,6 +164,8 @@ export interface LoadOptions {
   host?: CompilerHost;
   /** run the analyses (compiler/analyses) on policies without errors; default true */
   analyses?: boolean;
+  /** size limits (runtime/limits.ts); unset ones take their defaults */
+  limits?: Partial<Limits>;
 }
 
 /** Load a policy from a file of any accepted format. I/O failures throw `InputError`. */
@@ -169,6 +173,11 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
   const format = inputFormat(path);
   let bytes: Buffer;
   try {
+    // wire files: the size limit is checked before anything is read (runtime/codec/size.ts)
+    if (format === 'wire') {
+      const tooLarge = wireSizeDiagnostic(path, statSync(path).size, options.limits?.maxWireBytes);
+      if (tooLarge) return { format, sources: new Map(), diagnostics: [tooLarge], ok: false };
+    }
     bytes = readFileSync(path);
   } catch (e) {
     throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
@@ -178,7 +187,8 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
     return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
   }
   if (format === 'json') return loadPolicyJson(bytes.toString('utf8'), path, { analyses: options.analyses ?? true });
-  const r = loadWire(new Uint8Array(bytes), path, options.component, { analyses: options.analyses ?? true });
+  // a view of the bytes read, not a copy
+  const r = loadWire(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path, options.component, { analyses: options.analyses ?? true });
   return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
 }
 

@@ -8,7 +8,7 @@ import { readAppDataUpdate, readDictionary, writeAppDataUpdate, writeDictionary,
 import { readHistoryPolicy, writeHistoryPolicy } from './history.js';
 import { readParticipantListData, readParticipantListUpdate, writeParticipantListData, writeParticipantListUpdate } from './participants.js';
 import { readPreAuthData, writePreAuthData } from './preauth.js';
-import { readAll, type Reader, type TraceHook } from './reader.js';
+import { readAll, type Reader, type ReaderOptions, type TraceHook } from './reader.js';
 import { readRoleData, writeRoleData } from './role.js';
 import { writeAll, type Writer } from './writer.js';
 
@@ -59,10 +59,13 @@ export function encodeComponent<K extends ComponentKind>(kind: K, value: Compone
   return writeAll((w) => codec.write(w, value));
 }
 
-/** Decodes all of `bytes` as one struct of the given kind. Throws only DecodeError. */
-export function decodeComponent<K extends ComponentKind>(kind: K, bytes: Uint8Array, trace?: TraceHook): ComponentValues[K] {
+/**
+ * Decodes all of `bytes` as one struct of the given kind. Throws only DecodeError. `options` is a
+ * trace hook, or ReaderOptions (with `skipOpaque`, opaque data is checked but comes back as '').
+ */
+export function decodeComponent<K extends ComponentKind>(kind: K, bytes: Uint8Array, options?: TraceHook | ReaderOptions): ComponentValues[K] {
   const codec = COMPONENT_CODECS[kind] as StructCodec<ComponentValues[K]>;
-  return readAll(bytes, codec.typeName, (r) => codec.read(r), trace);
+  return readAll(bytes, codec.typeName, (r) => codec.read(r), options);
 }
 
 /** The kinds `detectComponent` tries, in order. */
@@ -72,11 +75,12 @@ export const DETECT_ORDER: readonly ComponentKind[] = ['dictionary', 'roles', 'p
  * Guesses what `bytes` hold: the first of dictionary, roles, preauth, base, participants that decodes
  * the whole input without error, or null. This is a heuristic, not a format check: the formats
  * overlap (e.g. `00` is an empty dictionary and also an empty RoleData), so the order decides.
+ * Opaque data is checked, not converted: detection costs no copies of the input.
  */
 export function detectComponent(bytes: Uint8Array): ComponentKind | null {
   for (const kind of DETECT_ORDER) {
     try {
-      decodeComponent(kind, bytes);
+      decodeComponent(kind, bytes, { skipOpaque: true });
       return kind;
     } catch {
       // not this kind (decodeComponent throws only DecodeError)

@@ -19,6 +19,7 @@ export {
   type ComponentValues,
 } from './components.js';
 export { showComponentId, type AppDataUpdate } from './dictionary.js';
-export { inspect, inspectPartial, renderInspect, type InspectKind, type InspectLine, type InspectResult } from './inspect.js';
-export { Reader, readAll, type TraceHook, type TraceLine } from './reader.js';
+export { inspect, inspectPartial, renderInspect, INSPECT_DEFAULTS, type InspectKind, type InspectLine, type InspectOptions, type InspectResult } from './inspect.js';
+export { Reader, readAll, TRACE_HEX_FULL, TRACE_HEX_HEAD, TRACE_HEX_TAIL, type ReaderOptions, type TraceHook, type TraceLine } from './reader.js';
 export { Writer, writeAll, encodeVarint, VARINT_MAX } from './writer.js';
+export { wireSizeDiagnostic } from './size.js';

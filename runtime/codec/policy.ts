@@ -11,7 +11,7 @@ import { readDictionaryWith, showComponentId, writeDictionaryWith } from './dict
 import { readHistoryPolicy, writeHistoryPolicy } from './history.js';
 import { readParticipantListData, writeParticipantListData } from './participants.js';
 import { readPreAuthData, writePreAuthData } from './preauth.js';
-import { readAll, type Reader, type TraceHook } from './reader.js';
+import { readAll, type Reader, type ReaderOptions, type TraceHook } from './reader.js';
 import { readRoleData, writeRoleData } from './role.js';
 import { writeAll, type Writer } from './writer.js';
 
@@ -95,6 +95,6 @@ export function encodePolicy(policy: Policy): Uint8Array {
  * Decodes an AppDataDictionary into a policy: roles_list and base_room_policy are required, unknown
  * ids go to `otherComponents` as hex. Throws only DecodeError.
  */
-export function decodePolicy(bytes: Uint8Array, trace?: TraceHook): Policy {
-  return readAll(bytes, 'AppDataDictionary', readPolicy, trace);
+export function decodePolicy(bytes: Uint8Array, options?: TraceHook | ReaderOptions): Policy {
+  return readAll(bytes, 'AppDataDictionary', readPolicy, options);
 }

@@ -13,10 +13,12 @@
  * DecodeError carrying the byte offset and the wire path of the field being read.
  *
  * An optional trace hook receives one line per field read, so the annotated dump (inspect.ts) is
- * produced by the very same decoding code.
+ * produced by the very same decoding code. Trace lines are bounded whatever the input: a field longer
+ * than TRACE_HEX_FULL bytes carries only its first and last bytes, a long text only its start, and a
+ * vector's elements past `traceElements` are read (and checked) without lines, then summed up in one.
  */
 import { DecodeError, joinPath } from './errors.js';
-import { toHex } from './hex.js';
+import { MAX_HEX_BYTES, toHex } from './hex.js';
 
 /** One decoded item, as reported to a trace hook (and shown by `inspect`). */
 export interface TraceLine {
@@ -30,12 +32,44 @@ export interface TraceLine {
   path: string;
   /** last path element: the wire field name, or `[i]` for a vector element */
   field: string;
-  /** lowercase hex of the covered bytes; empty for struct headers (their fields follow) */
+  /**
+   * lowercase hex of the covered bytes; empty for struct headers (their fields follow) and summary
+   * lines. For an item longer than TRACE_HEX_FULL bytes, only its first TRACE_HEX_HEAD bytes
+   * (and `hexTail` holds the last TRACE_HEX_TAIL).
+   */
   hex: string;
+  /** set only when `hex` is cut short: lowercase hex of the item's last bytes */
+  hexTail?: string;
   /** the decoded value, readable: `2`, `"admin"`, `present`, `vector length 61`, `Role` */
   value: string;
+  /**
+   * set only on a summary line: the number of vector elements read (and checked) but not traced;
+   * the line covers their bytes, `offset` to `offset + length`
+   */
+  omitted?: number;
 }
 export type TraceHook = (line: TraceLine) => void;
+
+/** Items up to this many bytes are traced with all their bytes. */
+export const TRACE_HEX_FULL = 256;
+/** Longer items: this many leading bytes in `hex`... */
+export const TRACE_HEX_HEAD = 32;
+/** ...and this many trailing bytes in `hexTail`. */
+export const TRACE_HEX_TAIL = 16;
+/** Text values longer than this many characters are shown cut, with their byte length. */
+const TRACE_TEXT_CHARS = 64;
+
+export interface ReaderOptions {
+  /** called once per item read; see TraceLine */
+  trace?: TraceHook;
+  /** elements traced per vector (the rest are read and checked, then summed up in one line); default all */
+  traceElements?: number;
+  /**
+   * check opaque fields without converting them: `hex` returns '' (for callers that only want to
+   * know whether the bytes decode, or only want the trace)
+   */
+  skipOpaque?: boolean;
+}
 
 // fatal: malformed UTF-8 is an error, not U+FFFD; ignoreBOM: a leading U+FEFF is text, kept for round trips
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -48,11 +82,26 @@ export class Reader {
   private readonly limits: number[] = [];
   private readonly segments: string[] = [];
   private depth = 0;
+  private readonly trace: TraceHook | undefined;
+  private readonly traceElements: number;
+  private readonly skipOpaque: boolean;
+  /** > 0 while reading elements past `traceElements`: nothing is traced */
+  private muted = 0;
 
   constructor(
     private readonly bytes: Uint8Array,
-    private readonly trace?: TraceHook,
-  ) {}
+    options: TraceHook | ReaderOptions = {},
+  ) {
+    const o: ReaderOptions = typeof options === 'function' ? { trace: options } : options;
+    this.trace = o.trace;
+    this.traceElements = o.traceElements !== undefined && o.traceElements >= 0 ? o.traceElements : Infinity;
+    this.skipOpaque = o.skipOpaque ?? false;
+  }
+
+  /** Whether trace lines are being produced right now. */
+  private get tracing(): boolean {
+    return this.trace !== undefined && this.muted === 0;
+  }
 
   /** Current byte offset. */
   get offset(): number {
@@ -89,17 +138,23 @@ export class Reader {
     }
   }
 
-  private emit(offset: number, length: number, value: string, hex = true): void {
-    if (this.trace === undefined) return;
-    this.trace({
+  private emit(offset: number, length: number, value: string): void {
+    if (!this.tracing) return;
+    const line: TraceLine = {
       offset,
       length,
       depth: this.depth,
       path: this.path,
       field: this.segments.length === 0 ? '' : this.segments[this.segments.length - 1],
-      hex: hex ? toHex(this.bytes, offset, offset + length) : '',
+      hex: '',
       value,
-    });
+    };
+    if (length <= TRACE_HEX_FULL) line.hex = toHex(this.bytes, offset, offset + length);
+    else {
+      line.hex = toHex(this.bytes, offset, offset + TRACE_HEX_HEAD);
+      line.hexTail = toHex(this.bytes, offset + length - TRACE_HEX_TAIL, offset + length);
+    }
+    this.trace!(line);
   }
 
   /** Claims `n` bytes at the current offset for `what`, or fails with truncation. */
@@ -231,13 +286,45 @@ export class Reader {
       const out: T[] = [];
       this.limits.push(end);
       this.depth++;
-      for (let i = 0; this.pos < end; i++) {
-        const before = this.pos;
-        this.segments.push(`[${i}]`);
-        out.push(element(i));
-        this.segments.pop();
-        // Every element type reads at least one byte; this keeps a faulty element reader from looping.
-        if (this.pos === before) this.fail(`element at offset ${before} consumed no bytes`);
+      // elements past traceElements are read without trace lines, then summed up in one
+      const traced = this.tracing;
+      const vectorPath = traced ? this.path : '';
+      let mutedFrom = -1;
+      let i = 0;
+      let elementStart = this.pos;
+      try {
+        for (; this.pos < end; i++) {
+          elementStart = this.pos;
+          if (traced && mutedFrom < 0 && i >= this.traceElements) {
+            mutedFrom = elementStart;
+            this.muted++;
+          }
+          this.segments.push(`[${i}]`);
+          out.push(element(i));
+          this.segments.pop();
+          // Every element type reads at least one byte; this keeps a faulty element reader from looping.
+          if (this.pos === elementStart) this.fail(`element at offset ${elementStart} consumed no bytes`);
+        }
+        elementStart = this.pos;
+      } finally {
+        // also on an error: the elements read completely before it are summed up
+        if (mutedFrom >= 0) {
+          this.muted--;
+          const first = this.traceElements;
+          const n = i - first;
+          if (n > 0) {
+            this.trace!({
+              offset: mutedFrom,
+              length: elementStart - mutedFrom,
+              depth: this.depth,
+              path: `${vectorPath}[${first}…${i - 1}]`,
+              field: `[${first}…${i - 1}]`,
+              hex: '',
+              value: `${n} more ${n === 1 ? 'element' : 'elements'} not shown`,
+              omitted: n,
+            });
+          }
+        }
       }
       this.depth--;
       this.limits.pop();
@@ -266,10 +353,10 @@ export class Reader {
   /** A struct: traced as a header line (the type name) followed by its fields one level deeper. */
   struct<T>(field: string, typeName: string, read: () => T): T {
     return this.within(field, () => {
-      if (this.trace === undefined) return read();
+      if (!this.tracing) return read();
       const start = this.pos;
       const header: TraceLine = { offset: start, length: 0, depth: this.depth, path: this.path, field: this.segments.at(-1) ?? '', hex: '', value: typeName };
-      this.trace(header);
+      this.trace!(header);
       this.depth++;
       try {
         return read();
@@ -281,44 +368,62 @@ export class Reader {
     });
   }
 
-  /** The bytes of an `opaque x<V>` (a view into the input; callers copy or convert). */
-  private opaqueBody(show: (body: Uint8Array, at: number) => string): void {
+  /**
+   * The bytes of an `opaque x<V>` (a view into the input; callers copy or convert), and the value
+   * shown in the trace (`show` is called only while tracing).
+   */
+  private opaqueBody<T>(convert: (body: Uint8Array, at: number) => T, show: (body: Uint8Array, value: T) => string): T {
     const { start, size, length, end } = this.vectorHeader(1, '');
     const body = this.bytes.subarray(start + size, end);
-    const shown = show(body, start + size);
+    const value = convert(body, start + size);
     this.pos = end;
-    this.emit(start, size + length, shown);
+    if (this.tracing) this.emit(start, size + length, show(body, value));
+    return value;
   }
 
-  /** `opaque x<V>` as lowercase hex. */
+  /** `opaque x<V>` as lowercase hex ('' when the reader skips opaque data). */
   hex(field: string): string {
-    return this.within(field, () => {
-      let out = '';
-      this.opaqueBody((body) => {
-        out = toHex(body);
-        if (body.length === 0) return 'empty';
-        const shown = body.length > 16 ? `${toHex(body, 0, 16)}…` : out;
-        return `${body.length} ${body.length === 1 ? 'byte' : 'bytes'} ${shown}`;
-      });
-      return out;
-    });
+    return this.within(field, () =>
+      this.opaqueBody(
+        (body, at) => {
+          if (this.skipOpaque) return '';
+          if (body.length > MAX_HEX_BYTES) {
+            this.fail(`opaque data of ${body.length} bytes at offset ${at} is too large to hold as hex (at most ${MAX_HEX_BYTES} bytes)`, at);
+          }
+          return toHex(body);
+        },
+        (body) => {
+          const n = body.length;
+          if (n === 0) return 'empty';
+          const count = `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+          if (n <= 16) return `${count} ${toHex(body)}`;
+          if (n <= 24) return `${count} ${toHex(body, 0, 16)}…`;
+          return `${count} ${toHex(body, 0, 16)}…${toHex(body, n - 8, n)}`;
+        },
+      ),
+    );
   }
 
   /** `opaque x<V>` holding UTF-8 text; malformed UTF-8 is an error at the first byte of the text. */
   text(field: string): string {
-    return this.within(field, () => {
-      let out = '';
-      this.opaqueBody((body, at) => {
-        try {
-          // TextDecoder refuses views of shared memory; copy those first
-          out = utf8.decode(body.buffer instanceof ArrayBuffer ? body : body.slice());
-        } catch {
-          this.fail(`invalid utf-8 in ${field} at offset ${at}`, at);
-        }
-        return JSON.stringify(out);
-      });
-      return out;
-    });
+    return this.within(field, () =>
+      this.opaqueBody(
+        (body, at) => {
+          try {
+            // TextDecoder refuses views of shared memory; copy those first
+            return utf8.decode(body.buffer instanceof ArrayBuffer ? body : body.slice());
+          } catch {
+            return this.fail(`invalid utf-8 in ${field} at offset ${at}`, at);
+          }
+        },
+        (body, text) => {
+          if (text.length <= TRACE_TEXT_CHARS) return JSON.stringify(text);
+          // cut on a code point boundary
+          const cut = (text.charCodeAt(TRACE_TEXT_CHARS - 1) & 0xfc00) === 0xd800 ? TRACE_TEXT_CHARS - 1 : TRACE_TEXT_CHARS;
+          return `${JSON.stringify(text.slice(0, cut))}… (${body.length} bytes)`;
+        },
+      ),
+    );
   }
 
   /** Requires the whole input to be used: anything after the top-level struct is an error. */
@@ -334,9 +439,9 @@ export class Reader {
  * other than a DecodeError (a bug, or a RangeError from a hostile input) is turned into a
  * DecodeError at the offset reached, so callers only ever see DecodeError.
  */
-export function readAll<T>(bytes: Uint8Array, typeName: string, read: (r: Reader) => T, trace?: TraceHook): T {
+export function readAll<T>(bytes: Uint8Array, typeName: string, read: (r: Reader) => T, options?: TraceHook | ReaderOptions): T {
   if (!(bytes instanceof Uint8Array)) throw new DecodeError(`input is not a byte array`, 0, '');
-  const r = new Reader(bytes, trace);
+  const r = new Reader(bytes, options);
   try {
     const v = read(r);
     r.end(typeName);

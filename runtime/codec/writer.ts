@@ -7,7 +7,7 @@
  * instead of writing something a strict decoder would reject or read back differently.
  */
 import { EncodeError, joinPath } from './errors.js';
-import { fromHex, isLowerHex } from './hex.js';
+import { isLowerHex } from './hex.js';
 
 /** Largest value a varint length prefix holds: 30 bits (RFC 9420 §2.1.2, prefix 0b11 is invalid). */
 export const VARINT_MAX = 0x3fffffff;
@@ -29,9 +29,12 @@ export class Writer {
   private len = 0;
   private readonly segments: string[] = [];
 
-  /** The bytes written so far (a copy). */
+  /**
+   * The bytes written so far: a copy, trimmed to size; for big outputs (over 16 MB) a view of the
+   * buffer instead, so that a component of hundreds of megabytes is not copied once more at the end.
+   */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return this.len > 16 * 1024 * 1024 ? this.buf.subarray(0, this.len) : this.buf.slice(0, this.len);
   }
 
   /** Throws an EncodeError located at the current field. */
@@ -59,6 +62,8 @@ export class Writer {
     if (this.len + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + extra) size *= 2;
+    // one big write (an opaque component) gets room for itself plus some, not the next power of two
+    if (extra > this.buf.length) size = this.len + extra + this.buf.length;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
@@ -156,12 +161,20 @@ export class Writer {
     this.opaque(field, utf8.encode(s));
   }
 
-  /** `opaque x<V>` given as the IR's lowercase hex. */
+  /** `opaque x<V>` given as the IR's lowercase hex (decoded straight into the buffer, no copy in between). */
   hex(field: string, s: string): void {
     if (typeof s !== 'string' || !isLowerHex(s)) {
-      this.field(field, () => this.fail(`${JSON.stringify(s)} is not lowercase hex with an even number of digits`));
+      const shown = typeof s === 'string' && s.length > 40 ? `${JSON.stringify(s.slice(0, 40))}… (${s.length} characters)` : JSON.stringify(s);
+      this.field(field, () => this.fail(`${shown} is not lowercase hex with an even number of digits`));
     }
-    this.opaque(field, fromHex(s));
+    const n = s.length / 2;
+    if (n > VARINT_MAX) this.field(field, () => this.fail(`${n} bytes exceed the maximum vector length ${VARINT_MAX}`));
+    const prefix = encodeVarint(n);
+    this.ensure(prefix.length + n);
+    this.buf.set(prefix, this.len);
+    this.len += prefix.length;
+    Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(s, this.len, n, 'hex');
+    this.len += n;
   }
 }
 

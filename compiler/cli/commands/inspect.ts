@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { COMPONENT_KINDS, detectComponent, inspectPartial, renderInspect, type InspectKind } from '../../../runtime/codec/index.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, UsageError, type Command } from '../command.js';
+import { readFileSync, statSync } from 'node:fs';
+import { COMPONENT_KINDS, detectComponent, INSPECT_DEFAULTS, inspectPartial, renderInspect, wireSizeDiagnostic, type InspectKind } from '../../../runtime/codec/index.js';
+import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
+import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, intOption, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { InputError } from '../../input.js';
+import { relativize } from '../paths.js';
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -10,22 +12,38 @@ export const inspectCommand: Command = {
 
 Prints every field of the wire encoding with its byte offset, length, raw bytes and decoded value.
 On malformed input, prints the fields read so far and the error with its byte offset.
+The dump is bounded whatever the file holds: a long byte field shows its length and its first and
+last bytes, a long text its start, a vector its first --max-elements elements then one line counting
+the rest, and the dump at most --max-lines lines. Every byte is still decoded and checked.
 
 Options:
       --component <kind>      what the file holds: ${COMPONENT_KINDS.join('|')} (default: detected;
                               a dictionary's policy components are expanded)
   -f, --format <text|json>    output format (default text)
+      --max-elements <n>      elements shown per vector (default ${INSPECT_DEFAULTS.maxElements}; 0 = all)
+      --max-lines <n>         lines shown in all (default ${INSPECT_DEFAULTS.maxLines}; 0 = all)
+      --max-wire-bytes <n>    refuse larger files (default ${DEFAULT_LIMITS.maxWireBytes}), before reading them
   -h, --help                  show this help
 
-Exit codes: 0 decoded, 1 malformed bytes, 2 usage or I/O error.`,
-  options: { ...FORMAT_OPTION, component: { type: 'string' } },
+Exit codes: 0 decoded, 1 malformed bytes or a file over --max-wire-bytes, 2 usage or I/O error.`,
+  options: { ...FORMAT_OPTION, component: { type: 'string' }, 'max-elements': { type: 'string' }, 'max-lines': { type: 'string' }, 'max-wire-bytes': { type: 'string' } },
   run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('inspect takes exactly one file');
     const format = oneOf(args.values.format, ['text', 'json'] as const, 'format', 'text');
+    const maxElements = intOption(args, 'max-elements', INSPECT_DEFAULTS.maxElements);
+    const maxLines = intOption(args, 'max-lines', INSPECT_DEFAULTS.maxLines);
+    const maxWireBytes = intOption(args, 'max-wire-bytes', DEFAULT_LIMITS.maxWireBytes);
     const file = args.positionals[0];
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(readFileSync(file));
+      // the size limit is checked before anything is read
+      const tooLarge = wireSizeDiagnostic(file, statSync(file).size, maxWireBytes);
+      if (tooLarge !== undefined) {
+        if (format === 'json') io.out(`${JSON.stringify({ file, component: null, bytes: null, fields: [], error: { code: tooLarge.code, message: tooLarge.message, offset: 0, path: '' } }, null, 2)}\n`);
+        else printDiagnostics(relativize([tooLarge], io.cwd), new Map(), args, io);
+        return EXIT_INPUT;
+      }
+      bytes = readFileSync(file);
     } catch (e) {
       throw new InputError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
@@ -36,12 +54,18 @@ Exit codes: 0 decoded, 1 malformed bytes, 2 usage or I/O error.`,
       kind = detected === 'dictionary' ? 'policy' : (detected ?? 'policy');
     }
     if (kind === 'dictionary') kind = 'policy';
-    const { lines, error } = inspectPartial(bytes, kind);
+    const { lines, error, truncated } = inspectPartial(bytes, kind, { maxElements, maxLines });
     if (format === 'json')
-      io.out(`${JSON.stringify({ file, component: kind, bytes: bytes.length, fields: lines, error: error ? { message: error.message, offset: error.offset, path: error.path } : null }, null, 2)}\n`);
+      io.out(
+        `${JSON.stringify(
+          { file, component: kind, bytes: bytes.length, fields: lines, ...(truncated ? { truncated } : {}), error: error ? { message: error.message, offset: error.offset, path: error.path } : null },
+          null,
+          2,
+        )}\n`,
+      );
     else {
       io.out(`${file}: ${bytes.length} bytes, ${kind}\n`);
-      io.out(`${renderInspect(lines)}\n`);
+      io.out(`${renderInspect(lines, undefined, truncated)}\n`);
       if (error) io.err(`${file}@${error.offset}: error[E0301]: ${error.message}${error.path ? ` (in ${error.path})` : ''}\n`);
     }
     return error ? EXIT_INPUT : EXIT_OK;
