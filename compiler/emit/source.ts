@@ -88,9 +88,16 @@ function slug(name: string): string {
   return s;
 }
 
+/** per `taken` set, the suffix to try next for each base: names are only ever added, so the search resumes there */
+const nextSuffix = new WeakMap<Set<string>, Map<string, number>>();
+
 function unique(base: string, taken: Set<string>): string {
-  let name = base;
-  for (let n = 2; taken.has(name) || !isIdentifier(name); n++) name = `${base}_${n}`;
+  let next = nextSuffix.get(taken);
+  if (!next) nextSuffix.set(taken, (next = new Map()));
+  let n = next.get(base);
+  let name = n === undefined ? base : `${base}_${n}`;
+  for (n ??= 2; taken.has(name) || !isIdentifier(name); n++) name = `${base}_${n}`;
+  next.set(base, n);
   taken.add(name);
   return name;
 }
@@ -138,6 +145,8 @@ function isStrictlyAscending(xs: readonly number[]): boolean {
 
 /** Above this many roles, package mining compares only identical groups (see below). */
 const PAIRWISE_LIMIT = 150;
+/** Subset tests spent looking for `extends` parents (see planCapabilities): about 0.1 s of work. */
+const EXTENDS_TEST_BUDGET = 4_000_000;
 
 function planCapabilities(roles: readonly Role[], ids: readonly string[], reserved: Set<string>): { plans: CapPlan[]; packages: Package[] } {
   const sets = roles.map((r) => new Set(r.capabilities));
@@ -147,22 +156,59 @@ function planCapabilities(roles: readonly Role[], ids: readonly string[], reserv
     return { kind: grantable ? 'grant' : 'exact', role, packages: [], rest: [...r.capabilities] };
   });
 
-  // extends: the largest proper subset among the other roles (first in role order on ties)
-  // subset tests on bitmasks over the codes in use: the search is quadratic in roles, so keep it cheap
-  const dense = new Map<number, bigint>();
-  for (const s of sets) for (const c of s) if (!dense.has(c)) dense.set(c, 1n << BigInt(dense.size));
-  const masks = sets.map((s) => [...s].reduce((m, c) => m | dense.get(c)!, 0n));
-  const isProperSubset = (a: number, b: number) => sets[a].size < sets[b].size && (masks[a] & masks[b]) === masks[a];
+  // extends: the largest proper subset among the other roles (first in role order on ties).
+  // Roles with the same set are searched once, against the distinct sets (each represented by its
+  // first role) from the largest down, so the first subset found is the answer; subset tests are on
+  // 32-bit words over the codes in use. The search is quadratic in distinct sets at worst, so it stops
+  // after EXTENDS_TEST_BUDGET tests: roles not reached by then get plain grants (same IR, less sharing).
+  const dense = new Map<number, number>();
+  for (const s of sets) for (const c of s) if (!dense.has(c)) dense.set(c, dense.size);
+  const words = Math.max(1, Math.ceil(dense.size / 32));
+  const keys = sets.map((s) => [...s].sort((a, b) => a - b).join(','));
+  const firstWithKey = new Map<string, number>();
+  sets.forEach((s, j) => {
+    if (s.size > 0 && !firstWithKey.has(keys[j])) firstWithKey.set(keys[j], j);
+  });
+  const reps = [...firstWithKey.values()].sort((a, b) => sets[b].size - sets[a].size || a - b);
+  const masks = new Map<number, Uint32Array>();
+  for (const j of reps) {
+    const m = new Uint32Array(words);
+    for (const c of sets[j]) m[dense.get(c)! >>> 5] |= 1 << (dense.get(c)! & 31);
+    masks.set(j, m);
+  }
+  const isSubset = (a: Uint32Array, b: Uint32Array) => {
+    for (let w = 0; w < words; w++) if ((a[w] & ~b[w]) !== 0) return false;
+    return true;
+  };
+  let budget = EXTENDS_TEST_BUDGET;
+  const parentOf = new Map<string, number | undefined>();
+  const findParent = (i: number): number | undefined => {
+    if (parentOf.has(keys[i])) return parentOf.get(keys[i]);
+    const size = sets[i].size;
+    const mine = masks.get(firstWithKey.get(keys[i])!)!;
+    // reps are by size descending: skip to the first one smaller than this set
+    let lo = 0;
+    let hi = reps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sets[reps[mid]].size >= size) lo = mid + 1;
+      else hi = mid;
+    }
+    let best: number | undefined;
+    for (let k = lo; k < reps.length && budget > 0; k++, budget--)
+      if (isSubset(masks.get(reps[k])!, mine)) {
+        best = reps[k];
+        break;
+      }
+    parentOf.set(keys[i], best);
+    return best;
+  };
   plans.forEach((plan, i) => {
     if (plan.kind !== 'grant') return;
-    let best: number | undefined;
-    sets.forEach((s, j) => {
-      if (j === i || s.size === 0 || !isProperSubset(j, i)) return;
-      if (best === undefined || s.size > sets[best].size) best = j;
-    });
+    const best = findParent(i);
     if (best === undefined) return;
     plan.parent = best;
-    plan.rest = plan.rest.filter((c) => !sets[best!].has(c));
+    plan.rest = plan.rest.filter((c) => !sets[best].has(c));
   });
 
   // packages: greedily name the group of ≥3 capabilities shared by ≥2 roles that saves the most text
@@ -192,7 +238,13 @@ function planCapabilities(roles: readonly Role[], ids: readonly string[], reserv
       // large policies: the pairwise search is quadratic per package, so only groups that several
       // roles add verbatim are named (still deterministic, still only when the file gets shorter)
       const groups = new Map<string, CapPlan[]>();
-      for (const p of grantPlans) if (p.rest.length >= 3) groups.set(p.rest.join(','), [...(groups.get(p.rest.join(',')) ?? []), p]);
+      for (const p of grantPlans) {
+        if (p.rest.length < 3) continue;
+        const key = p.rest.join(',');
+        const users = groups.get(key);
+        if (users) users.push(p);
+        else groups.set(key, [p]);
+      }
       for (const [key, users] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         const codes = key.split(',').map(Number);
         if (users.length < 2 || users.length * (nameCost(codes) - 16) - (nameCost(codes) + 30) <= 0) continue;
