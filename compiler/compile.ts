@@ -32,6 +32,8 @@ export interface CompileOptions {
   text?: string;
   /** refuse hierarchies that lower to more roles than this (default 4,096) */
   maxLoweredRoles?: number;
+  /** refuse hierarchies whose lowered roles hold more authorized role-change targets than this (default 1,000,000) */
+  maxLoweredTargets?: number;
   /** also run the analyses (compiler/analyses) when the policy has no errors; default false */
   analyses?: boolean;
 }
@@ -39,7 +41,10 @@ export interface CompileOptions {
 /** Parse, resolve, lower and check a `.mimi` program. Never throws for bad input. */
 export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
   const program = loadProgram(path, options.host ?? nodeHost, options.text);
-  const lowered = lower(program.files, options.maxLoweredRoles !== undefined ? { maxLoweredRoles: options.maxLoweredRoles } : {});
+  const lowered = lower(program.files, {
+    ...(options.maxLoweredRoles !== undefined ? { maxLoweredRoles: options.maxLoweredRoles } : {}),
+    ...(options.maxLoweredTargets !== undefined ? { maxLoweredTargets: options.maxLoweredTargets } : {}),
+  });
   const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
   diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance));
   // `allow <kind> …` must name a finding kind an analysis reports

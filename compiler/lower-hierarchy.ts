@@ -13,12 +13,14 @@
  */
 import type * as A from '../grammar/index.js';
 import type { DiagnosticKind, DiagnosticLabel } from '../runtime/diagnostics.js';
-import { changeKey, type Role, type SourceSpan } from '../runtime/ir.js';
+import { changeKey, type Role, type RoleChange, type SourceSpan } from '../runtime/ir.js';
+import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS } from '../runtime/limits.js';
 import { capabilities } from '../runtime/registry.js';
 import { ACTIONS, cap, entryUses, JOIN, type EntryUse } from '../runtime/semantics.js';
 import { didYouMean } from '../runtime/suggest.js';
 
-export const DEFAULT_MAX_LOWERED_ROLES = 4096;
+/** @deprecated use `DEFAULT_LIMITS.maxLoweredRoles` (runtime/limits.ts) */
+export const DEFAULT_MAX_LOWERED_ROLES = DEFAULT_LIMITS.maxLoweredRoles;
 
 export interface HierarchyContext {
   fileOf(item: A.Item): string;
@@ -26,7 +28,10 @@ export interface HierarchyContext {
   report(kind: DiagnosticKind, message: string, span: SourceSpan, extra?: { labels?: DiagnosticLabel[]; help?: string }): void;
   /** capability codes of a grant reference (a capability or a package), reporting unknown names */
   resolveGrant(ref: A.Ident, file: string): number[] | undefined;
+  /** refuse above this many lowered roles for user states (`--max-lowered-roles`) */
   maxRoles: number;
+  /** refuse above this many authorized role-change targets over all lowered roles (`--max-lowered-targets`) */
+  maxTargets?: number;
   /** role names used by the participant list and preauth (`owner`, `moderator+programmer`): initial states */
   seedNames: readonly string[];
 }
@@ -48,6 +53,14 @@ export interface HierarchyLowering {
   /** reachable states, and the bound Σ over levels of 2^(add-ons allowed at that level) */
   stateCount: number;
   bound: number;
+  /** what the lowering was predicted to produce before it ran: all roles, change targets, RoleData bytes (about) */
+  size: LoweringSize;
+}
+
+export interface LoweringSize {
+  roles: number;
+  targets: number;
+  wireBytes: number;
 }
 
 type Protect = 'strictly_lower' | 'lower_or_equal' | 'none';
@@ -187,8 +200,13 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     addonIndex.set(a.name, addons.length);
     addons.push(a);
   }
+  if (levels.length > ctx.maxRoles) {
+    ctx.report('hierarchy-too-large', `the hierarchy declares ${fmt(levels.length)} levels; the limit is ${fmt(ctx.maxRoles)} lowered roles`, at(h.span), { help: `raise the limit with \`${LIMIT_FLAGS.maxLoweredRoles} <n>\`` });
+    return undefined;
+  }
+  // add-on sets are 31-bit masks; 2^31 roles is beyond any limit anyway
   if (addons.length > 30) {
-    ctx.report('hierarchy-too-large', `${addons.length} add-ons: lowering supports at most 30`, ctx.at(addonDecls[30].name.span, ctx.fileOf(addonDecls[30])));
+    ctx.report('hierarchy-too-large', `${addons.length} add-ons: lowering supports at most 30 (they would make at least 2^31 roles)`, ctx.at(addonDecls[30].name.span, ctx.fileOf(addonDecls[30])));
     return undefined;
   }
 
@@ -225,69 +243,84 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       help: 'the wire has one entry for both; protection between peers is lost for removal',
     });
 
-  // --- reachable states ---------------------------------------------------------------------------
-  const allowedAddons = (level: number) => addons.reduce((m, a, i) => (a.requires <= level ? m | (1 << i) : m), 0);
-  const bound = levels.reduce((n, _, l) => n + 2 ** addons.filter((a) => a.requires <= l).length, 0);
-  const levelsAtLeast = (min: number | undefined) => (min === undefined ? [] : levels.map((_, i) => i).filter((i) => i >= min));
-  /** can an actor at some level make this move? (existence is what reachability needs) */
-  const someActor = (min: number | undefined, targets: number[]) => levelsAtLeast(min).some((la) => targets.every((t) => protectedOk(la, t)));
+  // --- the model as bit masks ---------------------------------------------------------------------
+  // A state is (level, mask of add-ons). Whether a move may be made, and by whom, depends only on the
+  // levels involved and the add-on moved — never on the other add-ons — which keeps both the counting
+  // and the building below cheap: counting works on cubes of masks, building is linear in the output.
+  const L = levels.length;
+  const top = L - 1;
+  const allowed = levels.map((_, l) => addons.reduce((m, a, i) => (a.requires <= l ? m | (1 << i) : m), 0));
+  const bound = allowed.reduce((n, m) => n + 2 ** popcount(m), 0);
+  const dropMin = addons.map((a) => a.droppedBy ?? a.givenBy);
+  /** an actor at `la` acts on levels below this one (protectedOk(la, t) ⇔ t < reach(la)) */
+  const reach = (la: number) => Math.min(L, protect === 'none' ? L : protect === 'lower_or_equal' ? la + 1 : la);
+  /** the minimum actor level of a demotion from `l` (a promotion to `t` needs `levels[t].givenBy`) */
+  const downMin = (l: number) => levels[l].droppedBy ?? levels[l].givenBy;
+  const givers = (la: number) => addons.reduce((m, a, i) => (a.givenBy !== undefined && a.givenBy <= la ? m | (1 << i) : m), 0);
+  const droppers = (la: number) => dropMin.reduce((m: number, d, i) => (d !== undefined && d <= la ? m | (1 << i) : m), 0);
+  // reachability asks whether *some* actor may make a move: the top level may whenever anyone may
+  const reachTop = reach(top);
+  const giveTop = givers(top);
+  const dropTop = droppers(top);
 
-  const start: State = { level: entry, addons: 0 };
-  const seen = new Map<string, State>([[key(start), start]]);
-  const queue: State[] = [start];
-  // states users start in (the initial participant list, preauthorization targets) are reachable too
+  // initial states: the entry level, and the states the participant list, preauth and scenarios name
+  const seeds: [number, number][] = [[entry, 0]];
   for (const name of ctx.seedNames) {
     const [lvName, ...addonNames] = name.split('+');
     const level = levelIndex.get(lvName);
     const bits = addonNames.map((a) => addonIndex.get(a));
     if (level === undefined || bits.some((b) => b === undefined || addons[b].requires > level)) continue;
-    const seed = { level, addons: bits.reduce((m: number, b) => m | (1 << b!), 0) };
-    if (!seen.has(key(seed))) {
-      seen.set(key(seed), seed);
-      queue.push(seed);
-    }
+    seeds.push([level, bits.reduce((m: number, b) => m | (1 << b!), 0)]);
   }
-  /** one-step moves from s to other in-room states, with the minimum actor level each needs */
-  const moves = (s: State): { to: State; min: number | undefined; protects: number[]; via: SourceSpan | undefined }[] => {
-    const out: { to: State; min: number | undefined; protects: number[]; via: SourceSpan | undefined }[] = [];
-    for (let l = 0; l < levels.length; l++) {
-      if (l === s.level) continue;
-      const to = { level: l, addons: s.addons & allowedAddons(l) };
-      if (l > s.level) out.push({ to, min: levels[l].givenBy, protects: [s.level, l], via: levels[l].givenBySpan });
-      else out.push({ to, min: levels[s.level].droppedBy ?? levels[s.level].givenBy, protects: [s.level, l], via: levels[s.level].droppedBySpan ?? levels[s.level].givenBySpan });
-    }
-    addons.forEach((a, i) => {
-      const bit = 1 << i;
-      if (s.addons & bit) out.push({ to: { level: s.level, addons: s.addons & ~bit }, min: a.droppedBy ?? a.givenBy, protects: [s.level], via: a.droppedBySpan ?? a.givenBySpan });
-      else if (a.requires <= s.level) out.push({ to: { level: s.level, addons: s.addons | bit }, min: a.givenBy, protects: [s.level], via: a.givenBySpan });
-    });
-    return out;
-  };
-  while (queue.length > 0) {
-    const s = queue.shift()!;
-    for (const m of moves(s)) {
-      if (!someActor(m.min, m.protects) || seen.has(key(m.to))) continue;
-      seen.set(key(m.to), m.to);
-      if (seen.size > ctx.maxRoles) {
-        ctx.report('hierarchy-too-large', `the hierarchy lowers to more than ${ctx.maxRoles} roles (at most ${bound} states: Σ over levels of 2^(add-ons allowed))`, at(h.span), {
-          help: 'raise the limit with `--max-lowered-roles N`, or use fewer add-ons / stricter `requires`',
-        });
-        return undefined;
-      }
-      queue.push(m.to);
-    }
-  }
-  const states = [...seen.values()].sort((a, b) => a.level - b.level || popcount(a.addons) - popcount(b.addons) || a.addons - b.addons);
-  const nameOf = (s: State) => [levels[s.level].name, ...addons.filter((_, i) => s.addons & (1 << i)).map((a) => a.name)].join('+');
 
-  // --- roles ---------------------------------------------------------------------------------------
   const hasBans = bans !== undefined;
+
+  // --- the size of the output, counted before building it ----------------------------------------
+  const maxTargets = ctx.maxTargets ?? DEFAULT_LIMITS.maxLoweredTargets;
+  const size = countLowering();
+  if (size === 'too-many-states' || size.states > ctx.maxRoles || size.targets > maxTargets) {
+    const over: ('maxLoweredRoles' | 'maxLoweredTargets')[] =
+      size === 'too-many-states' ? ['maxLoweredRoles'] : [...(size.states > ctx.maxRoles ? (['maxLoweredRoles'] as const) : []), ...(size.targets > maxTargets ? (['maxLoweredTargets'] as const) : [])];
+    const what =
+      size === 'too-many-states'
+        ? `more than ${fmt(ctx.maxRoles)} roles (of at most ${fmt(bound)} states: Σ over levels of 2^(add-ons allowed))`
+        : `${fmt(size.states)} roles and ${fmt(size.targets)} authorized role-change targets (about ${formatBytes(size.wireBytes)} of RoleData)`;
+    const limits = over.map((k) => (k === 'maxLoweredRoles' ? `${fmt(ctx.maxRoles)} roles` : `${fmt(maxTargets)} targets`));
+    ctx.report('hierarchy-too-large', `the hierarchy would lower to ${what}; the limit is ${limits.join(' and ')}`, at(h.span), {
+      help: `raise the limit with ${over.map((k) => `\`${LIMIT_FLAGS[k]} <n>\``).join(' and ')}, or use fewer add-ons, stricter \`requires\` or fewer \`given_by\` levels: every lowered role lists the moves its level may make on every state`,
+    });
+    return undefined;
+  }
+
+  // --- reachable states ------------------------------------------------------------------------------
+  const masks = enumerateStates(ctx.maxRoles);
+  if (!masks) {
+    // the count above is exact; this cannot happen unless it drifts, and then it is still a refusal
+    ctx.report('hierarchy-too-large', `the hierarchy would lower to more than ${fmt(ctx.maxRoles)} roles`, at(h.span), { help: `raise the limit with \`${LIMIT_FLAGS.maxLoweredRoles} <n>\`` });
+    return undefined;
+  }
+  const stateLevel: number[] = [];
+  const stateMask: number[] = [];
   // index 1 is the banned role's, used or not (role 1 must be named `banned` when it exists)
   const firstIndex = 2;
-  const indexOf = new Map(states.map((s, i) => [key(s), firstIndex + i]));
+  const indexAt = levels.map(() => new Map<number, number>());
+  masks.forEach((ms, l) =>
+    ms.forEach((m) => {
+      indexAt[l].set(m, firstIndex + stateLevel.length);
+      stateLevel.push(l);
+      stateMask.push(m);
+    }),
+  );
+  const n = stateLevel.length;
+  const idx = (l: number, m: number) => indexAt[l].get(m)!;
+  const addonsOf = (m: number) => addons.filter((_, i) => m & (1 << i));
+  const nameOf = (l: number, m: number) => [levels[l].name, ...addonsOf(m).map((a) => a.name)].join('+');
+  const entryIdx = idx(entry, 0);
+
+  // --- roles ---------------------------------------------------------------------------------------
   const names = new Map<string, number>([['none', 0]]);
   if (hasBans) names.set('banned', 1);
-  states.forEach((s) => names.set(nameOf(s), indexOf.get(key(s))!));
+  for (let k = 0; k < n; k++) names.set(nameOf(stateLevel[k], stateMask[k]), firstIndex + k);
 
   const cumulative: Map<number, SourceSpan>[] = [];
   levels.forEach((lv, i) => {
@@ -298,114 +331,375 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
 
   const roles: Role[] = [];
   const provenance: LoweredRoleProvenance[] = [];
-  const statesOfLevel = (l: number) => states.filter((s) => s.level === l).length;
+  const statesOfLevel = masks.map((ms) => ms.length);
   const warnedConstraint = new Set<string>();
 
   // role 0: non-participants (open join) and role 1: the ban list
-  const zeroChanges = new Map<number, Set<number>>();
   const zeroProv: LoweredRoleProvenance = { span: at(h.span), origin: 'not in the room (hierarchy)', grants: new Map(), changes: new Map() };
   const zeroCaps: number[] = [];
+  const zeroChanges: RoleChange[] = [];
   if (openJoin) {
     zeroCaps.push(cap(JOIN.open.capability));
     zeroProv.grants.set(cap(JOIN.open.capability), openJoin);
-    zeroChanges.set(0, new Set([indexOf.get(key(start))!]));
-    zeroProv.changes.set(changeKey(0, indexOf.get(key(start))!), openJoin);
+    zeroChanges.push({ from: 0, to: [entryIdx] });
+    zeroProv.changes.set(changeKey(0, entryIdx), openJoin);
   }
-  roles.push({ index: 0, name: 'none', description: 'not in the room', capabilities: zeroCaps, minParticipants: 0, maxParticipants: null, minActive: 0, maxActive: 0, changes: toChanges(zeroChanges) });
+  roles.push({ index: 0, name: 'none', description: 'not in the room', capabilities: zeroCaps, minParticipants: 0, maxParticipants: null, minActive: 0, maxActive: 0, changes: zeroChanges });
   provenance.push(zeroProv);
   if (hasBans) {
     roles.push({ index: 1, name: 'banned', description: 'the ban list', capabilities: [], minParticipants: 0, maxParticipants: null, minActive: 0, maxActive: 0, changes: [] });
     provenance.push({ span: ctx.at(bans.span, ctx.fileOf(bans)), origin: 'the ban list (bans)', grants: new Map(), changes: new Map() });
   }
 
-  // what an actor at level la may do, shared by every lowered role of that level
-  const perLevel = levels.map((_, la) => {
-    const changes = new Map<number, Set<number>>();
+  // the capability each kind of entry consumes (runtime/semantics.ts decides; remembered by the shape of the entry)
+  const capMemo = new Map<string, number>();
+  const capOf = (action: EntryUse['action'], from: number, to: number, holder = -1): number => {
+    const shape = (i: number) => (i === 0 ? 0 : i === 1 ? 1 : 2);
+    const k = `${action}:${shape(from)}:${shape(to)}:${holder === from ? 'f' : shape(holder)}`;
+    let c = capMemo.get(k);
+    if (c === undefined) capMemo.set(k, (c = cap(usedCapability(action, from, to, hasBans, holder))));
+    return c;
+  };
+
+  /**
+   * What an actor at level `la` may do, shared by every lowered role of that level: the entries
+   * (sorted by source, targets ascending), where each comes from, and the capabilities the moves need.
+   * Linear in the entries it makes.
+   */
+  const buildLevel = (la: number) => {
+    const c = reach(la);
     const spans = new Map<string, SourceSpan>();
     const actionCaps = new Map<number, SourceSpan>();
-    const addChange = (from: number, to: number, action: EntryUse['action'], via: SourceSpan | undefined) => {
-      const capName = usedCapability(action, from, to, hasBans);
-      if (!changes.has(from)) changes.set(from, new Set());
-      changes.get(from)!.add(to);
+    const note = (from: number, to: number, action: EntryUse['action'], via: SourceSpan | undefined) => {
       if (via && !spans.has(changeKey(from, to))) spans.set(changeKey(from, to), via);
-      if (!actionCaps.has(cap(capName))) actionCaps.set(cap(capName), via ?? at(h.span));
+      const cp = capOf(action, from, to);
+      if (!actionCaps.has(cp)) actionCaps.set(cp, via ?? at(h.span));
     };
-    for (const s of states) {
-      const from = indexOf.get(key(s))!;
-      for (const m of moves(s)) {
-        const to = indexOf.get(key(m.to));
-        if (to === undefined || m.min === undefined || la < m.min || !m.protects.every((t) => protectedOk(la, t))) continue;
-        addChange(from, to, 'changeRole', m.via);
+    const gl = givers(la);
+    const dl = droppers(la);
+    const upLevels = levels.map((_, t) => t).filter((t) => t < c && levels[t].givenBy !== undefined && levels[t].givenBy! <= la);
+    const removes = by.remove_by && la >= by.remove_by.level;
+    const banning = hasBans && banBy && la >= banBy.level;
+    const stateEntries: RoleChange[] = [];
+    let up = 0;
+    for (let k = 0; k < n; k++) {
+      const l = stateLevel[k];
+      if (l >= c) break; // states are in level order: the rest are protected from `la`
+      const m = stateMask[k];
+      const from = firstIndex + k;
+      const to: number[] = [];
+      const dm = downMin(l);
+      if (dm !== undefined && dm <= la) {
+        const via = levels[l].droppedBySpan ?? levels[l].givenBySpan;
+        for (let t = 0; t < l; t++) {
+          const j = idx(t, m & allowed[t]);
+          to.push(j);
+          note(from, j, 'changeRole', via);
+        }
       }
-      if (by.remove_by && la >= by.remove_by.level && protectedOk(la, s.level)) addChange(from, 0, 'remove', by.remove_by.span);
-      if (hasBans && banBy && la >= banBy.level && protectedOk(la, s.level)) addChange(from, 1, 'ban', banBy.span);
+      while (up < upLevels.length && upLevels[up] <= l) up++;
+      for (let u = up; u < upLevels.length; u++) {
+        const t = upLevels[u];
+        const j = idx(t, m & allowed[t]);
+        to.push(j);
+        note(from, j, 'changeRole', levels[t].givenBySpan);
+      }
+      for (let bits = (gl & allowed[l] & ~m) | (dl & m); bits; bits &= bits - 1) {
+        const bit = bits & -bits;
+        const a = addons[31 - Math.clz32(bit)];
+        const j = idx(l, m ^ bit);
+        to.push(j);
+        note(from, j, 'changeRole', m & bit ? (a.droppedBySpan ?? a.givenBySpan) : a.givenBySpan);
+      }
+      if (removes) {
+        to.push(0);
+        note(from, 0, 'remove', by.remove_by!.span);
+      }
+      if (banning) {
+        to.push(1);
+        note(from, 1, 'ban', banBy!.span);
+      }
+      if (to.length > 0) stateEntries.push({ from, to: to.sort((x, y) => x - y) });
     }
-    const entryIdx = indexOf.get(key(start))!;
-    if (by.add_by && la >= by.add_by.level && protectedOk(la, entry)) addChange(0, entryIdx, 'add', by.add_by.span);
-    if (hasBans && banBy && la >= banBy.level) addChange(0, 1, 'ban', banBy.span);
-    if (hasBans && unbanBy && la >= unbanBy.level && protectedOk(la, entry)) addChange(1, entryIdx, 'unban', unbanBy.span);
+    const from0: number[] = [];
+    const from1: number[] = [];
+    if (by.add_by && la >= by.add_by.level && entry < c) {
+      from0.push(entryIdx);
+      note(0, entryIdx, 'add', by.add_by.span);
+    }
+    if (banning) {
+      from0.push(1);
+      note(0, 1, 'ban', banBy!.span);
+    }
+    if (hasBans && unbanBy && la >= unbanBy.level && entry < c) {
+      from1.push(entryIdx);
+      note(1, entryIdx, 'unban', unbanBy.span);
+    }
     if (by.kick_by && la >= by.kick_by.level) actionCaps.set(cap(ACTIONS.kick.capability!), by.kick_by.span);
-    return { changes, spans, actionCaps };
-  });
+    const entries: RoleChange[] = [];
+    if (from0.length > 0) entries.push({ from: 0, to: from0.sort((x, y) => x - y) });
+    if (from1.length > 0) entries.push({ from: 1, to: from1 });
+    for (const e of stateEntries) entries.push(e);
+    return { entries, spans, actionCaps };
+  };
+  const perLevel = new Map<number, ReturnType<typeof buildLevel>>();
   if (by.kick_by && protect !== 'none')
     ctx.report('lowering-lost', 'kick protection cannot be expressed: `canKick` is not scoped by role changes in the wire model', by.kick_by.span, {
       help: 'a kicker can kick every participant, higher levels included; use `remove_by` (scoped) if protection matters',
     });
 
-  for (const s of states) {
-    const index = indexOf.get(key(s))!;
-    const lv = levels[s.level];
-    const level = perLevel[s.level];
-    const grants = new Map(cumulative[s.level]);
-    addons.forEach((a, i) => {
-      if (s.addons & (1 << i)) for (const [c, sp] of a.grants) if (!grants.has(c)) grants.set(c, sp);
-    });
+  let targets = roles.reduce((t, r) => t + r.changes.reduce((u, e) => u + e.to.length, 0), 0);
+  for (let k = 0; k < n; k++) {
+    const index = firstIndex + k;
+    const l = stateLevel[k];
+    const m = stateMask[k];
+    const lv = levels[l];
+    let level = perLevel.get(l);
+    if (!level) perLevel.set(l, (level = buildLevel(l)));
+    const grants = new Map(cumulative[l]);
+    for (const a of addonsOf(m)) for (const [c, sp] of a.grants) if (!grants.has(c)) grants.set(c, sp);
     for (const [c, sp] of level.actionCaps) if (!grants.has(c)) grants.set(c, sp);
-    const changes = new Map<number, Set<number>>([...level.changes].map(([f, t]) => [f, new Set(t)]));
-    const spans = new Map(level.spans);
+    // the entries are shared by the roles of a level (nothing mutates a policy's entries); leaving adds `self -> none`
+    let changes = level.entries;
     if (leave) {
-      if (!changes.has(index)) changes.set(index, new Set());
-      changes.get(index)!.add(0);
-      const leaveCap = cap(usedCapability('leave', index, 0, hasBans, index));
+      changes = changes.slice();
+      const at0 = lowerBound(changes, index);
+      if (at0 < changes.length && changes[at0].from === index) {
+        if (changes[at0].to[0] !== 0) changes[at0] = { from: index, to: [0, ...changes[at0].to] };
+      } else changes.splice(at0, 0, { from: index, to: [0] });
+      const leaveCap = capOf('leave', index, 0, index);
       if (!grants.has(leaveCap)) grants.set(leaveCap, leave);
-      if (!spans.has(changeKey(index, 0))) spans.set(changeKey(index, 0), leave);
+      // the span map is shared too: a role looks up only its own entries, and `index -> 0` is this role's
+      if (!level.spans.has(changeKey(index, 0))) level.spans.set(changeKey(index, 0), leave);
     }
-    // self moves are not changes of another user; drop entries from a role to itself
-    for (const [f, t] of changes) t.delete(f);
+    for (const e of changes) targets += e.to.length;
     const prov: LoweredRoleProvenance = {
       span: at(lv.decl.span),
-      origin: `hierarchy level ${lv.name}${s.addons ? ` + add-ons {${addons.filter((_, i) => s.addons & (1 << i)).map((a) => a.name).join(', ')}}` : ''}`,
+      origin: `hierarchy level ${lv.name}${m ? ` + add-ons {${addonsOf(m).map((a) => a.name).join(', ')}}` : ''}`,
       grants,
-      changes: spans,
+      changes: level.spans,
     };
     let constraints = { minParticipants: 0, maxParticipants: null as number | null, minActive: 0, maxActive: null as number | null };
     for (const which of ['participants', 'active'] as const) {
       const c = lv[which];
       if (!c) continue;
-      if (statesOfLevel(s.level) === 1) {
+      if (statesOfLevel[l] === 1) {
         if (which === 'participants') constraints = { ...constraints, minParticipants: c.min.value, maxParticipants: c.max?.value ?? null };
         else constraints = { ...constraints, minActive: c.min.value, maxActive: c.max?.value ?? null };
         prov[which] = at(c.span);
-      } else if (!warnedConstraint.has(`${s.level}:${which}`)) {
-        warnedConstraint.add(`${s.level}:${which}`);
-        ctx.report('lowering-lost', `the \`${which}\` constraint of level \`${lv.name}\` spans ${statesOfLevel(s.level)} lowered roles; the wire counts per role`, at(c.span), {
+      } else if (!warnedConstraint.has(`${l}:${which}`)) {
+        warnedConstraint.add(`${l}:${which}`);
+        ctx.report('lowering-lost', `the \`${which}\` constraint of level \`${lv.name}\` spans ${statesOfLevel[l]} lowered roles; the wire counts per role`, at(c.span), {
           help: 'it is dropped from the lowered roles; limit the add-ons allowed at this level to keep it',
         });
       }
     }
     roles.push({
       index,
-      name: nameOf(s),
-      description: [lv.decl.doc, ...addons.filter((_, i) => s.addons & (1 << i)).map((a) => a.decl.doc)].filter(Boolean).join(' + ') || '',
+      name: nameOf(l, m),
+      description: [lv.decl.doc, ...addonsOf(m).map((a) => a.decl.doc)].filter(Boolean).join(' + ') || '',
       capabilities: [...grants.keys()].sort((a, b) => a - b),
       ...constraints,
-      changes: toChanges(changes),
+      changes,
     });
     provenance.push(prov);
   }
-  ctx.report('lowering-info', `the hierarchy lowers to ${states.length} roles for user states (of at most ${bound} = Σ over ${levels.length} levels of 2^(add-ons allowed)), plus role 0${hasBans ? ' and the banned role' : ''}`, at(h.span));
-  return { roles, provenance, names, stateCount: states.length, bound };
+  ctx.report(
+    'lowering-info',
+    `the hierarchy lowers to ${n} roles for user states (of at most ${bound} = Σ over ${L} levels of 2^(add-ons allowed)), plus role 0${hasBans ? ' and the banned role' : ''}, with ${fmt(targets)} authorized role-change targets (about ${formatBytes(size.wireBytes)} of RoleData)`,
+    at(h.span),
+  );
+  return { roles, provenance, names, stateCount: n, bound, size: { roles: size.roles, targets: size.targets, wireBytes: size.wireBytes } };
+
+  // --- counting ------------------------------------------------------------------------------------
+
+  /**
+   * The reachable states as sorted masks per level (by number of add-ons, then mask), found by a
+   * breadth-first search over (level, mask); undefined past `limit` states. Linear in the states.
+   */
+  function enumerateStates(limit: number): number[][] | undefined {
+    const seen = levels.map(() => new Set<number>());
+    const ql: number[] = [];
+    const qm: number[] = [];
+    const visit = (l: number, m: number): boolean => {
+      if (seen[l].has(m)) return true;
+      if (ql.length >= limit) return false;
+      seen[l].add(m);
+      ql.push(l);
+      qm.push(m);
+      return true;
+    };
+    for (const [l, m] of seeds) if (!visit(l, m)) return undefined;
+    for (let q = 0; q < ql.length; q++) {
+      const l = ql[q];
+      const m = qm[q];
+      if (l >= reachTop) continue; // nobody may act on this level
+      const dm = downMin(l);
+      for (let t = 0; t < reachTop; t++) {
+        const min = t > l ? levels[t].givenBy : t < l ? dm : undefined;
+        if (min !== undefined && !visit(t, m & allowed[t])) return undefined;
+      }
+      for (let bits = (giveTop & allowed[l] & ~m) | (dropTop & m); bits; bits &= bits - 1) if (!visit(l, m ^ (bits & -bits))) return undefined;
+    }
+    return seen.map((s) => [...s].sort((a, b) => popcount(a) - popcount(b) || a - b));
+  }
+
+  /**
+   * What the lowering will produce — user-state roles, all roles, authorized role-change targets and
+   * about how many RoleData bytes — counted without building a role. The reachable states are a union
+   * of cubes (each add-on fixed at 0, fixed at 1, or free) per level: a move within a level flips one
+   * add-on whatever the others are, and a move between levels masks the add-ons the target allows.
+   * Counting a union of cubes is inclusion–exclusion, budgeted; past the budget (irregular `requires`
+   * and `given_by` patterns) the states are enumerated instead, up to the role limit.
+   */
+  function countLowering(): { states: number; roles: number; targets: number; wireBytes: number } | 'too-many-states' {
+    const N = addons.length;
+    let S: number[];
+    let O: number[][]; // O[l][i]: states at level l holding add-on i
+    const counted = countByCubes();
+    if (counted) [S, O] = counted;
+    else {
+      const ms = enumerateStates(ctx.maxRoles);
+      if (!ms) return 'too-many-states';
+      S = ms.map((x) => x.length);
+      O = ms.map((x) => addons.map((_, i) => x.filter((m) => m & (1 << i)).length));
+    }
+    const prefS = [0];
+    for (let l = 0; l < L; l++) prefS.push(prefS[l] + S[l]);
+    const prefO = addons.map((_, i) => {
+      const p = [0];
+      for (let l = 0; l < L; l++) p.push(p[l] + O[l][i]);
+      return p;
+    });
+    const states = prefS[L];
+    // capabilities a level grants with those below it
+    const levelCaps: number[] = [];
+    const seenCaps = new Set<number>();
+    for (const lv of levels) levelCaps.push((lv.own.forEach((_, c) => seenCaps.add(c)), seenCaps.size));
+    let targets = openJoin ? 1 : 0;
+    let wireBytes = 4 + 40 + (hasBans ? 40 : 0) + (openJoin ? 10 : 0);
+    for (let la = 0; la < L; la++) {
+      if (S[la] === 0) continue;
+      const c = reach(la);
+      // promotions and demotions: from each level below c, to every level below c the actor may move to
+      let t = 0;
+      let upAbove = 0;
+      for (let l = L - 1; l >= 0; l--) {
+        if (l < c && S[l] > 0) {
+          const dm = downMin(l);
+          t += S[l] * ((dm !== undefined && dm <= la ? l : 0) + upAbove);
+        }
+        const g = levels[l].givenBy;
+        if (l < c && g !== undefined && g <= la) upAbove++;
+      }
+      // giving and dropping add-ons
+      for (let i = 0; i < N; i++) {
+        const a = addons[i];
+        if (dropMin[i] !== undefined && dropMin[i]! <= la) t += prefO[i][c];
+        if (a.givenBy !== undefined && a.givenBy <= la && c > a.requires) t += prefS[c] - prefS[a.requires] - (prefO[i][c] - prefO[i][a.requires]);
+      }
+      if (by.remove_by && la >= by.remove_by.level) t += prefS[c];
+      const banning = hasBans && banBy !== undefined && la >= banBy.level;
+      if (banning) t += prefS[c] + 1;
+      const add = by.add_by !== undefined && la >= by.add_by.level && entry < c;
+      const unban = hasBans && unbanBy !== undefined && la >= unbanBy.level && entry < c;
+      t += (add ? 1 : 0) + (unban ? 1 : 0);
+      const leaves = leave && !(by.remove_by && la >= by.remove_by.level && la < c) ? 1 : 0;
+      targets += S[la] * (t + leaves);
+      // bytes: 4 per target, about 5 per source entry (at most one per state the actor may act on), the role's own fields
+      const entries = Math.min(t, prefS[c] + (add || banning ? 1 : 0) + (unban ? 1 : 0)) + (leave ? 1 : 0);
+      const nameBytes = S[la] * (utf8(levels[la].name) + 1) + addons.reduce((s, a, i) => s + O[la][i] * (utf8(a.name) + 1), 0);
+      const docBytes = S[la] * utf8(levels[la].decl.doc ?? '') + addons.reduce((s, a, i) => s + O[la][i] * (utf8(a.decl.doc ?? '') + 3), 0);
+      wireBytes += S[la] * (4 + 2 + 2 * (levelCaps[la] + 4) + 4 + 1 + 4 + 1 + 4 + 5 * entries + 4 * (t + leaves)) + nameBytes + docBytes;
+    }
+    return { states, roles: states + 1 + (hasBans ? 1 : 0), targets, wireBytes };
+  }
+
+  /** per level: the number of reachable states, and of those holding each add-on; undefined past the budget */
+  function countByCubes(): [number[], number[][]] | undefined {
+    const cubes: Cube[][] = levels.map(() => []);
+    const pending: [number, Cube][] = [];
+    let total = 0;
+    const close = (l: number, c: Cube): Cube => {
+      if (l >= reachTop) return c;
+      const free = c.free | (giveTop & allowed[l] & ~c.ones) | (dropTop & c.ones);
+      return { free, ones: c.ones & ~free };
+    };
+    const add = (l: number, c0: Cube): boolean => {
+      const c = close(l, c0);
+      if (cubes[l].some((o) => contains(o, c))) return true;
+      if (++total > CUBE_BUDGET) return false;
+      cubes[l].push(c);
+      pending.push([l, c]);
+      return true;
+    };
+    for (const [l, m] of seeds) if (!add(l, { free: 0, ones: m })) return undefined;
+    while (pending.length > 0) {
+      const [l, c] = pending.pop()!;
+      if (l >= reachTop) continue;
+      const dm = downMin(l);
+      for (let t = 0; t < reachTop; t++) {
+        const min = t > l ? levels[t].givenBy : t < l ? dm : undefined;
+        if (min !== undefined && !add(t, { free: c.free & allowed[t], ones: c.ones & allowed[t] })) return undefined;
+      }
+    }
+    const budget = { left: UNION_BUDGET };
+    try {
+      const S = cubes.map((cs) => countUnion(cs, budget));
+      const O = cubes.map((cs, l) => addons.map((_, i) => (allowed[l] & (1 << i) ? countUnion(cs.flatMap((c) => withBit(c, 1 << i)), budget) : 0)));
+      return [S, O];
+    } catch (e) {
+      if (e === OUT_OF_BUDGET) return undefined;
+      throw e;
+    }
+  }
 }
+
+/** A set of add-on masks: the bits in `free` take either value, the others are those of `ones`. */
+interface Cube {
+  free: number;
+  ones: number;
+}
+const CUBE_BUDGET = 2_000;
+const UNION_BUDGET = 20_000_000;
+const OUT_OF_BUDGET = Symbol('out of budget');
+const contains = (o: Cube, c: Cube) => (c.free & ~o.free) === 0 && (c.ones & ~o.free) === o.ones;
+const withBit = (c: Cube, bit: number): Cube[] => (c.free & bit ? [{ free: c.free & ~bit, ones: c.ones | bit }] : c.ones & bit ? [c] : []);
+function intersect(a: Cube, b: Cube): Cube | undefined {
+  if ((a.ones ^ b.ones) & ~a.free & ~b.free) return undefined;
+  return { free: a.free & b.free, ones: a.ones | b.ones };
+}
+/** |C1 ∪ … ∪ Ck| = Σ_j |Cj| − |∪_{i<j} (Cj ∩ Ci)|, after dropping cubes another contains */
+function countUnion(all: Cube[], budget: { left: number }): number {
+  budget.left -= all.length * all.length + 1;
+  if (budget.left < 0) throw OUT_OF_BUDGET;
+  const cs = all.filter((c, j) => !all.some((o, i) => i !== j && contains(o, c) && (i < j || !contains(c, o))));
+  let total = 0;
+  for (let j = 0; j < cs.length; j++) {
+    const overlaps: Cube[] = [];
+    for (let i = 0; i < j; i++) {
+      const x = intersect(cs[j], cs[i]);
+      if (x) overlaps.push(x);
+    }
+    total += 2 ** popcount(cs[j].free) - (overlaps.length > 0 ? countUnion(overlaps, budget) : 0);
+  }
+  return total;
+}
+
+function lowerBound(entries: readonly RoleChange[], from: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid].from < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
+/** 1234567 → "1,234,567" */
+const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /**
  * The capability a move needs, from the one semantics (runtime/semantics.ts `entryUses`): lowering

@@ -30,7 +30,7 @@ import {
 import { capabilityByName, hex16, isPrivateUse, PRIVATE_USE_MAX, PRIVATE_USE_MIN } from '../runtime/registry.js';
 import { didYouMean } from '../runtime/suggest.js';
 import { ACTION_TYPES, ACTIONS, JOIN_VIAS, type ActionType, type JoinVia } from '../runtime/semantics.js';
-import { DEFAULT_MAX_LOWERED_ROLES, lowerHierarchy } from './lower-hierarchy.js';
+import { DEFAULT_MAX_LOWERED_ROLES, lowerHierarchy, type LoweringSize } from './lower-hierarchy.js';
 
 /** What the program declares, by name (for editors, the decompiler and later phases). */
 export interface Symbols {
@@ -39,7 +39,7 @@ export interface Symbols {
   /** declared roles (`decl` set) and, in a hierarchy room, the lowered ones (`decl` absent) */
   roles: Map<string, { index: number; span: SourceSpan; decl?: A.RoleDecl }>;
   /** set when the room is written in the multi-role model */
-  hierarchy?: { stateCount: number; bound: number; levels: string[]; addons: string[] };
+  hierarchy?: { stateCount: number; bound: number; levels: string[]; addons: string[]; /** predicted before lowering: roles, change targets, RoleData bytes (about) */ size: LoweringSize };
   credentialTypes: Map<string, number>;
   roomName?: string;
 }
@@ -94,6 +94,8 @@ const MODELLED_COMPONENTS = new Set<number>([ComponentId.participantList, Compon
 export interface LowerOptions {
   /** refuse hierarchies that lower to more roles than this (default 4,096) */
   maxLoweredRoles?: number;
+  /** refuse hierarchies whose lowered roles hold more authorized role-change targets than this (default 1,000,000) */
+  maxLoweredTargets?: number;
 }
 
 export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}): LowerResult {
@@ -482,6 +484,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           return undefined;
         },
         maxRoles: options.maxLoweredRoles ?? DEFAULT_MAX_LOWERED_ROLES,
+        ...(options.maxLoweredTargets !== undefined ? { maxTargets: options.maxLoweredTargets } : {}),
         seedNames: items.flatMap((i) =>
           i.kind === 'Participants' ? i.entries.map((e) => e.role) : i.kind === 'Preauth' ? i.entries.map((e) => e.role) : i.kind === 'Scenario' ? i.given.map((g) => g.role) : [],
         ).flatMap((r) => (r.kind === 'Ident' ? [r.name] : [])),
@@ -493,7 +496,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           roles.push(r);
           symbols.roles.set(r.name, { index: r.index, span: p.span });
         });
-        symbols.hierarchy = { stateCount: lowered.stateCount, bound: lowered.bound, levels: h.levels.map((l) => l.name.name), addons: addonDecls.map((a) => a.name.name) };
+        symbols.hierarchy = { stateCount: lowered.stateCount, bound: lowered.bound, levels: h.levels.map((l) => l.name.name), addons: addonDecls.map((a) => a.name.name), size: lowered.size };
       }
     }
   }

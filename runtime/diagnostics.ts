@@ -102,7 +102,7 @@ export const DIAGNOSTIC_CODES = {
   // --- the multi-role model (hierarchy, add-ons, bans) and its lowering (compiler/lower-hierarchy)
   'mixed-role-models': { code: 'E0120', severity: 'error', summary: '`role` declarations and a `hierarchy` in one room (the two models may not be mixed)' },
   'unknown-level': { code: 'E0121', severity: 'error', summary: 'a level or add-on name that the hierarchy does not declare' },
-  'hierarchy-too-large': { code: 'E0122', severity: 'error', summary: 'lowering would create more roles than the limit (default 4,096)' },
+  'hierarchy-too-large': { code: 'E0122', severity: 'error', summary: 'lowering would create more roles (default limit 4,096) or authorized role-change targets (default 1,000,000) than the limit, counted before lowering' },
   'model-without-hierarchy': { code: 'E0123', severity: 'error', summary: '`addon` or `bans` without a `hierarchy`' },
   'lowering-lost': { code: 'W0124', severity: 'warning', summary: 'something the single-role wire format cannot carry (ban reasons, expiry, `grant all`, self-assignment …)' },
   'lowering-info': { code: 'I0125', severity: 'info', summary: 'how many roles a hierarchy lowered to, and the bound' },

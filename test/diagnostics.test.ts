@@ -26,9 +26,11 @@ const cases: Partial<Record<DiagnosticKind, Case>> = {
   'mixed-role-models': { bad: `${BASE} hierarchy { level a level b }`, underline: 'no_role', good: 'hierarchy { level a level b }' },
   'unknown-level': { bad: 'hierarchy { level a level b { given_by c } }', underline: 'c', good: 'hierarchy { level a level b { given_by b } }', help: /did you mean `[ab]`\?/ },
   'hierarchy-too-large': {
+    // 2 levels × 2^13 add-on sets = 16,384 roles, counted (not built) and refused; 3 add-ons lower to 16 roles
     bad: `hierarchy { level a level b { given_by b } protect none } ${Array.from({ length: 13 }, (_, i) => `addon x${i} { given_by a }`).join(' ')}`,
     underline: 'hierarchy { level a level b { given_by b } protect none }',
-    good: `hierarchy { level a level b { given_by b } protect none } ${Array.from({ length: 10 }, (_, i) => `addon x${i} { given_by a }`).join(' ')}`,
+    good: `hierarchy { level a level b { given_by b } protect none } ${Array.from({ length: 3 }, (_, i) => `addon x${i} { given_by a }`).join(' ')}`,
+    help: /--max-lowered-roles <n>/,
   },
   'model-without-hierarchy': { bad: `${BASE} addon bot { }`, underline: 'bot', good: BASE },
   'lowering-lost': { bad: 'hierarchy { level a level b } bans { by b reasons }', underline: 'reasons', good: 'hierarchy { level a level b } bans { by b }' },

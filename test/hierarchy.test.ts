@@ -3,15 +3,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileFile, memoryHost } from '../compiler/index.js';
-import { encodePolicy } from '../runtime/codec/index.js';
+import { encodeComponent, encodePolicy } from '../runtime/codec/index.js';
 import { capabilityByName } from '../runtime/registry.js';
 import { compileVirtual, diagnose } from './harness.js';
 
 const c = (n: string) => capabilityByName.get(n)!.code;
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
-describe('lowering a small hierarchy', () => {
-  const src = `
+const SMALL = `
 hierarchy {
   level member { grant canSendMessage }
   level mod { grant canDeleteOtherMessage  given_by mod }
@@ -24,6 +23,9 @@ addon tag { grant canStartTopic  given_by mod }
 bans { by mod  unban_by mod }
 participants { "m": mod }
 `;
+
+describe('lowering a small hierarchy', () => {
+  const src = SMALL;
   const r = compileVirtual(src);
   it('compiles, with the lowering note and a warning that `given_by mod` on mod can never take effect', () => {
     expect(r.diagnostics.map((d) => d.kind)).toEqual(['lowering-info', 'lowering-lost']);
@@ -84,15 +86,73 @@ participants { "m": mod }
 
 describe('limits and what is lost', () => {
   const many = (n: number) => `hierarchy { level a level b { given_by b } protect none } ${Array.from({ length: n }, (_, i) => `addon x${i} { given_by a }`).join(' ')}`;
-  it('refuses above the limit with the count and the formula, without building the states', () => {
+  it('refuses above the role limit with the counts it would produce, before building anything', () => {
     const r = compileVirtual(many(13));
     const d = r.diagnostics.find((x) => x.kind === 'hierarchy-too-large')!;
-    expect(d.message).toMatch(/more than 4096 roles \(at most 16384 states: Σ over levels of 2\^\(add-ons allowed\)\)/);
+    // 2 levels × 2^13 add-on sets; every role lists 13 add-on moves on each of the 16,384 states (and promotions)
+    expect(d.message).toMatch(/^the hierarchy would lower to 16,384 roles and 3,623,878,656 authorized role-change targets \(about [\d.]+ GB of RoleData\); the limit is 4,096 roles and 1,000,000 targets$/);
+    expect(d.help).toMatch(/`--max-lowered-roles <n>` and `--max-lowered-targets <n>`/);
+    expect(r.policy.roles).toEqual([]);
   });
-  it('the limit is configurable', () => {
+  it('counts 25 add-ons (2^26 states, 2^57 targets) instead of building them', () => {
+    const d = compileVirtual(many(25)).diagnostics.find((x) => x.kind === 'hierarchy-too-large')!;
+    expect(d.message).toMatch(/would lower to 67,108,864 roles and [\d,]+ authorized role-change targets \(about [\d.]+ GB of RoleData\)/);
+    // beyond 30 add-ons the add-on sets no longer fit a mask: refused at the 31st
+    expect(diagnose(many(31)).find((x) => x.code === 'E0122')!.underline).toBe('x30');
+  });
+  it('refuses by output size: few roles, but every one lists every move on every state', () => {
+    // 128 roles: each lists 6 add-on moves on each of the 128 states, and `b` roles the 128 promotions and demotions
     const files = { '/v/m.mimi': many(6) };
-    expect(compileFile('/v/m.mimi', { host: memoryHost(files), maxLoweredRoles: 100 }).diagnostics.some((d) => d.kind === 'hierarchy-too-large')).toBe(true);
+    const compile = (o: object) => compileFile('/v/m.mimi', { host: memoryHost(files), ...o });
+    const refused = compile({ maxLoweredTargets: 100_000 }).diagnostics.find((d) => d.kind === 'hierarchy-too-large')!;
+    expect(refused.message).toMatch(/^the hierarchy would lower to 128 roles and 106,496 authorized role-change targets \(about [\d.]+ KB of RoleData\); the limit is 100,000 targets$/);
+    expect(refused.help).toMatch(/^raise the limit with `--max-lowered-targets <n>`/);
+    const ok = compile({ maxLoweredTargets: 106_496 });
+    expect(ok.ok).toBe(true);
+    expect(ok.policy.roles.reduce((n, x) => n + x.changes.reduce((m, e) => m + e.to.length, 0), 0)).toBe(106_496);
+  });
+  it('the role limit is configurable', () => {
+    const files = { '/v/m.mimi': many(6) };
+    expect(compileFile('/v/m.mimi', { host: memoryHost(files), maxLoweredRoles: 100 }).diagnostics.find((d) => d.kind === 'hierarchy-too-large')!.message).toMatch(/the limit is 100 roles$/);
     expect(compileFile('/v/m.mimi', { host: memoryHost(files), maxLoweredRoles: 128 }).ok).toBe(true);
+  });
+  it('the counts predicted before lowering are those of the lowering', () => {
+    // the hierarchies of this file, the README's, and a fixed pseudo-random sample of settings
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const maybe = (p: number, s: string) => (rnd() < p ? s : '');
+    const random = () => {
+      const lv = Array.from({ length: 1 + Math.floor(rnd() * 4) }, (_, i) => `l${i}`);
+      return [
+        `hierarchy { ${lv.map((n) => `level ${n} { ${maybe(0.5, 'grant canSendMessage')} ${maybe(0.7, `given_by ${pick(lv)}`)} ${maybe(0.3, `dropped_by ${pick(lv)}`)} }`).join(' ')}`,
+        `${maybe(0.8, `protect ${pick(['none', 'lower_or_equal', 'strictly_lower'])}`)} ${maybe(0.5, `entry ${pick(lv)}`)} ${maybe(0.6, `add_by ${pick(lv)}`)} ${maybe(0.6, `remove_by ${pick(lv)}`)} ${maybe(0.5, 'leave')} ${maybe(0.3, 'open_join')} }`,
+        ...Array.from({ length: Math.floor(rnd() * 5) }, (_, i) => `addon a${i} { ${maybe(0.6, `requires ${pick(lv)}`)} ${maybe(0.8, `given_by ${pick(lv)}`)} ${maybe(0.3, `dropped_by ${pick(lv)}`)} }`),
+        maybe(0.5, `bans { ${maybe(0.7, `by ${pick(lv)}`)} ${maybe(0.7, `unban_by ${pick(lv)}`)} }`),
+      ].join('\n');
+    };
+    const readme = `hierarchy {
+  level regular   { grant canSendMessage  given_by moderator }
+  level moderator { grant canKick          given_by admin }
+  level admin     { grant canBan }
+  entry regular  add_by moderator  remove_by moderator  leave
+}
+addon programmer { grant canStartTopic  requires regular  given_by moderator }
+bans { by moderator  unban_by admin }`;
+    const sources = [SMALL, SMALL.replace('protect strictly_lower', 'protect lower_or_equal'), readme, many(3), ...Array.from({ length: 60 }, random)];
+    let compared = 0;
+    for (const source of sources) {
+      const r = compileVirtual(source);
+      if (!r.symbols.hierarchy) continue;
+      compared++;
+      const { size } = r.symbols.hierarchy;
+      expect(size.roles, source).toBe(r.policy.roles.length);
+      expect(size.targets, source).toBe(r.policy.roles.reduce((n, x) => n + x.changes.reduce((m, e) => m + e.to.length, 0), 0));
+      // the byte count is an estimate (capability lists vary by add-on set): close, not exact
+      const bytes = encodeComponent('roles', r.policy.roles).length;
+      expect(Math.abs(size.wireBytes - bytes) / bytes, source).toBeLessThan(0.3);
+    }
+    expect(compared).toBeGreaterThan(40);
   });
   it('warns for everything the wire cannot carry', () => {
     const seen = diagnose(`
