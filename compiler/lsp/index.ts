@@ -1,5 +1,7 @@
 /** The public face of compiler/lsp/: the `.mimi` language server, started on any LSP connection. */
-export { startServer, toLspDiagnostic, DEBOUNCE_MS } from './server.js';
+export { startServer, toLspDiagnostic, DEBOUNCE_MS, type ServerOptions, type RunningServer } from './server.js';
+export { FrameParser, FrameReader, MAX_FRAME_BYTES, type DroppedFrame, type FrameEvent, type FrameReaderOptions } from './transport.js';
+export { checkParams } from './params.js';
 export { Workspace, type Analysis } from './analysis.js';
 export { completions, completionContext } from './completion.js';
 export { collectOccurrences, type Occurrence, type Namespace } from './occurrences.js';

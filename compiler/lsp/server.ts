@@ -2,7 +2,12 @@
  * The `.mimi` language server: diagnostics as you type (the `check` pipeline with the analyses,
  * debounced), hover, completion, go to definition, find references, rename of roles and packages,
  * document symbols and formatting. Transport-agnostic: `mimi-policy lsp --stdio` hands it a
- * connection over stdin/stdout.
+ * connection over stdin/stdout (through ./transport.ts, which drops malformed frames).
+ *
+ * No request can take it down: every handler is guarded, so an exception is logged (one line,
+ * no stack) and answered with an empty result; a document over the source limit gets one
+ * limit-exceeded diagnostic instead of analysis; a document the compiler fails on gets one
+ * diagnostic that says so.
  */
 import {
   DiagnosticSeverity,
@@ -10,19 +15,33 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  type CompletionItem,
+  type CompletionParams,
   type Connection,
+  type DefinitionParams,
   type Diagnostic as LspDiagnostic,
+  type DocumentFormattingParams,
+  type DocumentSymbol,
+  type DocumentSymbolParams,
+  type Hover,
+  type HoverParams,
   type InitializeResult,
   type Location,
+  type PrepareRenameParams,
+  type PrepareRenameResult,
   type Range,
+  type ReferenceParams,
+  type RenameParams,
   type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isIdentifier } from '../../grammar/index.js';
 import type { SourceSpan } from '../../runtime/ir.js';
-import type { Diagnostic } from '../../runtime/diagnostics.js';
+import { capDiagnostics, type Diagnostic } from '../../runtime/diagnostics.js';
+import { resolveLimits, type Limits } from '../../runtime/limits.js';
 import { format, MimiSyntaxError } from '../format/index.js';
-import { isStdlib, pathToUri, Workspace, type Analysis } from './analysis.js';
+import { errorText, isStdlib, pathToUri, Workspace, type Analysis } from './analysis.js';
 import { completions } from './completion.js';
 import { documentSymbols } from './document-symbols.js';
 import { hoverFor } from './hover.js';
@@ -47,21 +66,72 @@ export function toLspDiagnostic(d: Diagnostic, uriOf: (path: string) => string):
   };
 }
 
-export function startServer(connection: Connection): void {
+export interface ServerOptions {
+  /** limits (maxSourceBytes per document, maxDiagnosticsPerCode per published list); defaults otherwise */
+  readonly limits?: Partial<Limits>;
+  /** where the server's own errors go (a handler that failed); default: window/logMessage */
+  readonly log?: (message: string) => void;
+}
+
+const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** tab widths beyond this are clamped (a formatting request cannot ask for gigabytes of spaces) */
+const MAX_TAB_SIZE = 16;
+
+/** What the caller can ask a running server. */
+export interface RunningServer {
+  /** whether the client has asked for `shutdown` (the exit code is 0 then, else 1) */
+  readonly shutdownRequested: boolean;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): RunningServer {
+  let shutdownRequested = false;
+  const limits = resolveLimits(options.limits);
+  const log = options.log ?? ((message: string) => connection.console.error(message));
   const documents = new TextDocuments(TextDocument);
-  const workspace = new Workspace();
+  const workspace = new Workspace(limits);
   const timers = new Map<string, NodeJS.Timeout>();
   /** the version of each document whose diagnostics were last published */
   const published = new Map<string, number>();
   const uriOf = (path: string) => pathToUri(path, workspace.uris);
 
-  const publish = (doc: TextDocument) => {
-    const path = workspace.open(doc.uri, doc.getText());
-    const analysis = workspace.analyse(path);
-    const diagnostics = analysis.result.diagnostics.filter((d) => d.file === path).map((d) => toLspDiagnostic(d, uriOf));
-    published.set(doc.uri, doc.version);
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+  /** `fn`, with any exception (not a ResponseError, which is an answer) logged and turned into `fallback`. */
+  const guarded =
+    <P, R>(what: string, fn: (p: P) => R | Promise<R>, fallback: R) =>
+    async (p: P): Promise<R> => {
+      try {
+        return await fn(p);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e;
+        const uri = (p as { textDocument?: { uri?: unknown } } | undefined)?.textDocument?.uri;
+        log(`${what} failed${typeof uri === 'string' ? ` on ${uri}` : ''}: ${errorText(e)}`);
+        return fallback;
+      }
+    };
+  /** the same for the document events, which return nothing */
+  const safely = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      log(`${what} failed: ${errorText(e)}`);
+    }
   };
+
+  const publish = (doc: TextDocument) =>
+    safely(`diagnostics of ${doc.uri}`, () => {
+      const path = workspace.open(doc.uri, doc.getText());
+      const analysis = workspace.analyse(path);
+      let diagnostics: LspDiagnostic[];
+      if (analysis.skipped?.reason === 'failed') {
+        log(`analysis of ${doc.uri} failed: ${analysis.skipped.message}`);
+        diagnostics = [{ range: ORIGIN, severity: DiagnosticSeverity.Error, source: 'mimi-policy', message: `mimi-policy could not analyse this document (${analysis.skipped.message}); the server goes on` }];
+      } else
+        diagnostics = capDiagnostics(
+          analysis.result.diagnostics.filter((d) => d.file === path),
+          limits.maxDiagnosticsPerCode,
+        ).map((d) => toLspDiagnostic(d, uriOf));
+      published.set(doc.uri, doc.version);
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch((e: unknown) => log(`sending diagnostics of ${doc.uri} failed: ${errorText(e)}`));
+    });
   const schedule = (doc: TextDocument, delay: number) => {
     clearTimeout(timers.get(doc.uri));
     timers.set(
@@ -86,6 +156,7 @@ export function startServer(connection: Connection): void {
   const at = (uri: string, position: { line: number; character: number }) => {
     const a = analysisOf(uri);
     if (!a) return undefined;
+    // offsetAt clamps a position outside the document (line -1, line 10^9) to its start or end
     const occurrence = occurrenceAt(a.analysis.occurrences, a.analysis.path, a.doc.offsetAt(position));
     return { ...a, occurrence };
   };
@@ -106,50 +177,78 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  documents.onDidOpen((e) => {
-    publish(e.document);
-  });
-  documents.onDidChangeContent((e) => {
-    if (published.get(e.document.uri) === e.document.version) return; // just opened and published
-    workspace.open(e.document.uri, e.document.getText());
-    schedule(e.document, DEBOUNCE_MS);
-    // documents that import this one see the change too
-    for (const other of documents.all()) if (other.uri !== e.document.uri) schedule(other, DEBOUNCE_MS);
-  });
-  documents.onDidClose((e) => {
-    clearTimeout(timers.get(e.document.uri));
-    timers.delete(e.document.uri);
-    const path = [...workspace.uris].find(([, uri]) => uri === e.document.uri)?.[0];
-    if (path) workspace.close(path);
-    published.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-  });
+  documents.onDidOpen((e) => publish(e.document));
+  documents.onDidChangeContent((e) =>
+    safely(`textDocument/didChange of ${e.document.uri}`, () => {
+      if (published.get(e.document.uri) === e.document.version) return; // just opened and published
+      workspace.open(e.document.uri, e.document.getText());
+      schedule(e.document, DEBOUNCE_MS);
+      // documents that import this one see the change too
+      for (const other of documents.all()) if (other.uri !== e.document.uri) schedule(other, DEBOUNCE_MS);
+    }),
+  );
+  documents.onDidClose((e) =>
+    safely(`textDocument/didClose of ${e.document.uri}`, () => {
+      clearTimeout(timers.get(e.document.uri));
+      timers.delete(e.document.uri);
+      const path = [...workspace.uris].find(([, uri]) => uri === e.document.uri)?.[0];
+      if (path) workspace.close(path);
+      published.delete(e.document.uri);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch((err: unknown) => log(`clearing diagnostics of ${e.document.uri} failed: ${errorText(err)}`));
+    }),
+  );
 
-  connection.onHover((p) => {
-    const a = at(p.textDocument.uri, p.position);
-    if (!a?.occurrence) return null;
-    const value = hoverFor(a.occurrence, a.analysis);
-    return value ? { contents: { kind: 'markdown', value }, range: occurrenceRange(a.analysis, a.occurrence) } : null;
-  });
+  connection.onHover(
+    guarded(
+      'textDocument/hover',
+      (p: HoverParams): Hover | null => {
+        const a = at(p.textDocument.uri, p.position);
+        if (!a?.occurrence) return null;
+        const value = hoverFor(a.occurrence, a.analysis);
+        return value ? { contents: { kind: 'markdown', value }, range: occurrenceRange(a.analysis, a.occurrence) } : null;
+      },
+      null,
+    ),
+  );
 
-  connection.onCompletion((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    return a ? completions(a.doc.getText(), a.doc.offsetAt(p.position), a.analysis.result.symbols) : [];
-  });
+  connection.onCompletion(
+    guarded(
+      'textDocument/completion',
+      (p: CompletionParams): CompletionItem[] => {
+        const a = analysisOf(p.textDocument.uri);
+        // an oversized document is not analysed, nor scanned for context
+        return a && a.analysis.skipped?.reason !== 'too-large' ? completions(a.doc.getText(), a.doc.offsetAt(p.position), a.analysis.result.symbols) : [];
+      },
+      [],
+    ),
+  );
 
-  connection.onDefinition((p) => {
-    const a = at(p.textDocument.uri, p.position);
-    if (!a?.occurrence) return null;
-    return declarationsOf(a.analysis.occurrences, a.occurrence).map((o) => location(a.analysis, o));
-  });
+  connection.onDefinition(
+    guarded(
+      'textDocument/definition',
+      (p: DefinitionParams): Location[] | null => {
+        const a = at(p.textDocument.uri, p.position);
+        if (!a?.occurrence) return null;
+        return declarationsOf(a.analysis.occurrences, a.occurrence).map((o) => location(a.analysis, o));
+      },
+      null,
+    ),
+  );
 
-  connection.onReferences((p) => {
-    const a = at(p.textDocument.uri, p.position);
-    if (!a?.occurrence) return null;
-    return referencesOf(a.analysis.occurrences, a.occurrence)
-      .filter((o) => p.context.includeDeclaration || !o.declares)
-      .map((o) => location(a.analysis, o));
-  });
+  connection.onReferences(
+    guarded(
+      'textDocument/references',
+      (p: ReferenceParams): Location[] | null => {
+        const a = at(p.textDocument.uri, p.position);
+        if (!a?.occurrence) return null;
+        const includeDeclaration = p.context?.includeDeclaration ?? true;
+        return referencesOf(a.analysis.occurrences, a.occurrence)
+          .filter((o) => includeDeclaration || !o.declares)
+          .map((o) => location(a.analysis, o));
+      },
+      null,
+    ),
+  );
 
   /** The declaration a rename at this place would rename, or why not. */
   const renameTarget = (uri: string, position: { line: number; character: number }) => {
@@ -163,12 +262,18 @@ export function startServer(connection: Connection): void {
     return a;
   };
 
-  connection.onPrepareRename((p) => {
-    const a = renameTarget(p.textDocument.uri, p.position);
-    return { range: occurrenceRange(a.analysis, a.occurrence!), placeholder: a.occurrence!.name };
-  });
+  connection.onPrepareRename(
+    guarded(
+      'textDocument/prepareRename',
+      (p: PrepareRenameParams): PrepareRenameResult | null => {
+        const a = renameTarget(p.textDocument.uri, p.position);
+        return { range: occurrenceRange(a.analysis, a.occurrence!), placeholder: a.occurrence!.name };
+      },
+      null,
+    ),
+  );
 
-  connection.onRenameRequest((p) => {
+  const rename = (p: RenameParams): WorkspaceEdit | null => {
     const a = renameTarget(p.textDocument.uri, p.position);
     const o = a.occurrence!;
     if (!isIdentifier(p.newName)) throw new ResponseError(ErrorCodes.InvalidParams, `\`${p.newName}\` is not a name (letters, digits and _, not starting with a digit, not a keyword)`);
@@ -177,33 +282,61 @@ export function startServer(connection: Connection): void {
     const changes: Record<string, TextEdit[]> = {};
     for (const r of referencesOf(a.analysis.occurrences, o)) (changes[uriOf(r.file)] ??= []).push({ range: occurrenceRange(a.analysis, r), newText: p.newName });
     return { changes };
-  });
+  };
+  connection.onRenameRequest(guarded('textDocument/rename', rename, null));
 
-  connection.onDocumentSymbol((p) => {
-    const a = analysisOf(p.textDocument.uri);
-    const file = a?.analysis.files.get(a.analysis.path);
-    if (!a || !file) return [];
-    return documentSymbols(file, (span) => ({ start: a.doc.positionAt(span.start), end: a.doc.positionAt(span.end) }));
-  });
+  connection.onDocumentSymbol(
+    guarded(
+      'textDocument/documentSymbol',
+      (p: DocumentSymbolParams): DocumentSymbol[] => {
+        const a = analysisOf(p.textDocument.uri);
+        const file = a?.analysis.files.get(a.analysis.path);
+        if (!a || !file || a.analysis.skipped) return [];
+        return documentSymbols(file, (span) => ({ start: a.doc.positionAt(span.start), end: a.doc.positionAt(span.end) }));
+      },
+      [],
+    ),
+  );
 
-  connection.onDocumentFormatting(async (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc) return null;
-    const text = doc.getText();
-    try {
-      const formatted = await format(text, { tabWidth: p.options.tabSize, useTabs: !p.options.insertSpaces });
-      return formatted === text ? [] : [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];
-    } catch (e) {
-      if (e instanceof MimiSyntaxError) return null; // the diagnostics already say why
-      throw e;
-    }
-  });
+  connection.onDocumentFormatting(
+    guarded(
+      'textDocument/formatting',
+      async (p: DocumentFormattingParams): Promise<TextEdit[] | null> => {
+        const doc = documents.get(p.textDocument.uri);
+        if (!doc) return null;
+        const text = doc.getText();
+        // an oversized document is not formatted (its diagnostic says why)
+        if (analysisOf(p.textDocument.uri)?.analysis.skipped?.reason === 'too-large') return null;
+        const tabWidth = Math.min(Math.max(1, p.options.tabSize), MAX_TAB_SIZE);
+        try {
+          const formatted = await format(text, { tabWidth, useTabs: !p.options.insertSpaces });
+          return formatted === text ? [] : [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];
+        } catch (e) {
+          if (e instanceof MimiSyntaxError) return null; // the diagnostics already say why
+          throw e;
+        }
+      },
+      null,
+    ),
+  );
 
-  connection.onShutdown(() => {
-    for (const t of timers.values()) clearTimeout(t);
-    timers.clear();
-  });
+  connection.onShutdown(
+    guarded(
+      'shutdown',
+      () => {
+        shutdownRequested = true;
+        for (const t of timers.values()) clearTimeout(t);
+        timers.clear();
+      },
+      undefined,
+    ),
+  );
 
   documents.listen(connection);
   connection.listen();
+  return {
+    get shutdownRequested() {
+      return shutdownRequested;
+    },
+  };
 }

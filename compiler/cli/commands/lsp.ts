@@ -1,6 +1,8 @@
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { startServer } from '../../lsp/index.js';
-import { UsageError, type Command } from '../command.js';
+import { FrameReader } from '../../lsp/transport.js';
+import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
+import { intOption, UsageError, type Command } from '../command.js';
 
 export const lspCommand: Command = {
   name: 'lsp',
@@ -12,18 +14,42 @@ extension that starts it): diagnostics as you type (the check command's, analyse
 hover (capabilities, packages, roles), completion in context, go to definition, find references,
 rename of roles and packages, document symbols and formatting (the fmt command's).
 
+Malformed input does not stop it: a bad frame (header, length, JSON, message or params) is dropped,
+answered with a JSON-RPC error when the client may be waiting for an answer, and logged on stderr
+and as window/logMessage; reading resumes at the next Content-Length header. Frames are limited to
+64 MB; a document over the source limit gets one diagnostic instead of analysis.
+
 Options:
       --stdio                 talk LSP over stdin/stdout (required)
+      --max-source-bytes N    analyse documents up to N bytes (default ${DEFAULT_LIMITS.maxSourceBytes})
+      --max-diagnostics N     publish at most N diagnostics per code and document (default ${DEFAULT_LIMITS.maxDiagnosticsPerCode}, 0 = all)
   -h, --help                  show this help
 
 Exit codes: 0 after an LSP shutdown and exit, 1 when the editor exits without shutdown, 2 usage error.`,
-  options: { stdio: { type: 'boolean' } },
-  run(args) {
+  options: { stdio: { type: 'boolean' }, 'max-source-bytes': { type: 'string' }, 'max-diagnostics': { type: 'string' } },
+  run(args, io) {
     if (!args.values.stdio) throw new UsageError('lsp talks over stdio only: pass --stdio');
     if (args.positionals.length > 0) throw new UsageError('lsp takes no files (the editor sends them)');
-    const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
-    startServer(connection);
-    // the connection ends the process on the editor's `exit` notification or when stdin closes
-    return new Promise<number>(() => {});
+    const limits = { maxSourceBytes: intOption(args, 'max-source-bytes', DEFAULT_LIMITS.maxSourceBytes), maxDiagnosticsPerCode: intOption(args, 'max-diagnostics', DEFAULT_LIMITS.maxDiagnosticsPerCode) };
+    // stdout carries the protocol: anything a library prints goes to stderr, on one line
+    const line = (args: unknown[]) => args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : String(a))).join(' ');
+    for (const level of ['log', 'info', 'debug', 'warn', 'error', 'trace'] as const) console[level] = (...a: unknown[]) => io.err(`mimi-policy lsp: ${line(a)}\n`);
+
+    let connection: Connection | undefined;
+    const log = (message: string) => {
+      io.err(`mimi-policy lsp: ${message}\n`);
+      connection?.console.error(message);
+    };
+    const writer = new StreamMessageWriter(process.stdout);
+    const reader = new FrameReader(process.stdin, {
+      onDrop: (d) => {
+        log(`dropped a malformed frame (${d.bytes} bytes at input offset ${d.offset}): ${d.reason}`);
+        if (d.reply) writer.write(d.reply).catch((e: unknown) => io.err(`mimi-policy lsp: could not answer a dropped frame: ${String(e)}\n`));
+      },
+    });
+    connection = createConnection(ProposedFeatures.all, reader, writer);
+    const server = startServer(connection, { limits, log });
+    // the connection ends the process on the editor's `exit` notification; stdin closing without it ends the run
+    return new Promise<number>((resolve) => reader.onClose(() => resolve(server.shutdownRequested ? 0 : 1)));
   },
 };
