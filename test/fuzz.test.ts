@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { examples, runTarget, targets } from './fuzz/targets.js';
 
 // seeds per target: enough to hit every mutation of every example several times, within a few seconds
-const RUNS: Record<string, number> = { source: 120, wire: 400, json: 300, authorize: 600 };
+const RUNS: Record<string, number> = { source: 80, wire: 400, json: 300, authorize: 600 };
 
 describe('fuzz (seeded)', () => {
   it('has corpus examples to mutate', () => {

@@ -12,7 +12,7 @@ import { decompile } from '../../compiler/emit/source.js';
 import { format, MimiSyntaxError } from '../../compiler/format/index.js';
 import { loadPolicyJson } from '../../compiler/input.js';
 import { parse } from '../../grammar/index.js';
-import { DecodeError, decodePolicy, encodePolicy, inspectPartial } from '../../runtime/codec/index.js';
+import { DecodeError, decodeComponent, decodePolicy, encodeComponent, encodePolicy, inspectPartial, type ComponentKind } from '../../runtime/codec/index.js';
 import { DIAGNOSTIC_CODES, type Diagnostic } from '../../runtime/diagnostics.js';
 import { authorize, InvalidInputError } from '../../runtime/evaluator/index.js';
 import type { Policy } from '../../runtime/ir.js';
@@ -41,7 +41,10 @@ interface Example {
   path: string;
   text: string;
   policy: Policy;
+  /** the AppDataDictionary */
   wire: Uint8Array;
+  /** each component the policy carries, alone */
+  components: { kind: ComponentKind; bytes: Uint8Array }[];
 }
 let corpus: Example[] | undefined;
 /** The bundled example policies, compiled once: the seeds every mutation starts from. */
@@ -54,7 +57,14 @@ export function examples(): Example[] {
   corpus = paths.map((path) => {
     const r = compileFile(path);
     if (!r.ok) throw new Error(`example ${path} does not compile`);
-    return { path, text: readFileSync(path, 'utf8'), policy: r.policy, wire: encodePolicy(r.policy) };
+    const p = r.policy;
+    const components: Example['components'] = [
+      { kind: 'roles', bytes: encodeComponent('roles', p.roles) },
+      { kind: 'base', bytes: encodeComponent('base', p.base) },
+      ...(p.preauth?.length ? [{ kind: 'preauth' as const, bytes: encodeComponent('preauth', p.preauth) }] : []),
+      ...(p.participants?.length ? [{ kind: 'participants' as const, bytes: encodeComponent('participants', p.participants) }] : []),
+    ];
+    return { path, text: readFileSync(path, 'utf8'), policy: p, wire: encodePolicy(p), components };
   });
   return corpus;
 }
@@ -110,10 +120,21 @@ export const targets: readonly FuzzTarget[] = [
   },
   {
     name: 'wire',
-    summary: 'mutated wire dictionaries: check with analyses, inspect; accepted ones re-encode canonically',
+    summary: 'mutated wire dictionaries and components: check with analyses, inspect; accepted ones re-encode canonically',
     run(seed) {
       const r = new Rand(seed);
       const ex = r.pick(examples());
+      if (r.chance(0.5)) {
+        // one component alone: the decoders past the dictionary's framing
+        const c = r.pick(ex.components);
+        const bytes = mutateTimes(c.bytes, r, mutateBytes);
+        const w = guard(`loadWire ${c.kind}`, bytes, () => loadWire(bytes, 'fuzz.bin', c.kind, { analyses: true }))!;
+        wellFormed(w.diagnostics, bytes);
+        const v = guard(`decode ${c.kind}`, bytes, () => decodeComponent(c.kind, bytes), (e) => e instanceof DecodeError);
+        if (v !== undefined && !equalBytes(guard(`encode ${c.kind}`, bytes, () => encodeComponent(c.kind, v as never))!, bytes)) throw new FuzzFailure(`an accepted ${c.kind} does not re-encode to the same bytes`, bytes);
+        guard(`inspect ${c.kind}`, bytes, () => inspectPartial(bytes, c.kind), (e) => e instanceof DecodeError);
+        return;
+      }
       const bytes = mutateTimes(ex.wire, r, mutateBytes);
       const w = guard('loadWire', bytes, () => loadWire(bytes, 'fuzz.bin', undefined, { analyses: true }))!;
       wellFormed(w.diagnostics, bytes);
