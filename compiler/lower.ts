@@ -270,10 +270,13 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
     taken.add(sym.index);
   }
   const roleNames = () => [...symbols.roles.keys(), 'none'];
+  /** a hierarchy that was not lowered (refused, or with errors): names of its roles are not unknown, only not built */
+  let hierarchyNotLowered = false;
   const resolveRole = (ref: A.RoleRef): number | undefined => {
     if (ref.kind === 'NoneRef') return 0;
     const sym = symbols.roles.get(ref.name);
     if (sym && sym.index >= 0) return sym.index;
+    if (hierarchyNotLowered) return undefined;
     report('unknown-role', `unknown role \`${ref.name}\``, ref.span, {
       help: hint('role', ref.name, roleNames) ?? (ref.name === 'banned' ? 'declare `role banned @1 { active 0..0 }` to use the banned role' : undefined),
     });
@@ -489,6 +492,7 @@ export function lower(files: readonly A.SourceFile[], options: LowerOptions = {}
           i.kind === 'Participants' ? i.entries.map((e) => e.role) : i.kind === 'Preauth' ? i.entries.map((e) => e.role) : i.kind === 'Scenario' ? i.given.map((g) => g.role) : [],
         ).flatMap((r) => (r.kind === 'Ident' ? [r.name] : [])),
       });
+      hierarchyNotLowered = !lowered;
       if (lowered) {
         lowered.roles.forEach((r, i) => {
           const p = lowered.provenance[i];

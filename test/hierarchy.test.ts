@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFile, memoryHost } from '../compiler/index.js';
 import { encodeComponent, encodePolicy } from '../runtime/codec/index.js';
 import { capabilityByName } from '../runtime/registry.js';
-import { compileVirtual, diagnose } from './harness.js';
+import { codes, compileVirtual, diagnose } from './harness.js';
 
 const c = (n: string) => capabilityByName.get(n)!.code;
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -110,6 +110,9 @@ describe('limits and what is lost', () => {
     const ok = compile({ maxLoweredTargets: 106_496 });
     expect(ok.ok).toBe(true);
     expect(ok.policy.roles.reduce((n, x) => n + x.changes.reduce((m, e) => m + e.to.length, 0), 0)).toBe(106_496);
+  });
+  it('a refused hierarchy is the one error: the roles it would have lowered to are not also unknown', () => {
+    expect(codes(`${many(13)} participants { "o": b + x1 }`)).toEqual(['E0122']);
   });
   it('the role limit is configurable', () => {
     const files = { '/v/m.mimi': many(6) };
