@@ -277,14 +277,16 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
 
   // --- the size of the output, counted before building it ----------------------------------------
   const maxTargets = ctx.maxTargets ?? DEFAULT_LIMITS.maxLoweredTargets;
+  // the role limit counts every lowered role: `none`, `banned` and one per user state
+  const maxStates = Math.max(0, ctx.maxRoles - 1 - (hasBans ? 1 : 0));
   const size = countLowering();
-  if (size === 'too-many-states' || size.states > ctx.maxRoles || size.targets > maxTargets) {
+  if (size === 'too-many-states' || size.roles > ctx.maxRoles || size.targets > maxTargets) {
     const over: ('maxLoweredRoles' | 'maxLoweredTargets')[] =
-      size === 'too-many-states' ? ['maxLoweredRoles'] : [...(size.states > ctx.maxRoles ? (['maxLoweredRoles'] as const) : []), ...(size.targets > maxTargets ? (['maxLoweredTargets'] as const) : [])];
+      size === 'too-many-states' ? ['maxLoweredRoles'] : [...(size.roles > ctx.maxRoles ? (['maxLoweredRoles'] as const) : []), ...(size.targets > maxTargets ? (['maxLoweredTargets'] as const) : [])];
     const what =
       size === 'too-many-states'
         ? `more than ${fmt(ctx.maxRoles)} roles (of at most ${fmt(bound)} states: Σ over levels of 2^(add-ons allowed))`
-        : `${fmt(size.states)} roles and ${fmt(size.targets)} authorized role-change targets (about ${formatBytes(size.wireBytes)} of RoleData)`;
+        : `${fmt(size.roles)} roles and ${fmt(size.targets)} authorized role-change targets (about ${formatBytes(size.wireBytes)} of RoleData)`;
     const limits = over.map((k) => (k === 'maxLoweredRoles' ? `${fmt(ctx.maxRoles)} roles` : `${fmt(maxTargets)} targets`));
     ctx.report('hierarchy-too-large', `the hierarchy would lower to ${what}; the limit is ${limits.join(' and ')}`, at(h.span), {
       help: `raise the limit with ${over.map((k) => `\`${LIMIT_FLAGS[k]} <n>\``).join(' and ')}, or use fewer add-ons, stricter \`requires\` or fewer \`given_by\` levels: every lowered role lists the moves its level may make on every state`,
@@ -293,7 +295,7 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   }
 
   // --- reachable states ------------------------------------------------------------------------------
-  const masks = enumerateStates(ctx.maxRoles);
+  const masks = enumerateStates(maxStates);
   if (!masks) {
     // the count above is exact; this cannot happen unless it drifts, and then it is still a refusal
     ctx.report('hierarchy-too-large', `the hierarchy would lower to more than ${fmt(ctx.maxRoles)} roles`, at(h.span), { help: `raise the limit with \`${LIMIT_FLAGS.maxLoweredRoles} <n>\`` });
@@ -559,7 +561,7 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     const counted = countByCubes();
     if (counted) [S, O] = counted;
     else {
-      const ms = enumerateStates(ctx.maxRoles);
+      const ms = enumerateStates(maxStates);
       if (!ms) return 'too-many-states';
       S = ms.map((x) => x.length);
       O = ms.map((x) => addons.map((_, i) => x.filter((m) => m & (1 << i)).length));

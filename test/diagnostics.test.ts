@@ -26,7 +26,7 @@ const cases: Partial<Record<DiagnosticKind, Case>> = {
   'mixed-role-models': { bad: `${BASE} hierarchy { level a level b }`, underline: 'no_role', good: 'hierarchy { level a level b }' },
   'unknown-level': { bad: 'hierarchy { level a level b { given_by c } }', underline: 'c', good: 'hierarchy { level a level b { given_by b } }', help: /did you mean `[ab]`\?/ },
   'hierarchy-too-large': {
-    // 2 levels × 2^13 add-on sets = 16,384 roles, counted (not built) and refused; 3 add-ons lower to 16 roles
+    // `none` + 2 levels × 2^13 add-on sets = 16,385 roles, counted (not built) and refused; 3 add-ons lower to 17
     bad: `hierarchy { level a level b { given_by b } protect none } ${Array.from({ length: 13 }, (_, i) => `addon x${i} { given_by a }`).join(' ')}`,
     underline: 'hierarchy { level a level b { given_by b } protect none }',
     good: `hierarchy { level a level b { given_by b } protect none } ${Array.from({ length: 3 }, (_, i) => `addon x${i} { given_by a }`).join(' ')}`,
