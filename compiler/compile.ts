@@ -116,7 +116,7 @@ function policyAround(kind: WireKind, value: unknown): Policy | undefined {
  * Decode wire bytes: a whole policy (an AppDataDictionary) or one component (`kind`, or detected).
  * Decoding errors become one diagnostic with the byte offset.
  */
-export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, options: { analyses?: boolean } = {}): LoadWireResult {
+export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, options: { analyses?: boolean; maxDiagnosticsPerCode?: number } = {}): LoadWireResult {
   const k = kind ?? detectComponent(bytes) ?? undefined;
   if (k === undefined) {
     // decode as a dictionary to get the most useful error
@@ -130,7 +130,8 @@ export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, optio
   try {
     const policy = k === 'dictionary' ? decodePolicy(bytes) : policyAround(k, decodeComponent(k, bytes));
     if (!policy) return { kind: k, diagnostics: [diagnostic('wire-decode', `a \`${k}\` component cannot be read as a policy`, file, undefined, { offset: 0 })], ok: false };
-    const checked = checkPolicy(policy, file);
+    // findings past the per-code cap are counted, not built (a hostile file can repeat one millions of times)
+    const checked = checkPolicy(policy, file, undefined, { ...(options.maxDiagnosticsPerCode !== undefined ? { maxDiagnosticsPerCode: options.maxDiagnosticsPerCode } : {}) });
     // wire policies have no provenance: findings come without a span
     if (options.analyses && !hasErrors(checked)) checked.push(...analyse(policy, file));
     const diagnostics = sortDiagnostics(checked);

@@ -6,7 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { diagnostic, hasErrors, type Diagnostic } from '../runtime/diagnostics.js';
 import { PolicySchema, type Policy, type Provenance } from '../runtime/ir.js';
 import { wireSizeDiagnostic } from '../runtime/codec/size.js';
-import type { Limits } from '../runtime/limits.js';
+import { decodeUtf8, lineColumn, parseJson, scanJson, type JsonError } from '../runtime/evaluator/json.js';
+import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage, type Limits } from '../runtime/limits.js';
 import { compileFile, loadWire, type WireKind } from './compile.js';
 import type { CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
@@ -37,117 +38,38 @@ export function inputFormat(path: string): InputFormat {
 }
 
 /**
- * Where JSON text first goes wrong, as an offset. JSON.parse's messages in Node 20 do not always
- * carry a position, so this small recursive-descent scanner (RFC 8259 grammar) finds it.
+ * Where JSON text first goes wrong, as an offset (−1 when it is strict JSON): the strict scanner of
+ * runtime/evaluator/json.ts, so every JSON input is checked and located in one place.
  */
 export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const lit = (w: string) => (text.startsWith(w, i) ? (i += w.length) : fail());
-  const str = () => {
-    if (text[i] !== '"') fail();
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail();
-      if (text[i] === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
-      }
-      i++;
-    }
-    if (text[i] !== '"') fail();
-    i++;
-  };
-  const num = () => {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m) fail();
-    i += m![0].length;
-  };
-  const value = (depth: number): void => {
-    if (depth > 512) fail();
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        str();
-        ws();
-        lit(':');
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    } else if (c === '"') str();
-    else if (c === 't') lit('true');
-    else if (c === 'f') lit('false');
-    else if (c === 'n') lit('null');
-    else num();
-  };
-  try {
-    value(0);
-    ws();
-    return i < text.length ? i : -1;
-  } catch (e) {
-    if (typeof e === 'number') return e;
-    throw e;
-  }
+  const r = scanJson(text);
+  return r.ok ? -1 : r.error.offset;
 }
 
-function jsonErrorSpan(text: string, file: string) {
-  const pos = Math.max(0, jsonErrorOffset(text));
-  const before = text.slice(0, pos).split('\n');
-  const line = before.length;
-  const column = before[before.length - 1].length + 1;
-  return { file, line, column, endLine: line, endColumn: column + 1, start: pos, end: pos + 1 };
+function jsonErrorSpan(e: JsonError, file: string) {
+  return { file, line: e.line, column: e.column, endLine: e.line, endColumn: e.column + 1, start: e.offset, end: e.offset + 1 };
 }
 
-/** Where JSON text stops being JSON (1-based line and column), and why (`malformed JSON: unexpected \`}\``). */
+/**
+ * Where JSON text stops being strict JSON (1-based line and column), and why (`malformed JSON:
+ * unexpected \`}\``, `duplicate key \`role\`…`); for text that is strict JSON, the end of the input.
+ */
 export function jsonError(text: string): { line: number; column: number; message: string } {
-  const { line, column } = jsonErrorSpan(text, '');
-  return { line, column, message: malformedJsonMessage(text) };
+  const r = scanJson(text);
+  if (!r.ok) return { line: r.error.line, column: r.error.column, message: r.error.message };
+  return { ...lineColumn(text, text.length), message: 'malformed JSON: unexpected end of input' };
 }
 
-/** What is wrong where JSON text stops being JSON: the character found there, or the end of the input. */
-function malformedJsonMessage(text: string): string {
-  const pos = jsonErrorOffset(text);
-  if (pos < 0 || pos >= text.length) return 'malformed JSON: unexpected end of input';
-  const c = text[pos];
-  return `malformed JSON: unexpected ${/\s/.test(c) ? JSON.stringify(c) : `\`${c}\``}`;
-}
-
-/** The IR from JSON text, validated; problems are diagnostics naming the JSON path. */
+/**
+ * The IR from JSON text, validated; problems are diagnostics naming the JSON path. The text is read
+ * strictly (runtime/evaluator/json.ts): a key given twice, nesting deeper than 1000 or a lone surrogate
+ * is an error at its place, like malformed JSON.
+ */
 export function loadPolicyJson(text: string, file: string, options: { analyses?: boolean } = {}): LoadedPolicy {
   const sources = new Map([[file, text]]);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', malformedJsonMessage(text), file, jsonErrorSpan(text, file))] };
-  }
+  const r = parseJson(text);
+  if (!r.ok) return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', r.error.message, file, jsonErrorSpan(r.error, file))] };
+  const json = r.value;
   const parsed = PolicySchema.safeParse(json);
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.slice(0, 20).map((i) => diagnostic('wire-decode', `${i.path.length ? `\`${i.path.join('.')}\`: ` : ''}${i.message.charAt(0).toLowerCase()}${i.message.slice(1)}`, file, undefined));
@@ -178,6 +100,10 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
       const tooLarge = wireSizeDiagnostic(path, statSync(path).size, options.limits?.maxWireBytes);
       if (tooLarge) return { format, sources: new Map(), diagnostics: [tooLarge], ok: false };
     }
+    if (format === 'json') {
+      const tooLarge = jsonSizeDiagnostic(path, statSync(path).size, options.limits?.maxJsonBytes);
+      if (tooLarge) return { format, sources: new Map(), diagnostics: [tooLarge], ok: false };
+    }
     bytes = readFileSync(path);
   } catch (e) {
     throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
@@ -186,10 +112,24 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
     const r = compileFile(path, { text: bytes.toString('utf8'), analyses: options.analyses ?? true, ...(options.host ? { host: options.host } : {}) });
     return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
   }
-  if (format === 'json') return loadPolicyJson(bytes.toString('utf8'), path, { analyses: options.analyses ?? true });
+  if (format === 'json') {
+    const text = decodeUtf8(bytes);
+    if (!text.ok) return { format, sources: new Map(), ok: false, diagnostics: [diagnostic('wire-decode', text.error.message, path, undefined, { offset: text.error.offset })] };
+    return loadPolicyJson(text.text, path, { analyses: options.analyses ?? true });
+  }
   // a view of the bytes read, not a copy
-  const r = loadWire(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path, options.component, { analyses: options.analyses ?? true });
+  const r = loadWire(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path, options.component, {
+    analyses: options.analyses ?? true,
+    ...(options.limits?.maxDiagnosticsPerCode !== undefined ? { maxDiagnosticsPerCode: options.limits.maxDiagnosticsPerCode } : {}),
+  });
   return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
+}
+
+/** `the JSON file is too large: …`, or undefined when `size` is within `limit` (checked before reading). */
+export function jsonSizeDiagnostic(file: string, size: number, limit: number = DEFAULT_LIMITS.maxJsonBytes): Diagnostic | undefined {
+  if (!(size > limit)) return undefined;
+  const { message, help } = limitMessage('the JSON file', formatBytes(size), formatBytes(limit), LIMIT_FLAGS.maxJsonBytes);
+  return diagnostic('limit-exceeded', message, file, undefined, { offset: 0, help });
 }
 
 /** An input that could not be read at all (exit code 2), as opposed to one with errors in it (1). */

@@ -35,14 +35,26 @@ export const roleLabel = (p: Policy, index: number): string => {
   return index === 0 && !r ? 'role 0 (`none`)' : r ? `role ${index} (\`${r.name}\`)` : `role ${index}`;
 };
 
-export function makeContext(policy: Policy, file: string, provenance: Provenance | undefined, out: Diagnostic[]): RuleContext {
+/**
+ * `maxPerKind` (issue 10): findings of one kind past this many are only counted in `dropped`, never
+ * built, so that a hostile wire file (a role listing one capability millions of times) costs a count,
+ * not millions of diagnostics. Default: all kept.
+ */
+export function makeContext(policy: Policy, file: string, provenance: Provenance | undefined, out: Diagnostic[], maxPerKind = Infinity, dropped = new Map<DiagnosticKind, number>()): RuleContext {
   const fileOf = (s: SourceSpan | undefined) => s?.file ?? file;
   let byIndex: Map<number, Role> | undefined;
+  const kept = new Map<DiagnosticKind, number>();
   return {
     policy,
     provenance,
     file,
     report(kind, message, where, extra = {}) {
+      const n = kept.get(kind) ?? 0;
+      if (n >= maxPerKind) {
+        dropped.set(kind, (dropped.get(kind) ?? 0) + 1);
+        return;
+      }
+      kept.set(kind, n + 1);
       out.push(diagnostic(kind, message, fileOf(where), where, extra));
     },
     roleSpan: (i) => provenance?.roles.get(i)?.name ?? provenance?.roles.get(i)?.span,

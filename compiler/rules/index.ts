@@ -2,7 +2,8 @@
  * The policy rules, in the order they run. Each checks MUSTs of the draft or internal consistency on
  * the IR, so it applies to compiled sources and decoded wire files alike.
  */
-import type { Diagnostic } from '../../runtime/diagnostics.js';
+import { diagnostic, DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticKind } from '../../runtime/diagnostics.js';
+import { DEFAULT_LIMITS } from '../../runtime/limits.js';
 import type { Policy, Provenance } from '../../runtime/ir.js';
 import { baseConsistency } from './base.js';
 import { capabilityPlacement } from './capabilities.js';
@@ -25,10 +26,25 @@ export const policyRules: readonly PolicyRule[] = [
   participantRoles,
 ];
 
-export function checkPolicy(policy: Policy, file: string, provenance?: Provenance): Diagnostic[] {
+/**
+ * Every rule's findings. At most `maxDiagnosticsPerCode` of one kind are built (default
+ * DEFAULT_LIMITS.maxDiagnosticsPerCode; 0 = all); the rest are counted in one `diagnostics-omitted`
+ * note per kind, as capDiagnostics does at output.
+ */
+export function checkPolicy(policy: Policy, file: string, provenance?: Provenance, options: { maxDiagnosticsPerCode?: number } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ctx = makeContext(policy, file, provenance, out);
+  const cap = options.maxDiagnosticsPerCode ?? DEFAULT_LIMITS.maxDiagnosticsPerCode;
+  const dropped = new Map<DiagnosticKind, number>();
+  const ctx = makeContext(policy, file, provenance, out, cap > 0 ? cap : Infinity, dropped);
   for (const rule of policyRules) rule.run(ctx);
+  for (const [kind, count] of dropped) {
+    const code = DIAGNOSTIC_CODES[kind].code;
+    const note = diagnostic('diagnostics-omitted', `${count} more \`${code}\` (${kind}) ${count === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${cap} are`, file, undefined, {
+      help: 'show more with `--max-diagnostics <n>` (0 shows all)',
+    });
+    note.omitted = { code, kind, count };
+    out.push(note);
+  }
   return out;
 }
 

@@ -7,7 +7,8 @@ import { wireArtifacts } from '../../emit/wire.js';
 import { loadPolicyFile } from '../../input.js';
 import { packageRoot } from '../../resolve.js';
 import { summaryLine } from '../../render.js';
-import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
+import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, intOption, jsonDiagnostics, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 import { writeAllOrNothing } from '../write.js';
 
@@ -36,7 +37,9 @@ Compiles a .mimi policy (or re-emits a .bin / .json one) and writes, into <dir>:
   <name>.policy.bin         the AppDataDictionary holding all of the above
   <name>.policy.json        the policy IR as JSON
   <name>.evaluator.ts       with --emit ts: the generated evaluator (no imports; tsc --strict clean)
-A policy with errors produces no files at all.
+A policy with errors produces no files at all; nor does an output that cannot be written (a
+destination that is a directory, a folder that is not writable): every destination is checked
+first, and if writing still fails midway the files already replaced are put back.
 
 Options:
   -o, --out <dir>             output folder (required)
@@ -46,11 +49,19 @@ Options:
       --plain                 one line per diagnostic
       --deny-warnings         treat warnings as errors (and write nothing)
       --component <kind>      what a .bin input holds: ${COMPONENT_KINDS.join('|')}
+      --max-wire-bytes <n>    refuse larger .bin inputs (default ${DEFAULT_LIMITS.maxWireBytes}), before reading them
       --no-color              no ANSI colours
   -h, --help                  show this help
 
-Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O error.`,
-  options: { ...COMMON_DIAG_OPTIONS, out: { type: 'string', short: 'o' }, name: { type: 'string' }, component: { type: 'string' }, emit: { type: 'string' } },
+Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O error (nothing written).`,
+  options: {
+    ...COMMON_DIAG_OPTIONS,
+    out: { type: 'string', short: 'o' },
+    name: { type: 'string' },
+    component: { type: 'string' },
+    emit: { type: 'string' },
+    'max-wire-bytes': { type: 'string' },
+  },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('build takes exactly one input file');
     const out = args.values.out;
@@ -61,7 +72,8 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     const file = args.positionals[0];
     const name = typeof args.values.name === 'string' ? args.values.name : artifactName(file);
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name \`${name}\` may only contain letters, digits, '.', '_' and '-'`);
-    const r = loadPolicyFile(file, component ? { component } : {});
+    const maxWireBytes = intOption(args, 'max-wire-bytes', DEFAULT_LIMITS.maxWireBytes);
+    const r = loadPolicyFile(file, { ...(component ? { component } : {}), limits: { maxWireBytes, maxDiagnosticsPerCode: diagnosticCap(args) } });
     const deny = !!args.values['deny-warnings'];
     const ds = relativize(r.diagnostics, io.cwd);
     const failed = fails(r.diagnostics, deny) || !r.policy;
