@@ -114,6 +114,16 @@ describe('limits and what is lost', () => {
   it('a refused hierarchy is the one error: the roles it would have lowered to are not also unknown', () => {
     expect(codes(`${many(13)} participants { "o": b + x1 }`)).toEqual(['E0122']);
   });
+  it('counts irregular hierarchies too: 2,047 participant states nobody may change are enumerated, not guessed', () => {
+    // each participant's add-on set at the protected top level is its own isolated state
+    const names = (k: number) => Array.from({ length: 11 }, (_, i) => ((k >> i) & 1 ? ` + a${i}` : '')).join('');
+    const participants = Array.from({ length: 2047 }, (_, k) => `"u${k}": top${names(k + 1)}`).join(' ');
+    const r = compileVirtual(
+      `hierarchy { level low level top { given_by top } add_by top remove_by top } ${Array.from({ length: 11 }, (_, i) => `addon a${i} { given_by top requires top }`).join(' ')} participants { ${participants} }`,
+    );
+    expect(r.policy.roles.length).toBe(2049); // none, low, and the 2,047 named; plain `top` is unreachable (strictly_lower)
+    expect(r.symbols.hierarchy!.size).toMatchObject({ roles: 2049, targets: r.policy.roles.reduce((n, x) => n + x.changes.reduce((m, e) => m + e.to.length, 0), 0) });
+  });
   it('the role limit is configurable', () => {
     const files = { '/v/m.mimi': many(6) };
     expect(compileFile('/v/m.mimi', { host: memoryHost(files), maxLoweredRoles: 128 }).diagnostics.find((d) => d.kind === 'hierarchy-too-large')!.message).toMatch(/would lower to 129 roles .*; the limit is 128 roles$/);
