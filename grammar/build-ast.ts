@@ -27,15 +27,23 @@ const tok = (c: Children, name: string, i = 0): IToken | undefined => {
 const toks = (c: Children, name: string): IToken[] =>
   ((c[name] ?? []) as IToken[]).filter((t) => !t.isInsertedInRecovery && !Number.isNaN(t.startOffset));
 const nodes = (c: Children, name: string): CstNode[] => (c[name] ?? []) as CstNode[];
-const spanOf = (t: IToken): A.Span => ({ start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 });
+/** tokens carry only their start offset (lexer.ts): the end is start + length */
+const spanOf = (t: IToken): A.Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
 const join = (a: A.Span, b: A.Span): A.Span => ({ start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) });
 const defined = <T>(x: T | undefined | null): x is T => x !== undefined && x !== null;
 
 export class AstBuilder extends BaseVisitor {
+  /** the first `maxProblems` problems found, in source order */
   readonly problems: LiteralProblem[] = [];
-  constructor() {
+  /** how many more were found (counted, not kept) */
+  unreported = 0;
+  constructor(private readonly maxProblems = Infinity) {
     super();
     this.validateVisitor();
+  }
+  private problem(p: LiteralProblem): void {
+    if (this.problems.length < this.maxProblems) this.problems.push(p);
+    else this.unreported++;
   }
 
   // --- literals -------------------------------------------------------------------------------
@@ -47,7 +55,7 @@ export class AstBuilder extends BaseVisitor {
     const text = t.image.replace(/_/g, '');
     const value = /^0[xX]/.test(text) ? parseInt(text.slice(2), 16) : parseInt(text, 10);
     if (!Number.isSafeInteger(value)) {
-      this.problems.push({ message: `number \`${t.image}\` is too large`, span: spanOf(t) });
+      this.problem({ message: `number \`${t.image}\` is too large`, span: spanOf(t) });
       return undefined;
     }
     return { kind: 'IntLit', value, text: t.image, span: spanOf(t) };
@@ -55,14 +63,18 @@ export class AstBuilder extends BaseVisitor {
   str(t: IToken | undefined): A.StringLit | undefined {
     if (!t) return undefined;
     const body = t.image.slice(1, -1);
+    // runs without escapes are copied whole (a long string literal costs one slice, not one step per character)
     let out = '';
-    for (let i = 0; i < body.length; i++) {
-      const ch = body[i];
-      if (ch !== '\\') {
-        out += ch;
-        continue;
+    let i = 0;
+    for (;;) {
+      const slash = body.indexOf('\\', i);
+      if (slash < 0) {
+        out += i === 0 ? body : body.slice(i);
+        break;
       }
-      const next = body[++i];
+      out += body.slice(i, slash);
+      i = slash + 1;
+      const next = body[i];
       if (next === 'n') out += '\n';
       else if (next === 't') out += '\t';
       else if (next === 'r') out += '\r';
@@ -71,15 +83,16 @@ export class AstBuilder extends BaseVisitor {
         const close = body.indexOf('}', i);
         const cp = close > 0 ? parseInt(body.slice(i + 2, close), 16) : NaN;
         if (!Number.isInteger(cp) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-          this.problems.push({ message: 'invalid `\\u{…}` escape in string', span: spanOf(t), help: 'write a Unicode scalar value in hex, e.g. `\\u{1F600}`' });
+          this.problem({ message: 'invalid `\\u{…}` escape in string', span: spanOf(t), help: 'write a Unicode scalar value in hex, e.g. `\\u{1F600}`' });
           return undefined;
         }
         out += String.fromCodePoint(cp);
         i = close;
       } else {
-        this.problems.push({ message: `unknown escape \`\\${next ?? ''}\` in string`, span: spanOf(t), help: 'valid escapes: `\\"` `\\\\` `\\n` `\\t` `\\r` `\\u{…}`' });
+        this.problem({ message: `unknown escape \`\\${next ?? ''}\` in string`, span: spanOf(t), help: 'valid escapes: `\\"` `\\\\` `\\n` `\\t` `\\r` `\\u{…}`' });
         return undefined;
       }
+      i++;
     }
     return { kind: 'StringLit', value: out, span: spanOf(t) };
   }
@@ -87,7 +100,7 @@ export class AstBuilder extends BaseVisitor {
     if (!t) return undefined;
     const hex = t.image.slice(4, -1).replace(/[\s_]/g, '').toLowerCase();
     if (!/^(?:[0-9a-f]{2})*$/.test(hex)) {
-      this.problems.push({ message: `malformed hex string ${t.image}`, span: spanOf(t), help: 'write an even number of hex digits, e.g. `hex"00ff"`' });
+      this.problem({ message: `malformed hex string ${t.image}`, span: spanOf(t), help: 'write an even number of hex digits, e.g. `hex"00ff"`' });
       return undefined;
     }
     return { kind: 'BytesLit', hex, span: spanOf(t) };
@@ -308,7 +321,7 @@ export class AstBuilder extends BaseVisitor {
     const kw = tok(c, 'Kw_history');
     const modeTok = tok(c, 'Kw_optional') ?? tok(c, 'Kw_required') ?? tok(c, 'Kw_forbidden');
     if (!kw || !modeTok) return undefined;
-    let shareBy: A.RoleRef[] = [];
+    const shareBy: A.RoleRef[] = [];
     let shareBySpan: A.Span | undefined;
     let automatic: A.BoolLit | undefined;
     let maxPeriod: A.IntLit | undefined;
@@ -316,7 +329,7 @@ export class AstBuilder extends BaseVisitor {
       const s = this.visit(n) as { key: string; value: unknown; span: A.Span } | undefined;
       if (!s) continue;
       if (s.key === 'share_by') {
-        shareBy = shareBy.concat(s.value as A.RoleRef[]);
+        for (const r of s.value as A.RoleRef[]) shareBy.push(r);
         shareBySpan = shareBySpan ? join(shareBySpan, s.span) : s.span;
       } else if (s.key === 'automatic') automatic = s.value as A.BoolLit;
       else maxPeriod = s.value as A.IntLit;
@@ -429,12 +442,16 @@ export class AstBuilder extends BaseVisitor {
     const kw = tok(c, 'Kw_bans');
     if (!kw) return undefined;
     const settings: A.BansSetting[] = [];
-    const byTokens = [...toks(c, 'Kw_by'), ...toks(c, 'Kw_unban_by')];
-    const ids = toks(c, 'Identifier');
-    for (const k of byTokens) {
-      const v = ids.find((t) => t.startOffset > k.startOffset && !byTokens.some((o) => o.startOffset > k.startOffset && o.startOffset < t.startOffset));
-      const value = this.ident(v);
-      if (value) settings.push({ kind: 'BansSetting', key: k.image as A.BansSettingKey, keySpan: spanOf(k), value, span: join(spanOf(k), value.span) });
+    // each `by`/`unban_by` takes the first name after it, unless another `by`/`unban_by` comes first
+    const byAndNames = [...toks(c, 'Kw_by'), ...toks(c, 'Kw_unban_by'), ...toks(c, 'Identifier')].sort((a, b) => a.startOffset - b.startOffset);
+    let pending: IToken | undefined;
+    for (const t of byAndNames) {
+      if (t.tokenType.name !== 'Identifier') pending = t;
+      else if (pending) {
+        const value = this.ident(t)!;
+        settings.push({ kind: 'BansSetting', key: pending.image as A.BansSettingKey, keySpan: spanOf(pending), value, span: join(spanOf(pending), value.span) });
+        pending = undefined;
+      }
     }
     for (const k of [...toks(c, 'Kw_reasons'), ...toks(c, 'Kw_expiry')]) settings.push({ kind: 'BansSetting', key: k.image as A.BansSettingKey, keySpan: spanOf(k), span: spanOf(k) });
     settings.sort((a, b) => a.span.start - b.span.start);
@@ -469,7 +486,7 @@ export class AstBuilder extends BaseVisitor {
     if (!kw || !verdict || !actor || !action) return undefined;
     const target = this.ident(tok(c, 'target'));
     for (const [name, list] of [['to', toks(c, 'Kw_to')], ['via', toks(c, 'Kw_via')], ['clients', toks(c, 'Kw_clients')]] as const)
-      if (list.length > 1) this.problems.push({ kind: 'duplicate-setting', message: `\`${name}\` is given twice in one step`, span: spanOf(list[1]) });
+      if (list.length > 1) this.problem({ kind: 'duplicate-setting', message: `\`${name}\` is given twice in one step`, span: spanOf(list[1]) });
     const r = nodes(c, 'roleRef')[0];
     const to = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
     const via = this.ident(tok(c, 'via'));

@@ -10,6 +10,16 @@ export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
 
+/**
+ * Unterminated strings and block comments: a token of their own (reported as `invalid-token` by
+ * `parse`, never seen by the parser) rather than a lexer error, so that the lexer goes on after them
+ * and does not try again at every later `"` or `/*` of the line or file (quadratic on hostile input).
+ */
+export const Unterminated = {
+  string: createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, group: 'invalid' }),
+  comment: createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'invalid', line_breaks: true }),
+};
+
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 /** `hex"…"`: must come before Identifier so `hex` followed by a quote is a byte string. */
 export const HexString = createToken({ name: 'HexString', pattern: /hex"[^"\n]*"/ });
@@ -135,6 +145,7 @@ export const allTokens: TokenType[] = [
   DocComment,
   LineComment,
   BlockComment,
+  Unterminated.comment,
   HexString,
   ...keywordTokens,
   Reserved,
@@ -142,6 +153,7 @@ export const allTokens: TokenType[] = [
   Identifier,
   Integer,
   StringLiteral,
+  Unterminated.string,
   LCurly,
   RCurly,
   LSquare,
@@ -155,7 +167,8 @@ export const allTokens: TokenType[] = [
   Plus,
 ];
 
-export const mimiLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+/** Offsets only (lines and columns come from the text's `LineMap` when needed): smaller tokens, for large files. */
+export const mimiLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
 
 /** True if `word` cannot be used as a name (a keyword or reserved word). */
 export const isKeyword = (word: string): boolean =>

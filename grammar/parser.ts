@@ -2,9 +2,32 @@
  * The chevrotain parser of `.mimi` (grammar in docs/language.md). Each rule's comment gives the
  * production it implements. Recovery is on: the parser re-synchronises and keeps going so that one
  * run reports every syntax error in a file.
+ *
+ * Recovery is bounded so that hostile input costs linear time and constant stack (issue 10):
+ * - `parseFile` stops the parse at the error cap: the error after the last one reported ends the
+ *   run (chevrotain's repetition recovery recurses once per re-sync, so an uncapped run of errors
+ *   overflows the stack, and each re-sync costs work);
+ * - a re-sync point is looked for only in the next `RESYNC_WINDOW` tokens (chevrotain scans up to the
+ *   end of the input for one, once per error, which is quadratic on a long run of errors).
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EOF, tokenMatcher, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import * as T from './lexer.js';
+
+// chevrotain 11's internal recovery hooks that MimiParser overrides (present on every parser instance;
+// test/robust.parser.test.ts fails if a chevrotain update renames them)
+declare module 'chevrotain' {
+  interface CstParser {
+    /** the one place a recognition error is recorded */
+    SAVE_ERROR(error: IRecognitionException): IRecognitionException;
+    /** the token type to re-synchronise at after an error: the first token ahead in any follow set */
+    findReSyncTokenType(): TokenType;
+    /** the follow sets of every rule on the stack, flattened */
+    flattenFollowSet(): TokenType[];
+  }
+}
+
+/** How many tokens ahead a re-sync point is looked for; past it, the parse re-syncs at the end of the input. */
+export const RESYNC_WINDOW = 1000;
 
 function describe(token: IToken): string {
   if (token.tokenType === EOF) return 'end of file';
@@ -42,6 +65,8 @@ const RULE_WHAT: Record<string, string> = {
 
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    // EOF expected: something other than a declaration at the top level
+    if (expected === EOF) return `unexpected ${describe(actual)}: expected a declaration`;
     return `expected ${label(expected)} but found ${describe(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -57,10 +82,68 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
   },
 };
 
+/** Thrown through chevrotain's rules to end a parse at the error cap (not a recognition error, so no rule catches it). */
+class ParseStopped extends Error {}
+
+export interface FileParse {
+  cst: CstNode | undefined;
+  errors: IRecognitionException[];
+  /** set when the error cap ended the parse: the token the next error was found at */
+  stoppedAt?: IToken;
+}
+
 export class MimiParser extends CstParser {
+  private maxErrors = Infinity;
+  private errorCount = 0;
+  private stopped: { at: IToken; root: CstNode | undefined } | undefined;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Parse a token stream as a file, recording at most `maxErrors` syntax errors: the parse ends where
+   * one more is found (the CST holds the declarations completed by then).
+   */
+  parseFile(tokens: IToken[], maxErrors = Infinity): FileParse {
+    this.input = tokens;
+    this.maxErrors = maxErrors;
+    this.errorCount = 0;
+    this.stopped = undefined;
+    let cst: CstNode | undefined;
+    try {
+      cst = this.file();
+    } catch (e) {
+      if (!(e instanceof ParseStopped)) throw e;
+    }
+    const errors = this.errors;
+    const stopped = this.stopped as { at: IToken; root: CstNode | undefined } | undefined;
+    this.input = []; // drop the references to the tokens
+    return stopped ? { cst: stopped.root, errors, stoppedAt: stopped.at } : { cst, errors };
+  }
+
+  override SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    if (this.stopped) return error; // the end-of-parse check after a stop: nothing more is recorded
+    if (this.errorCount >= this.maxErrors) {
+      // the root CST node (internal to chevrotain, read defensively) holds the declarations parsed so far
+      const root = (this as unknown as { CST_STACK?: CstNode[] }).CST_STACK?.[0];
+      this.stopped = { at: error.token, root };
+      throw new ParseStopped();
+    }
+    this.errorCount++;
+    return super.SAVE_ERROR(error);
+  }
+
+  /** chevrotain's, but looking at most RESYNC_WINDOW tokens ahead (then: the end of the input). */
+  override findReSyncTokenType(): TokenType {
+    const follows = this.flattenFollowSet();
+    for (let k = 1; k <= RESYNC_WINDOW; k++) {
+      const t = this.LA(k);
+      if (t.tokenType === EOF) return EOF;
+      for (const f of follows) if (tokenMatcher(t, f)) return f;
+    }
+    return EOF;
   }
 
   /** file := item* */
