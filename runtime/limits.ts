@@ -20,6 +20,8 @@ export interface Limits {
   readonly maxLoweredRoles: number;
   /** authorized role-change targets over all the roles a `hierarchy` lowers to, 4 RoleData bytes each (`--max-lowered-targets`) */
   readonly maxLoweredTargets: number;
+  /** vector elements decoded from one wire file, over all its vectors (`--max-wire-elements`): each becomes an IR value */
+  readonly maxWireElements: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxDiagnosticsPerCode: 100,
   maxLoweredRoles: 4096,
   maxLoweredTargets: 1_000_000,
+  maxWireElements: 4 * 1024 * 1024,
 });
 
 /** The CLI flag that raises each limit. */
@@ -39,6 +42,7 @@ export const LIMIT_FLAGS: Readonly<Record<keyof Limits, string>> = Object.freeze
   maxDiagnosticsPerCode: '--max-diagnostics',
   maxLoweredRoles: '--max-lowered-roles',
   maxLoweredTargets: '--max-lowered-targets',
+  maxWireElements: '--max-wire-elements',
 });
 
 /** Defaults overridden by whatever `partial` sets. */
