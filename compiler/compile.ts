@@ -36,11 +36,13 @@ export interface CompileOptions {
   maxLoweredTargets?: number;
   /** also run the analyses (compiler/analyses) when the policy has no errors; default false */
   analyses?: boolean;
+  /** refuse a source file larger than this many UTF-8 bytes: one `limit-exceeded` (E0006) at 1:1, before lexing (default 32 MB, `--max-source-bytes`) */
+  maxSourceBytes?: number;
 }
 
 /** Parse, resolve, lower and check a `.mimi` program. Never throws for bad input. */
 export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
-  const program = loadProgram(path, options.host ?? nodeHost, options.text);
+  const program = loadProgram(path, options.host ?? nodeHost, options.text, options.maxSourceBytes !== undefined ? { maxSourceBytes: options.maxSourceBytes } : {});
   const lowered = lower(program.files, {
     ...(options.maxLoweredRoles !== undefined ? { maxLoweredRoles: options.maxLoweredRoles } : {}),
     ...(options.maxLoweredTargets !== undefined ? { maxLoweredTargets: options.maxLoweredTargets } : {}),

@@ -72,7 +72,12 @@ export interface Program {
   diagnostics: Diagnostic[];
 }
 
-export function loadProgram(entry: string, host: CompilerHost, entryText?: string): Program {
+export interface LoadProgramOptions {
+  /** refuse a source file larger than this many UTF-8 bytes (default `DEFAULT_LIMITS.maxSourceBytes`; `--max-source-bytes`) */
+  maxSourceBytes?: number;
+}
+
+export function loadProgram(entry: string, host: CompilerHost, entryText?: string, options: LoadProgramOptions = {}): Program {
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const done = new Set<string>();
@@ -80,13 +85,13 @@ export function loadProgram(entry: string, host: CompilerHost, entryText?: strin
 
   const visit = (path: string, text: string): void => {
     stack.push(path);
-    const { ast, diagnostics: ds } = parse(text, path);
-    diagnostics.push(...ds);
-    const lines = new LineMap(text);
+    const { ast, diagnostics: ds } = parse(text, path, options.maxSourceBytes !== undefined ? { maxSourceBytes: options.maxSourceBytes } : {});
+    for (const d of ds) diagnostics.push(d);
+    let lines: LineMap | undefined; // only files with imports need one
     for (const item of ast.items) {
       if (item.kind !== 'Import') continue;
       const spec = item.path.value;
-      const where = toSourceSpan(lines, path, item.path.span);
+      const where = toSourceSpan((lines ??= new LineMap(text)), path, item.path.span);
       const target = host.resolveImport(path, spec);
       if (target === undefined) {
         diagnostics.push(
