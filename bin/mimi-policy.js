@@ -10,5 +10,6 @@ const io = {
   err: (s) => process.stderr.write(s),
   color: !!process.stderr.isTTY && !process.env.NO_COLOR,
   cwd: process.cwd(),
+  drain: () => new Promise((resolve) => process.stdout.once('drain', resolve)),
 };
 process.exitCode = await main(process.argv.slice(2), io);

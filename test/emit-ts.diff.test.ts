@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitOptionsFromSymbols } from '../compiler/emit/typescript.js';
 import { compileFile } from '../compiler/index.js';
-import { allowedTargets, authorize, authorizeUpdate, canTransition, hasCapability, indexPolicy, preauthorizedRole } from '../runtime/evaluator/index.js';
+import { allowedTargets, authorize, authorizeUpdate, canTransition, hasCapability, indexPolicy, parseState, preauthorizedRole } from '../runtime/evaluator/index.js';
 import type { Policy } from '../runtime/ir.js';
-import { arbAction, arbEvalPolicy, arbSender, arbState, arbUpdate, CLAIMS } from './evaluator-arbitraries.js';
+import { arbAction, arbEvalPolicy, arbMaybeBrokenState, arbSender, arbUpdate, CLAIMS } from './evaluator-arbitraries.js';
 import { generate, type GeneratedEvaluator } from './emit-ts-module.js';
 
 const FUZZ = Number(process.env.MIMI_FUZZ ?? 0);
@@ -51,8 +51,17 @@ const deepFreeze = <T>(x: T): T => {
 function agree(policy: Policy, gen: GeneratedEvaluator, runs: number, names?: ReadonlyMap<string, number>) {
   const ip = indexPolicy(policy, names ? { capabilityNames: names } : {});
   fc.assert(
-    fc.property(arbState(policy), fc.array(arbAction, { minLength: 1, maxLength: 8 }), (state, actions) => {
+    fc.property(arbMaybeBrokenState(policy), fc.array(arbAction, { minLength: 1, maxLength: 8 }), (state, actions) => {
       deepFreeze(state);
+      // a malformed state: both reject it, the generated evaluator with a problem the interpreter reports too
+      const wantState = outcome(() => parseState(ip, state as never));
+      expect(outcome(() => gen.prepareState(state)).threw, JSON.stringify(state)).toBe(wantState.threw);
+      if (wantState.threw) {
+        const paths = errorOf(() => parseState(ip, state as never)).issues.map((i: { path: string }) => i.path);
+        expect(paths, JSON.stringify(state)).toContain(errorOf(() => gen.prepareState(state)).path);
+        for (const action of actions) expect(outcome(() => gen.authorize(state, action as never)).threw, JSON.stringify({ state, action })).toBe(true);
+        return;
+      }
       const prepared = gen.prepareState(state);
       for (const action of actions) {
         deepFreeze(action);
@@ -69,7 +78,7 @@ function agree(policy: Policy, gen: GeneratedEvaluator, runs: number, names?: Re
     { numRuns: runs },
   );
   fc.assert(
-    fc.property(arbState(policy), arbSender, arbUpdate, (state, sender, update) => {
+    fc.property(arbMaybeBrokenState(policy), arbSender, arbUpdate, (state, sender, update) => {
       deepFreeze([state, sender, update]);
       const want = outcome(() => authorizeUpdate(ip, state as never, sender as never, update as never));
       expect(outcome(() => gen.authorizeUpdate(state, sender, update as never)), JSON.stringify({ state, sender, update })).toEqual(want);
@@ -128,7 +137,7 @@ describe('the generated evaluator is pure', () => {
     const { mod } = await generate(policy, { format: false });
     const { mod: fresh } = await generate(policy, { format: false });
     fc.assert(
-      fc.property(arbState(policy), fc.array(arbAction, { minLength: 2, maxLength: 10 }), (state, actions) => {
+      fc.property(arbMaybeBrokenState(policy), fc.array(arbAction, { minLength: 2, maxLength: 10 }), (state, actions) => {
         deepFreeze([state, actions]);
         const once = actions.map((a) => outcome(() => fresh.authorize(state, a)));
         // the same calls, reversed and interleaved with others, on a module that has already served many

@@ -166,3 +166,61 @@ export const arbUpdate = fc.record({
   added: fc.array(maybeBroken(fc.record({ user: fc.constantFrom(...USERS, 'zed', 'new'), role: fc.integer({ min: 0, max: 7 }) })), { maxLength: 2 }),
 });
 export const arbSender = fc.oneof(fc.constantFrom(...USERS), fc.record({ user: fc.constantFrom(...USERS, 'zed'), claims: fc.subarray(CLAIMS) }));
+
+/** One way of breaking a participant entry: a key it does not take, or a field of the wrong shape. */
+const BROKEN_ENTRY: readonly [string, unknown][] = [
+  ['junk', 1],
+  ['__proto__', { role: 6 }],
+  ['constructor', 'x'],
+  ['user', 5],
+  ['user', null],
+  ['role', -1],
+  ['role', 1.5],
+  ['role', {}],
+  ['role', 'nosuch'],
+  ['role', 0],
+  ['role', '0'],
+  ['clients', -1],
+  ['clients', 1.5],
+  ['clients', '1'],
+  ['clients', 2 ** 32],
+];
+/** A state that may be malformed (one time in four): an entry broken as above, missing a field, not an
+ * object at all or listed twice; a key the state does not take; no participants array. Both evaluators
+ * must reject exactly these. */
+export const arbMaybeBrokenState = (policy: Policy): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { arbitrary: arbState(policy), weight: 9 },
+    {
+      arbitrary: fc
+        .tuple(arbState(policy), fc.nat(), fc.constantFrom<[string, unknown]>(...BROKEN_ENTRY))
+        .map(([s, at, [k, v]]) => {
+          const ps: unknown[] = [...s.participants];
+          const i = at % ps.length;
+          // a computed key: `__proto__` becomes an own property, as JSON.parse makes it
+          ps[i] = { ...(ps[i] as object), [k]: v };
+          return { participants: ps };
+        }),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.tuple(arbState(policy), fc.nat(), fc.constantFrom('user', 'role', 'clients', 'null', 'array', 'string', 'twice')).map(([s, at, how]) => {
+        const ps: unknown[] = [...s.participants];
+        const i = at % ps.length;
+        const p = ps[i] as Participant;
+        if (how === 'null') ps[i] = null;
+        else if (how === 'array') ps[i] = [p.user, p.role, p.clients];
+        else if (how === 'string') ps[i] = p.user;
+        else if (how === 'twice') ps.push({ ...p, clients: 0 });
+        else {
+          const copy: Record<string, unknown> = { ...p };
+          delete copy[how];
+          ps[i] = copy;
+        }
+        return { participants: ps };
+      }),
+      weight: 1,
+    },
+    { arbitrary: arbState(policy).map((s) => ({ ...s, extra: true })), weight: 1 },
+    { arbitrary: fc.constantFrom({}, { participants: null }, { participants: {} }, null, [], 'state'), weight: 1 },
+  );

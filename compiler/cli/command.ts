@@ -15,11 +15,14 @@ export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
 
 export interface CliIO {
-  out(text: string): void;
+  /** false when the output is full: wait for `drain` before writing much more */
+  out(text: string): void | boolean;
   err(text: string): void;
   /** colours on stderr/stdout are used only when this is true */
   color: boolean;
   cwd: string;
+  /** resolves once output that `out` reported full has been taken (absent: nothing to wait for) */
+  drain?(): Promise<void>;
 }
 
 export interface Command {

@@ -655,8 +655,13 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     docs: 'Validate a participant list (shapes, role names, no role 0, no user listed twice; InvalidInputError otherwise) and index it. Pass the result to authorize while the list does not change.',
   });
   fn('indexState', [p('state', 'State'), p('keep', 'boolean')], 'PreparedState', [
-    "if (typeof state !== 'object' || state === null || !Array.isArray(state.participants)) bad('participants', 'expected an array');",
+    "if (typeof state !== 'object' || state === null || Array.isArray(state)) bad('', 'expected a state { participants }');",
+    "if (!Array.isArray(state.participants)) bad('participants', 'expected an array');",
+    "for (const k in state) if (k !== 'participants') bad(k, 'unrecognized key');",
     'const ps = state.participants;',
+    '// a role name the policy lacks, role 0 or a user listed twice is reported once every entry has its shape (as the interpreter does)',
+    'let laterPath: string | undefined;',
+    "let laterDetail = '';",
     '// a null-prototype object rather than a Map: property lookups by user are faster here',
     'const byUser: { [user: string]: { readonly role: number; readonly clients: number } | undefined } = Object.create(null);',
     'const count = new Int32Array(N);',
@@ -666,7 +671,13 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     'for (let i = 0; i < ps.length; i++) {',
     '  const role = checkParticipant(ps[i], i);',
     '  const p = ps[i];',
-    '  if (byUser[p.user] !== undefined) bad(`participants.${i}.user`, `user \\`${p.user}\\` is listed twice`);',
+    '  if (role <= 0 || byUser[p.user] !== undefined) {',
+    '    if (laterPath === undefined) {',
+    '      laterPath = role <= 0 ? `participants.${i}.role` : `participants.${i}.user`;',
+    "      laterDetail = role < 0 ? `unknown role name \\`${p.role}\\`` : role === 0 ? 'a listed participant cannot have role 0' : `user \\`${p.user}\\` is listed twice`;",
+    '    }',
+    '    continue;',
+    '  }',
     '  byUser[p.user] = keep ? Object.freeze({ role, clients: p.clients }) : { role, clients: p.clients };',
     '  const s = slotOf(role);',
     '  if (s >= 0) {',
@@ -676,6 +687,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     m.banned ? '  if (role !== 1) users++;' : '  users++;',
     '  clients += p.clients;',
     '}',
+    'if (laterPath !== undefined) bad(laterPath, laterDetail);',
     'const list = keep ? Object.freeze(ps.map((p) => Object.freeze({ user: p.user, role: p.role, clients: p.clients }))) : NO_PARTICIPANTS;',
     'return new PreparedState(list, byUser, count, active, users, clients);',
   ].join('\n'), {
@@ -687,12 +699,12 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     'const o = x as Record<string, unknown>;',
     "if (typeof o.user !== 'string') bad(`participants.${i}.user`, 'expected a string');",
     "if (!isU32(o.clients)) bad(`participants.${i}.clients`, 'expected an integer from 0 to 4294967295');",
+    "for (const k in o) if (k !== 'user' && k !== 'role' && k !== 'clients') bad(`participants.${i}.${k}`, 'unrecognized key');",
     'const role = o.role;',
     "const r = typeof role === 'number' && role >>> 0 === role ? role : typeof role === 'string' ? ROLE_BY_NAME.get(role) : undefined;",
-    'if (r === undefined) return roleRef(role, `participants.${i}.role`);',
-    "if (r === 0) bad(`participants.${i}.role`, 'a listed participant cannot have role 0');",
+    "if (r === undefined) return typeof role === 'string' ? -1 : roleRef(role, `participants.${i}.role`);",
     'return r;',
-  ].join('\n'));
+  ].join('\n'), { docs: 'A participant entry of the right shape (InvalidInputError otherwise): its role index, or −1 for a role name the policy lacks (the caller reports it, and role 0, once every entry has its shape).' });
   fn('authorizeUpdate', [p('state', 'State | PreparedState'), p('sender', 'string | { readonly user: string; readonly claims?: readonly Claim[] }'), p('update', 'ParticipantListUpdate')], 'UpdateDecision', updateBody(m), {
     exported: true,
     docs: 'A whole ParticipantListUpdate: role changes, then removals (indexes into the list before the update), then additions, each user at most once, each change authorized against the state as it evolves.',

@@ -24,3 +24,6 @@ export {
   type UpdateInput,
 } from './inputs.js';
 export { InvalidInputError, type InputIssue } from './errors.js';
+export { parseJson, parseJsonBytes, scanJson, decodeUtf8, lineColumn, DEFAULT_MAX_JSON_DEPTH, type JsonError, type JsonMember, type JsonParse, type JsonScan, type JsonScanOptions } from './json.js';
+export { LineSplitter, readLines, type InputLine, type LineSplitterOptions } from './lines.js';
+export { readCase, StateCache, CASE_KEYS, type CaseError, type CaseInput, type StateCacheOptions, type StateEntry } from './batch.js';

@@ -2,18 +2,22 @@
  * `mimi-policy authorize`: decide one action (`--state`, `--action`) or a batch of cases (`--cases`,
  * JSON Lines) with the interpreter (runtime/evaluator). A case line may name its own policy, relative
  * to the cases file, so one run covers a conformance suite across policies; each policy loads once.
+ *
+ * A batch is streamed: read in chunks and answered line by line as it goes (waiting when the output is
+ * full), so memory depends on the longest line, not on the file; a participant list shared by many lines
+ * is validated once (runtime/evaluator/batch.ts). All JSON is read strictly (runtime/evaluator/json.ts).
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
-import { authorize, indexPolicy, InvalidInputError, type Decision, type IndexedPolicy } from '../../../runtime/evaluator/index.js';
+import { authorize, indexPolicy, InvalidInputError, parseJsonBytes, readCase, StateCache, type CaseInput, type Decision, type IndexedPolicy } from '../../../runtime/evaluator/index.js';
+import { LineSplitter, type InputLine } from '../../../runtime/evaluator/lines.js';
+import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
 import type { WireKind } from '../../compile.js';
-import { InputError, jsonError, loadPolicyFile } from '../../input.js';
+import { InputError, loadPolicyFile } from '../../input.js';
 import { summaryLine } from '../../render.js';
 import { EXIT_INPUT, EXIT_OK, oneOf, printDiagnostics, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
-
-const CASE_KEYS = new Set(['id', 'policy', 'participants', 'action']);
 
 interface Loaded {
   policy?: IndexedPolicy;
@@ -21,30 +25,34 @@ interface Loaded {
   error?: string;
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
-
 /** An input problem of one case or file, reported without a stack trace. */
 class CaseError extends Error {}
 
-function parseJson(text: string, what: string): unknown {
+const ioError = (path: string, e: unknown) => new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+
+/** A JSON file (state or action), strictly: its size checked before reading, then UTF-8 and JSON, located. */
+function readJsonFile(path: string, shown: string, maxBytes: number): unknown {
+  let bytes: Buffer;
   try {
-    return JSON.parse(text);
-  } catch {
-    // `state.json:1:53: malformed JSON: unexpected end of input`; a batch line: `line 4, column 17: …`
-    const j = jsonError(text);
-    throw new CaseError(`${what.startsWith('line ') ? `${what}, column ${j.column}` : `${what}:${j.line}:${j.column}`}: ${j.message}`);
+    const size = statSync(path).size;
+    if (size > maxBytes) {
+      const { message, help } = limitMessage('the file', formatBytes(size), formatBytes(maxBytes), LIMIT_FLAGS.maxJsonBytes);
+      throw new CaseError(`${shown}: ${message}; ${help}`);
+    }
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof CaseError) throw e;
+    throw ioError(path, e);
   }
+  const r = parseJsonBytes(bytes);
+  // `state.json:1:53: malformed JSON: unexpected end of input`
+  if (!r.ok) throw new CaseError(`${shown}:${r.error.line}:${r.error.column}: ${r.error.message}`);
+  return r.value;
 }
 
-function decide(policy: IndexedPolicy, participants: unknown, action: unknown): Decision {
+function decide(policy: IndexedPolicy, state: Parameters<typeof authorize>[1], action: unknown): Decision {
   try {
-    return authorize(policy, { participants } as never, action as never);
+    return authorize(policy, state, action as never);
   } catch (e) {
     if (e instanceof InvalidInputError) throw new CaseError(e.message);
     throw e;
@@ -52,6 +60,17 @@ function decide(policy: IndexedPolicy, participants: unknown, action: unknown): 
 }
 
 const human = (d: Decision) => `${d.allowed ? 'allowed' : 'denied'} (${d.rule}): ${d.reason}`;
+
+/** `--max-json-bytes <n>`: a whole number of bytes. */
+function byteLimit(value: unknown, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} takes a number of bytes (got \`${String(value)}\`)`);
+  return n;
+}
+
+/** Output gathered and written in pieces of about this many characters, waiting while stdout is full. */
+const FLUSH_AT = 1 << 16;
 
 export const authorizeCommand: Command = {
   name: 'authorize',
@@ -69,11 +88,15 @@ Decides with the reference interpreter whether an action may happen (docs/semant
                 claims: [ { "credentialType": number, "id": hex, "value": hex } ];
                 capability: a name or a code
   cases.jsonl   one { "id"?, "policy"?, "participants", "action" } per line; "policy" is relative to
-                the cases file and overrides <policy>; blank lines are skipped
+                the cases file and overrides <policy>; blank lines are skipped (line numbers count
+                them); read as a stream, so the file may be any size; \`-\` reads stdin
+
+JSON is read strictly: a key given twice in one object, nesting deeper than 1000, a lone surrogate
+or bytes that are not UTF-8 are errors, located at line and column.
 
 Output (json): { "allowed": boolean, "rule": string, "reason": string } — in batch mode one line per
-case, in order, with its "id"; a case that cannot be decided gives { "id"?, "line", "error" } and the
-batch goes on.
+case, in order, with its "id"; a case that cannot be decided (malformed, or longer than
+--max-json-bytes) gives { "id"?, "line", "error" } and the batch goes on.
 
 Options:
       --state <file>          the participant list (single mode)
@@ -81,24 +104,27 @@ Options:
       --cases <file>          JSON Lines of cases (batch mode)
   -f, --format <json|human>   output format (default json)
       --component <kind>      what a .bin policy holds: ${COMPONENT_KINDS.join('|')}
+      --max-json-bytes <n>    the largest state or action file, or batch line (default ${DEFAULT_LIMITS.maxJsonBytes})
       --plain                 one line per diagnostic of a refused policy
       --no-color              no ANSI colours
   -h, --help                  show this help
 
 Exit codes: 0 every action decided (allowed or denied), 1 a refused policy or a malformed state,
-action or case, 2 usage or I/O error.`,
+action or case (the other cases of a batch are still decided), 2 usage or I/O error.`,
   options: {
     state: { type: 'string' },
     action: { type: 'string' },
     cases: { type: 'string' },
     format: { type: 'string', short: 'f' },
     component: { type: 'string' },
+    'max-json-bytes': { type: 'string' },
     plain: { type: 'boolean' },
     'no-color': { type: 'boolean' },
   },
-  run(args, io) {
+  async run(args, io) {
     const format = oneOf(args.values.format, ['json', 'human'] as const, 'format', 'json');
     const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
+    const maxJsonBytes = byteLimit(args.values['max-json-bytes'], LIMIT_FLAGS.maxJsonBytes, DEFAULT_LIMITS.maxJsonBytes);
     const cases = args.values.cases as string | undefined;
     if (args.positionals.length > 1) throw new UsageError('authorize takes at most one policy file');
     const policyArg = args.positionals[0];
@@ -128,18 +154,18 @@ action or case, 2 usage or I/O error.`,
     if (cases === undefined) {
       if (policyArg === undefined) throw new UsageError('authorize needs a policy file');
       if (typeof args.values.state !== 'string' || typeof args.values.action !== 'string') throw new UsageError('authorize needs --state and --action (or --cases)');
-      const stateText = readText(resolve(io.cwd, args.values.state));
-      const actionText = readText(resolve(io.cwd, args.values.action));
+      const statePath = args.values.state;
+      const actionPath = args.values.action;
       const loaded = load(policyArg, true);
-      if (!loaded.policy) {
-        io.err(`mimi-policy: ${loaded.error}; not authorizing\n`);
-        return EXIT_INPUT;
-      }
       try {
-        const state = parseJson(stateText, args.values.state);
-        const participants = typeof state === 'object' && state !== null && !Array.isArray(state) ? (state as { participants?: unknown }).participants : undefined;
-        if (participants === undefined) throw new CaseError(`${args.values.state}: expected { "participants": [...] }`);
-        const d = decide(loaded.policy, participants, parseJson(actionText, args.values.action));
+        const state = readJsonFile(resolve(io.cwd, statePath), statePath, maxJsonBytes);
+        const action = readJsonFile(resolve(io.cwd, actionPath), actionPath, maxJsonBytes);
+        if (!loaded.policy) {
+          io.err(`mimi-policy: ${loaded.error}; not authorizing\n`);
+          return EXIT_INPUT;
+        }
+        if (typeof state !== 'object' || state === null || Array.isArray(state) || !('participants' in state)) throw new CaseError(`${statePath}: expected { "participants": [...] }`);
+        const d = decide(loaded.policy, state as never, action);
         io.out(format === 'json' ? `${JSON.stringify(d)}\n` : `${human(d)}\n`);
         return EXIT_OK;
       } catch (e) {
@@ -150,40 +176,75 @@ action or case, 2 usage or I/O error.`,
     }
 
     if (args.values.state !== undefined || args.values.action !== undefined) throw new UsageError('--cases cannot be combined with --state or --action');
-    const casesPath = resolve(io.cwd, cases);
-    const lines = readText(casesPath).split('\n');
-    const base = dirname(casesPath);
+    const stdin = cases === '-';
+    const casesPath = resolve(io.cwd, stdin ? '.' : cases);
+    const base = stdin ? io.cwd : dirname(casesPath);
     if (policyArg !== undefined) load(policyArg, true);
+    const states = new StateCache();
     let failed = 0;
-    lines.forEach((raw, i) => {
-      const line = raw.trim();
-      if (line === '') return;
-      let id: unknown;
+    let out = '';
+    const answer = (line: InputLine): void => {
+      const n = line.number;
+      let id: string | number | undefined;
       try {
-        const c = parseJson(line, `line ${i + 1}`);
-        if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new CaseError('expected { "id"?, "policy"?, "participants", "action" }');
-        const o = c as Record<string, unknown>;
-        id = o.id;
-        const extra = Object.keys(o).filter((k) => !CASE_KEYS.has(k));
-        if (extra.length) throw new CaseError(`unrecognized key \`${extra[0]}\``);
-        if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') throw new CaseError('`id` must be a string or a number');
-        if (o.policy !== undefined && typeof o.policy !== 'string') throw new CaseError('`policy` must be a path');
-        const policyPath = typeof o.policy === 'string' ? resolve(base, o.policy) : policyArg;
+        if (line.text === undefined) {
+          const e = line.error!;
+          throw new CaseError(`line ${n}${e.column !== undefined ? `, column ${e.column}` : ''}: ${e.message}${e.help ? `; ${e.help}` : ''}`);
+        }
+        const t = line.text;
+        // blank (or whitespace-only) lines are skipped; they still count for line numbers
+        const c0 = t.charCodeAt(0);
+        if (t.length === 0 || ((c0 === 32 || c0 === 9) && t.trim() === '')) return;
+        const r = readCase(t, states);
+        if (!r.ok) {
+          id = r.error.id;
+          throw new CaseError(r.error.column !== undefined ? `line ${n}, column ${r.error.column}: ${r.error.message}` : r.error.message);
+        }
+        const c: CaseInput = r.case;
+        id = c.id;
+        const policyPath = c.policy !== undefined ? resolve(base, c.policy) : policyArg;
         if (policyPath === undefined) throw new CaseError('no policy: give one on the command line or a "policy" in the case');
         const loaded = load(policyPath, false);
         if (!loaded.policy) throw new CaseError(loaded.error!);
-        const d = decide(loaded.policy, o.participants, o.action);
-        const out = { ...(id !== undefined ? { id } : {}), ...d };
-        io.out(format === 'json' ? `${JSON.stringify(out)}\n` : `line ${i + 1}${id !== undefined ? ` [${String(id)}]` : ''}: ${human(d)}\n`);
+        let state;
+        try {
+          state = states.prepare(c.participants, loaded.policy);
+        } catch (e) {
+          if (e instanceof InvalidInputError) throw new CaseError(e.message);
+          throw e;
+        }
+        const d = decide(loaded.policy, state, c.action);
+        out += format === 'json' ? `${JSON.stringify(id !== undefined ? { id, ...d } : d)}\n` : `line ${n}${id !== undefined ? ` [${String(id)}]` : ''}: ${human(d)}\n`;
       } catch (e) {
         if (!(e instanceof CaseError)) throw e;
         failed++;
-        const out = { ...(id !== undefined ? { id } : {}), line: i + 1, error: e.message };
-        io.out(format === 'json' ? `${JSON.stringify(out)}\n` : `line ${i + 1}${id !== undefined ? ` [${String(id)}]` : ''}: error: ${e.message}\n`);
+        out += format === 'json' ? `${JSON.stringify({ ...(id !== undefined ? { id } : {}), line: n, error: e.message })}\n` : `line ${n}${id !== undefined ? ` [${String(id)}]` : ''}: error: ${e.message}\n`;
       }
-    });
-    if (failed) io.err(`${displayPath(casesPath, io.cwd)}: ${failed} case(s) could not be decided\n`);
+      if (out.length >= FLUSH_AT) flush();
+    };
+    let full = false;
+    const flush = (): void => {
+      if (out === '') return;
+      if (io.out(out) === false) full = true;
+      out = '';
+    };
+    const splitter = new LineSplitter({ maxLineBytes: maxJsonBytes }, answer);
+    try {
+      for await (const chunk of (stdin ? process.stdin : createReadStream(casesPath, { highWaterMark: 1 << 16 })) as AsyncIterable<Buffer>) {
+        splitter.push(chunk);
+        if (full && io.drain) {
+          full = false;
+          await io.drain();
+        }
+      }
+    } catch (e) {
+      if (e instanceof CaseError || e instanceof UsageError || !(e as NodeJS.ErrnoException).code) throw e;
+      flush();
+      throw ioError(stdin ? 'stdin' : casesPath, e);
+    }
+    splitter.end();
+    flush();
+    if (failed) io.err(`${stdin ? 'stdin' : displayPath(casesPath, io.cwd)}: ${failed} case(s) could not be decided\n`);
     return failed ? EXIT_INPUT : EXIT_OK;
   },
 };
-
