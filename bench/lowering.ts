@@ -42,10 +42,11 @@ function source(addons: number): string {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const targetsOf = (roles: { changes: { to: number[] }[] }[]) => roles.reduce((n, r) => n + r.changes.reduce((m, e) => m + e.to.length, 0), 0);
 const pad = (s: unknown, n: number) => String(s).padStart(n);
+const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 // --- 1. default limits ------------------------------------------------------------------------------
 console.log(`1. default limits: ${DEFAULT_LIMITS.maxLoweredRoles} roles, ${DEFAULT_LIMITS.maxLoweredTargets} role-change targets (median of 3 runs)`);
-console.log(`${pad('add-ons', 7)} ${pad('roles', 9)} ${pad('targets', 15)} ${pad('RoleData', 10)} ${pad('front end ms', 13)}  decision`);
+console.log(`${pad('add-ons', 7)} ${pad('roles', 11)} ${pad('targets', 19)} ${pad('RoleData', 14)} ${pad('front end ms', 13)}  decision`);
 for (let n = 0; n <= 26; n += n < 12 ? 1 : 7) {
   const times: number[] = [];
   let line = '';
@@ -57,11 +58,11 @@ for (let n = 0; n <= 26; n += n < 12 ? 1 : 7) {
     if (refused) {
       // the message carries the predicted counts: "would lower to R roles and T … targets (about B of RoleData); the limit is …"
       const m = /lower to ([\d,]+) roles and ([\d,]+) authorized role-change targets \(about (.+?) of RoleData\); the limit is (.+)$/.exec(refused.message);
-      line = m ? `${pad(m[1], 9)} ${pad(m[2], 15)} ${pad(m[3], 10)}` : `${pad('-', 9)} ${pad('-', 15)} ${pad('-', 10)}`;
+      line = m ? `${pad(m[1], 11)} ${pad(m[2], 19)} ${pad(m[3], 14)}` : `${pad('-', 11)} ${pad('-', 19)} ${pad('-', 14)}`;
       line += ` %TIME%  refused (E0122): over ${m ? m[4] : refused.message}`;
     } else {
       const size = r.symbols.hierarchy!.size;
-      line = `${pad(size.roles, 9)} ${pad(size.targets, 15)} ${pad(formatBytes(size.wireBytes), 10)} %TIME%  lowered${r.ok ? '' : ' (with errors)'}`;
+      line = `${pad(fmt(size.roles), 11)} ${pad(fmt(size.targets), 19)} ${pad(formatBytes(size.wireBytes), 14)} %TIME%  lowered${r.ok ? '' : ' (with errors)'}`;
     }
   }
   console.log(`${pad(n, 7)} ${line.replace('%TIME%', pad(median(times).toFixed(1), 13))}`);
@@ -80,7 +81,7 @@ for (let n = 0; n <= MAX_RAISED; n++) {
   const size = r.symbols.hierarchy!.size;
   const same = size.roles === r.policy.roles.length && size.targets === targets;
   console.log(
-    `${pad(n, 7)} ${pad(r.policy.roles.length, 7)} ${pad(targets, 11)} ${pad(formatBytes(bytes), 10)} ${pad(ms.toFixed(1), 9)} ${pad(targets ? ((ms * 1e6) / targets).toFixed(0) : '-', 10)}  ${same ? 'yes' : 'NO'} (bytes predicted ${formatBytes(size.wireBytes)})`,
+    `${pad(n, 7)} ${pad(fmt(r.policy.roles.length), 7)} ${pad(fmt(targets), 11)} ${pad(formatBytes(bytes), 10)} ${pad(ms.toFixed(1), 9)} ${pad(targets ? ((ms * 1e6) / targets).toFixed(0) : '-', 10)}  ${same ? 'yes' : 'NO'} (bytes predicted ${formatBytes(size.wireBytes)})`,
   );
 }
 
