@@ -6,7 +6,7 @@
  * out of `banned`, with the shortest path back. draft-ietf-mimi-room-policy-03 §"Role Changes"
  * (banned role), semantics.md (joins, join codes).
  */
-import { bfs, Digraph, shortestPath } from '../graph/index.js';
+import { bfs, Digraph, reachable, shortestPath } from '../graph/index.js';
 import type { Analysis, AnalysisContext } from './shared/context.js';
 import { article } from './shared/context.js';
 import type { Move } from './shared/role-model.js';
@@ -21,36 +21,69 @@ export const banEvasion: Analysis = {
     const unbanners = new Set(model.moves.filter((m) => m.action === 'unban').map((m) => m.actor));
     const { actors } = model.populate();
     // the subject's moves: by an actor that can act, or by the subject itself (leave, joins, changeOwnRole)
-    const g = new Digraph<Move>(model.size);
+    // changeOwnRole through one more node (`hub`): holders into it, it into the roles they reach
+    const n = model.size;
+    const hub = n;
+    const g = new Digraph<Move | { to: number; at: number } | null>(n + 1);
+    const usable = (to: number) => to !== 1 && (to === 0 || model.enterable(to));
     for (const m of model.moves) {
-      if (unbanners.has(m.actor) || m.to === 1) continue;
-      if (m.to !== 0 && !model.enterable(m.to)) continue;
+      if (unbanners.has(m.actor) || !usable(m.to)) continue;
       if (m.on === 'other' && !actors.has(m.actor)) continue;
       g.addEdge(model.id.get(m.from)!, model.id.get(m.to)!, m);
     }
+    const targets = model.ownRole.targets.filter((t) => usable(t.to));
+    for (const h of model.ownRole.holders) {
+      if (unbanners.has(h) || targets.length === 0) continue;
+      // out of `banned` itself, one edge per role (each is a first step of its own)
+      if (h === 1) for (const t of targets) g.addEdge(model.id.get(1)!, model.id.get(t.to)!, model.ownRoleMove(h, t));
+      else g.addEdge(model.id.get(h)!, hub, null);
+    }
+    for (const t of targets) g.addEdge(hub, model.id.get(t.to)!, t);
+    /** the moves along edges: into the hub and out of it is one changeOwnRole */
+    const movesOf = (edges: readonly number[]): Move[] => {
+      const out: Move[] = [];
+      for (let k = 0; k < edges.length; k++) {
+        const e = edges[k];
+        if (g.to(e) === hub) out.push(model.ownRoleMove(model.indexes[g.from(e)], g.label(edges[++k]) as { to: number; at: number }));
+        else out.push(g.label(e) as Move);
+      }
+      return out;
+    };
     const banned = model.id.get(1)!;
     const goal = (v: number) => v !== banned && model.indexes[v] !== 0;
     const exits = g.outOf(banned);
     const byActor = new Map<number, number[]>();
     for (const e of exits) {
-      const a = g.label(e).actor;
-      byActor.set(a, [...(byActor.get(a) ?? []), e]);
+      const a = (g.label(e) as Move).actor;
+      const l = byActor.get(a);
+      if (l) l.push(e);
+      else byActor.set(a, [e]);
     }
+    // a finding exists when a head is a non-banned role, or is `none` and `none` leads to one
+    let fromNone: boolean | undefined;
+    const noneLeadsBack = () => {
+      if (fromNone === undefined) {
+        const seen = reachable(g, [model.id.get(0)!]);
+        fromNone = model.indexes.some((_, v) => seen[v] === 1 && goal(v));
+      }
+      return fromNone;
+    };
     for (const actor of model.indexes) {
       const first = byActor.get(actor);
       if (!first) continue;
       const heads = first.map((e) => g.to(e));
-      const r = bfs(g, heads, { edge: (e) => g.to(e) !== banned });
-      let best: number[] | undefined;
+      if (!heads.some((h) => goal(h) || (model.indexes[h] === 0 && noneLeadsBack()))) continue;
+      // the shortest way back, built only within the findings budget
+      if (!ctx.wants(actor)) continue;
+      const r = bfs(g, heads, { through: (v) => v === hub });
+      let end = -1;
       model.indexes.forEach((_, v) => {
-        if (!goal(v) || r.dist[v] === -1) return;
-        const rest = shortestPath(g, r, v)!;
-        const start = rest.length ? g.from(rest[0]) : v;
-        const path = [first.find((e) => g.to(e) === start)!, ...rest];
-        if (!best || path.length < best.length) best = path;
+        if (goal(v) && r.dist[v] !== -1 && (end === -1 || r.dist[v] < r.dist[end])) end = v;
       });
-      if (!best) continue;
-      const steps = best.map((e) => g.label(e));
+      const rest = shortestPath(g, r, end)!;
+      const start = rest.length ? g.from(rest[0]) : end;
+      const best = [first.find((e) => g.to(e) === start)!, ...rest];
+      const steps = movesOf(best);
       const last = steps[steps.length - 1];
       ctx.report({
         message: `a banned user can get back in as \`${model.name(last.to)}\` without being unbanned: ${steps.length === 1 ? `\`${model.name(actor)}\` moves them out of \`banned\` without \`canUnBan\`` : `after \`${model.name(actor)}\` takes them out of \`banned\`, ${describeReturn(ctx, steps.slice(1))}`}`,

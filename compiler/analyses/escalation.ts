@@ -48,9 +48,12 @@ export const escalation: Analysis = {
       if (ix !== 0 && ((!present.has(ix) && !actors.has(ix)) || publicEverything)) return;
       const own = new Set(model.powers(ix));
       const exclude = ix === 0 ? own : new Set([...own, ...baseline]);
-      let ws = g.witnesses(v, exclude);
+      // witnesses without their paths: only those within the findings budget walk one
+      let ws = g.witnesses(v, exclude, false);
       if (ix === 0) ws = ws.filter((w) => w.everything || w.caps.some(isAdministrative));
-      for (const w of ws) {
+      for (const found of ws) {
+        if (!ctx.wants(ix)) continue;
+        const w = g.withPath(v, found);
         const steps = g.steps(w);
         const last = steps[steps.length - 1];
         const end = model.indexes[w.end];

@@ -48,25 +48,45 @@ export interface AnalyseOptions {
   only?: readonly DiagnosticKind[];
   /** a role model already built for this policy */
   model?: RoleModel;
+  /**
+   * Findings built in full per kind (default `DEFAULT_LIMITS.maxDiagnosticsPerCode`, 100; 0 = all):
+   * after that many (or once their paths and labels add up to that number squared), an analysis only
+   * counts the rest, reported as one `diagnostics-omitted` (I0007) note per kind. Findings an `allow`
+   * line names are always built.
+   */
+  maxFindingsPerKind?: number;
 }
 
 /** Run every analysis on a policy (one without errors) and return its findings, acknowledgements applied. */
 export function analyse(policy: Policy, file: string, options: AnalyseOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ctx = new AnalysisContext(policy, file, options.provenance, out, options.model);
-  for (const a of analyses) if (!options.only || options.only.includes(a.kind)) ctx.run(a);
   const acks = options.acknowledgements ?? [];
+  const acknowledged = new Set(acks.map((a) => `${a.kind}|${a.role}`));
+  const ctx = new AnalysisContext(policy, file, options.provenance, out, options.model, { maxFindings: options.maxFindingsPerKind, acknowledged });
+  for (const a of analyses) if (!options.only || options.only.includes(a.kind)) ctx.run(a);
+  // each finding takes the reason of the first line naming its kind and role; every such line is used
+  const byKey = new Map<string, number[]>();
+  acks.forEach((a, i) => {
+    const key = `${a.kind}|${a.role}`;
+    const l = byKey.get(key);
+    if (l) l.push(i);
+    else byKey.set(key, [i]);
+  });
   const used = new Set<number>();
   for (const d of out) {
-    const i = acks.findIndex((a) => a.kind === d.kind && a.role === d.roles?.[0]);
-    if (i === -1) continue;
-    d.acknowledged = { reason: acks[i].reason };
-    used.add(i);
-    for (let j = i + 1; j < acks.length; j++) if (acks[j].kind === d.kind && acks[j].role === d.roles?.[0]) used.add(j);
+    const lines = byKey.get(`${d.kind}|${d.roles?.[0]}`);
+    if (!lines) continue;
+    d.acknowledged = { reason: acks[lines[0]].reason };
+    for (const j of lines) used.add(j);
   }
+  let names: Map<number, string> | undefined;
   acks.forEach((a, i) => {
     if (used.has(i) || !FINDING_KINDS.includes(a.kind as DiagnosticKind) || (options.only && !options.only.includes(a.kind as DiagnosticKind))) return;
-    const role = policy.roles.find((r) => r.index === a.role)?.name ?? (a.role === 0 ? 'none' : `role ${a.role}`);
+    if (!names) {
+      names = new Map();
+      for (const r of policy.roles) if (!names.has(r.index)) names.set(r.index, r.name);
+    }
+    const role = names.get(a.role) ?? (a.role === 0 ? 'none' : `role ${a.role}`);
     out.push(diagnostic('unused-acknowledgement', `\`allow ${a.kind} for ${role}\` matches no finding`, a.span?.file ?? file, a.span, { help: 'remove the line (the finding it acknowledged is gone)' }));
   });
   return out;

@@ -35,7 +35,41 @@ export const inertCapability: Analysis = {
     const report = (role: number, capability: number, why: string, help: string) =>
       ctx.report({ message: `\`${model.name(role)}\` holds \`${model.capName(capability)}\` but can never use it: ${why}`, roles: [role], span: spans.grant(role, capability), help });
     const live = model.livePreauth();
-    const usesPreauthJoin = (role: number) => live.some(({ entry }) => entry.role.index === role);
+    const preauthRoles = new Set(live.map(({ entry }) => entry.role.index));
+    const usesPreauthJoin = (role: number) => preauthRoles.has(role);
+    // the roles whose capabilities contain those of a role that joins by preauthorization (bit sets
+    // over node ids: one AND per capability of each such role, not one comparison per pair of roles)
+    let inheriting: Uint32Array | undefined;
+    const inherits = (role: number) => {
+      if (!inheriting) {
+        const words = (model.size + 31) >>> 5;
+        const holding = new Map<number, Uint32Array>();
+        model.indexes.forEach((ix, v) => {
+          for (const c of model.caps.get(ix)!) {
+            let b = holding.get(c);
+            if (!b) holding.set(c, (b = new Uint32Array(words)));
+            b[v >>> 5] |= 1 << (v & 31);
+          }
+        });
+        inheriting = new Uint32Array(words);
+        for (const p of model.indexes) {
+          if (!model.has(p, CAN_JOIN_PREAUTH) || !usesPreauthJoin(p)) continue;
+          const bits = new Uint32Array(words).fill(0xffffffff);
+          for (const c of model.caps.get(p)!) {
+            const b = holding.get(c)!;
+            for (let k = 0; k < words; k++) bits[k] &= b[k];
+          }
+          // p itself contains its own capabilities: it counts only through another role
+          const v = model.id.get(p)!;
+          bits[v >>> 5] &= ~(1 << (v & 31));
+          for (let k = 0; k < words; k++) inheriting[k] |= bits[k];
+        }
+      }
+      const v = model.id.get(role)!;
+      return (inheriting[v >>> 5] & (1 << (v & 31))) !== 0;
+    };
+    // canChangeOwnRole needs a live entry for a defined non-zero role other than the holder's
+    const ownTargets = new Set([...preauthRoles].filter((t) => t !== 0 && model.byIndex.has(t)));
     for (const role of model.indexes) {
       if (!model.byIndex.has(role)) continue;
       const name = model.name(role);
@@ -52,15 +86,14 @@ export const inertCapability: Analysis = {
       }
       // canJoinIfPreauthorized: held by the role joined into (JOIN.preauth.holder)
       if (model.has(role, CAN_JOIN_PREAUTH)) {
-        const inherited = model.indexes.some((p) => p !== role && model.has(p, CAN_JOIN_PREAUTH) && usesPreauthJoin(p) && [...model.caps.get(p)!].every((c) => model.has(role, c)));
         if (role === 0) report(role, CAN_JOIN_PREAUTH, 'a preauthorized join into role 0 is always denied', 'grant it to the roles users join as');
         else if (model.fixed) report(role, CAN_JOIN_PREAUTH, 'the room has fixed membership', 'remove the capability (nobody can join a fixed-membership room)');
-        else if (!usesPreauthJoin(role) && !inherited)
+        else if (!usesPreauthJoin(role) && !inherits(role))
           report(role, CAN_JOIN_PREAUTH, `no preauth entry that can be a first match gives \`${name}\``, `add a preauth entry for \`${name}\`, or remove the capability`);
       }
       // canChangeOwnRole: the destination is the first matching entry with a non-zero role
       if (model.has(role, CAN_CHANGE_OWN_ROLE) && role !== 0) {
-        if (!live.some(({ entry }) => entry.role.index !== 0 && entry.role.index !== role && model.byIndex.has(entry.role.index)))
+        if (ownTargets.size === 0 || (ownTargets.size === 1 && ownTargets.has(role)))
           report(role, CAN_CHANGE_OWN_ROLE, model.preauth.entries.length === 0 ? 'the policy has no preauth entries' : `no preauth entry gives a role other than \`${name}\``, 'add preauth entries for the roles it should move to, or remove the capability');
       }
       // join codes are used by non-participants, who act as role 0 (JOIN.code.holder)

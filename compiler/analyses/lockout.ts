@@ -36,27 +36,20 @@ export const lockout: Analysis = {
       // empty them one by one: leaving first, then removal by a role outside, then by another holder
       const occupied = new Set(roles.filter((r) => (model.initial === null ? present.has(r) : (model.initial.get(r) ?? 0) > 0)));
       const steps: Move[] = [];
-      let stuck = false;
-      while (occupied.size > 0 && !stuck) {
-        let pick: { role: number; move: Move } | undefined;
-        for (const t of roles) {
-          if (!occupied.has(t) || model.byIndex.get(t)!.minParticipants > 0) continue;
-          const out = model.movesBy('from', t).filter((m) => !inH.has(m.to) && m.to !== t);
-          const choice =
-            out.find((m) => m.on === 'self' && m.action === 'leave') ??
-            out.find((m) => m.on === 'other' && !inH.has(m.actor) && actors.has(m.actor)) ??
-            out.find((m) => m.on === 'other' && occupied.has(m.actor) && m.actor !== t);
-          if (choice) {
-            pick = { role: t, move: choice };
-            break;
-          }
-        }
-        if (!pick) stuck = true;
-        else {
-          occupied.delete(pick.role);
-          steps.push(pick.move);
-        }
+      // one pass in order: a role that cannot be emptied now never can (the roles that could remove
+      // it only ever empty), so each round's first role that can be emptied is the next one in order
+      for (const t of roles) {
+        if (!occupied.has(t) || model.byIndex.get(t)!.minParticipants > 0) continue;
+        const out = model.movesBy('from', t).filter((m) => !inH.has(m.to) && m.to !== t);
+        const choice =
+          out.find((m) => m.on === 'self' && m.action === 'leave') ??
+          out.find((m) => m.on === 'other' && !inH.has(m.actor) && actors.has(m.actor)) ??
+          out.find((m) => m.on === 'other' && occupied.has(m.actor) && m.actor !== t);
+        if (!choice) continue;
+        occupied.delete(t);
+        steps.push(choice);
       }
+      const stuck = occupied.size > 0;
       if (stuck) continue;
       const after = model.populate(inH);
       if (roles.some((r) => after.present.has(r))) continue;

@@ -18,18 +18,24 @@ export const preauthUnusable: Analysis = {
   run(ctx: AnalysisContext) {
     const { model, spans } = ctx;
     const entries = model.preauth.entries;
+    // the last entry for a non-zero role (a role-0 entry before it can stop it)
+    let lastNonZero = -1;
+    entries.forEach((e, j) => {
+      if (e.role.index !== 0) lastNonZero = j;
+    });
+    const ownRoleHolders = model.indexes.filter((r) => r !== 0 && model.has(r, CAN_CHANGE_OWN_ROLE));
     entries.forEach((e, j) => {
       if (model.preauth.shadowedBy[j] !== -1) return;
       const t = e.role.index;
       const name = model.name(t);
       if (t === 0) {
-        if (!entries.slice(j + 1).some((x) => x.role.index !== 0))
+        if (lastNonZero < j)
           ctx.report({ message: `preauth entry ${j + 1} (\`${name}\`) has no effect: no later entry gives a non-zero role it could stop`, roles: [0], span: spans.preauth(j), help: 'remove the entry' });
         return;
       }
       if (!model.byIndex.has(t)) return;
       const joins = !model.fixed && model.has(t, CAN_JOIN_PREAUTH);
-      const changeOwn = model.indexes.some((r) => r !== 0 && r !== t && model.has(r, CAN_CHANGE_OWN_ROLE));
+      const changeOwn = ownRoleHolders.length > 1 || (ownRoleHolders.length === 1 && ownRoleHolders[0] !== t);
       const external = [...model.caps.get(t)!].some((c) => !JOIN_CAPABILITIES.has(c) && !ON_SELF.has(c));
       if (joins || changeOwn || external) return;
       ctx.report({

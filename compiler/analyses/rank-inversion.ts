@@ -39,30 +39,86 @@ export const rankInversion: Analysis = {
       return true;
     };
     const above = (y: number, x: number) => sets.get(y)!.size > sets.get(x)!.size && contains(y, x);
+    // for the unscoped actions (kick): the roles holding each capability, as bit sets over node ids,
+    // so "which present roles contain x's capabilities?" is one AND per capability of x
+    const n = model.size;
+    const nodeWords = (n + 31) >>> 5;
+    const eligible = new Uint32Array(nodeWords);
+    const holding = new Map<number, Uint32Array>();
+    const sameSet = new Map<string, number>();
+    const setKey = (ix: number) => model.exercised(ix).join(',');
+    model.indexes.forEach((ix, v) => {
+      for (const c of model.exercised(ix)) {
+        let b = holding.get(c);
+        if (!b) holding.set(c, (b = new Uint32Array(nodeWords)));
+        b[v >>> 5] |= 1 << (v & 31);
+      }
+      if (ix !== 0 && !model.isBanned(ix) && present.has(ix)) {
+        eligible[v >>> 5] |= 1 << (v & 31);
+        sameSet.set(setKey(ix), (sameSet.get(setKey(ix)) ?? 0) + 1);
+      }
+    });
+    /** the present roles (not role 0, not banned) whose capabilities contain x's, and how many strictly */
+    const containing = (x: number) => {
+      const bits = eligible.slice();
+      for (const c of model.exercised(x)) {
+        const b = holding.get(c)!;
+        for (let k = 0; k < nodeWords; k++) bits[k] &= b[k];
+      }
+      let count = 0;
+      for (let k = 0; k < nodeWords; k++) count += popcount(bits[k]);
+      return { bits, strictly: count - (sameSet.get(setKey(x)) ?? 0) };
+    };
+    const ORDER = ['remove', 'ban', 'kick', 'changeRole'];
     for (const x of model.indexes) {
       if (!actors.has(x)) continue;
+      const scoped = new Map<number, { actions: Set<string>; first: Move }>();
+      for (const m of model.movesBy('actor', x)) {
+        if (m.on !== 'other' || m.from === 0 || model.isBanned(m.from) || !present.has(m.from) || !above(m.from, x)) continue;
+        if (m.action === 'changeRole' && contains(m.to, m.from)) continue;
+        if (m.action === 'remove' || m.action === 'ban' || m.action === 'changeRole') {
+          let a = scoped.get(m.from);
+          if (!a) scoped.set(m.from, (a = { actions: new Set(), first: m }));
+          a.actions.add(m.action);
+        }
+      }
+      const kicks = UNSCOPED.filter((t) => model.has(x, code(ACTIONS[t].capability!)));
+      const kicked = kicks.length > 0 ? containing(x) : undefined;
+      // how many findings (one per set of actions): counted without listing the roles reached
+      const keys = new Set<string>();
+      for (const a of scoped.values()) {
+        const all = new Set<string>(a.actions);
+        if (kicked) for (const t of kicks) all.add(t);
+        keys.add(ORDER.filter((v) => all.has(v)).join(','));
+      }
+      if (kicked && kicked.strictly > scoped.size) keys.add(ORDER.filter((v) => (kicks as string[]).includes(v)).join(','));
+      if (keys.size === 0) continue;
+      if (!ctx.wants(x)) {
+        for (let k = 1; k < keys.size; k++) ctx.wants(x);
+        continue;
+      }
       const acts = new Map<number, { actions: Set<string>; first: Move | { kick: number } }>();
       const note = (y: number, action: string, how: Move | { kick: number }) => {
         let a = acts.get(y);
         if (!a) acts.set(y, (a = { actions: new Set(), first: how }));
         a.actions.add(action);
       };
-      for (const m of model.movesBy('actor', x)) {
-        if (m.on !== 'other' || m.from === 0 || model.isBanned(m.from) || !present.has(m.from) || !above(m.from, x)) continue;
-        if (m.action === 'changeRole' && contains(m.to, m.from)) continue;
-        if (m.action === 'remove' || m.action === 'ban' || m.action === 'changeRole') note(m.from, m.action, m);
-      }
-      for (const t of UNSCOPED) {
-        const c = code(ACTIONS[t].capability!);
-        if (!model.has(x, c)) continue;
-        for (const y of model.indexes) if (y !== 0 && !model.isBanned(y) && present.has(y) && above(y, x)) note(y, t, { kick: c });
-      }
+      for (const [y, a] of scoped) for (const action of a.actions) note(y, action, a.first);
+      if (kicked)
+        for (const t of kicks) {
+          const c = code(ACTIONS[t].capability!);
+          for (let k = 0; k < nodeWords; k++)
+            for (let w = kicked.bits[k]; w !== 0; w &= w - 1) {
+              const y = model.indexes[(k << 5) + (31 - Math.clz32(w & -w))];
+              if (above(y, x)) note(y, t, { kick: c });
+            }
+        }
       // one finding per set of actions, listing the roles it reaches
       const bySet = new Map<string, { ys: number[]; actions: string[]; first: Move | { kick: number } }>();
       for (const y of model.indexes) {
         const a = acts.get(y);
         if (!a) continue;
-        const actions = ['remove', 'ban', 'kick', 'changeRole'].filter((v) => a.actions.has(v));
+        const actions = ORDER.filter((v) => a.actions.has(v));
         const key = actions.join(',');
         let s = bySet.get(key);
         if (!s) bySet.set(key, (s = { ys: [], actions, first: a.first }));
@@ -85,3 +141,10 @@ export const rankInversion: Analysis = {
     }
   },
 };
+
+/** the number of bits set in a 32-bit word */
+function popcount(w: number): number {
+  w -= (w >>> 1) & 0x55555555;
+  w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+  return (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

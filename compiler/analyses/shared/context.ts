@@ -4,7 +4,8 @@
  * (built once, on first use), and `report`, which turns a finding into a diagnostic of the analysis's
  * kind with the roles involved and, for path-shaped findings, the witness path.
  */
-import { diagnostic, type Diagnostic, type DiagnosticKind, type DiagnosticLabel, type PathStep } from '../../../runtime/diagnostics.js';
+import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../../../runtime/limits.js';
+import { diagnostic, DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticKind, type DiagnosticLabel, type PathStep } from '../../../runtime/diagnostics.js';
 import { changeKey, type BaseRoomPolicy, type Policy, type Provenance, type SourceSpan } from '../../../runtime/ir.js';
 import { describeStep } from '../../render.js';
 import { EscalationGraph } from './role-graph.js';
@@ -78,17 +79,29 @@ export class AnalysisContext {
   readonly provenance?: Provenance;
   readonly model: RoleModel;
   readonly spans: Spans;
+  /** findings built in full per kind (0: all); the rest are counted in one `diagnostics-omitted` note */
+  readonly maxFindings: number;
   private escalation?: EscalationGraph;
   private current?: Analysis;
   private readonly out: Diagnostic[];
+  /** `kind|role` of the findings an `allow` line names: always built in full, outside the budget */
+  private readonly acknowledged: ReadonlySet<string>;
+  /** the current kind's budget: findings built (acknowledged ones excepted), their size, and those only counted */
+  private kept = 0;
+  private size = 0;
+  private omitted = 0;
+  private shown = 0;
 
-  constructor(policy: Policy, file: string, provenance: Provenance | undefined, out: Diagnostic[], model?: RoleModel) {
+  constructor(policy: Policy, file: string, provenance: Provenance | undefined, out: Diagnostic[], model?: RoleModel, budget: { maxFindings?: number; acknowledged?: ReadonlySet<string> } = {}) {
     this.policy = policy;
     this.file = file;
     this.provenance = provenance;
     this.model = model ?? new RoleModel(policy);
     this.spans = new Spans(this.model, provenance);
     this.out = out;
+    const max = budget.maxFindings ?? DEFAULT_LIMITS.maxDiagnosticsPerCode;
+    this.maxFindings = max > 0 && Number.isFinite(max) ? max : 0;
+    this.acknowledged = budget.acknowledged ?? new Set();
   }
 
   /** The escalation graph, built on first use and shared. */
@@ -99,8 +112,36 @@ export class AnalysisContext {
   /** Run one analysis, its findings reported under its kind. */
   run(a: Analysis): void {
     this.current = a;
+    this.kept = this.size = this.omitted = this.shown = 0;
     a.run(this);
+    if (this.omitted > 0) {
+      const { code } = DIAGNOSTIC_CODES[a.kind];
+      const note = diagnostic('diagnostics-omitted', `${this.omitted} more \`${code}\` (${a.kind}) ${this.omitted === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${this.shown} are`, this.file, undefined, {
+        help: `show more with \`${LIMIT_FLAGS.maxDiagnosticsPerCode} <n>\` (0 shows all)`,
+      });
+      note.omitted = { code, kind: a.kind, count: this.omitted };
+      this.out.push(note);
+    }
     this.current = undefined;
+  }
+
+  /**
+   * The findings budget (issue 10): should the next finding of the current kind, about `role`, be
+   * built in full? Yes for the first `maxFindings` of a kind (and while their paths, labels and role
+   * lists add up to fewer than `maxFindings`² entries), and always for a finding an `allow` line names;
+   * otherwise it is counted, and the count is reported as one `diagnostics-omitted` note after the
+   * kind's findings. An analysis whose findings are costly to build (witness paths) asks before
+   * building one, and calls it once per finding that exists; `report` applies the same rule.
+   */
+  wants(role: number): boolean {
+    if (this.within(role)) return true;
+    this.omitted++;
+    return false;
+  }
+
+  private within(role: number): boolean {
+    if (this.maxFindings === 0 || this.acknowledged.has(`${this.current?.kind}|${role}`)) return true;
+    return this.kept < this.maxFindings && this.size < this.maxFindings * this.maxFindings;
   }
 
   /** Labels "step k: …" on the steps of a path that have a place in the source. */
@@ -116,6 +157,15 @@ export class AnalysisContext {
   report(f: Finding): void {
     if (!this.current) throw new Error('analyses: report outside run');
     const kind = this.current.kind;
+    if (!this.within(f.roles[0])) {
+      this.omitted++;
+      return;
+    }
+    if (!this.acknowledged.has(`${kind}|${f.roles[0]}`)) {
+      this.kept++;
+      this.size += Math.max(1, f.path?.length ?? 0, f.labels?.length ?? 0, f.roles.length);
+    }
+    this.shown++;
     const where = f.span;
     // a label on the primary span itself says nothing the code frame does not
     const labels = f.labels?.filter((l) => !where || l.span.file !== where.file || l.span.start !== where.start || l.span.end !== where.end);

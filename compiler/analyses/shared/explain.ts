@@ -7,7 +7,7 @@
  */
 import type { PathStep, PathRole } from '../../../runtime/diagnostics.js';
 import type { Policy, Provenance, SourceSpan } from '../../../runtime/ir.js';
-import { bfs, reachable, shortestPath } from '../../graph/index.js';
+import { reachable, shortestPath } from '../../graph/index.js';
 import { EscalationGraph, type Witness } from './role-graph.js';
 import { CAN_CHANGE_ROLES, RoleModel, type Move } from './role-model.js';
 import { Spans } from './context.js';
@@ -65,12 +65,12 @@ export class Explainer {
     const v = model.id.get(role)!;
     const holders = model.indexes.flatMap((ix, i) => (model.has(ix, code) ? [i] : []));
     const sources = [...holders, ...graph.rewriters.filter((r) => !holders.includes(r))];
-    const r = bfs(graph.graph, sources, { backward: true });
+    const r = graph.bfs(sources, { backward: true });
     const start = r.dist[v] !== -1 && (r.dist[0] === -1 || r.dist[v] <= r.dist[0]) ? v : r.dist[0] !== -1 ? 0 : -1;
     if (start !== -1) {
       const edges = shortestPath(graph.graph, r, start)!;
       const end = edges.length ? graph.graph.to(edges[edges.length - 1]) : start;
-      const w: Witness = { caps: [code], edges, end, everything: !holders.includes(end) && model.has(model.indexes[end], CAN_CHANGE_ROLES) };
+      const w: Witness = { caps: [code], edges, end, everything: !holders.includes(end) && model.has(model.indexes[end], CAN_CHANGE_ROLES), length: r.dist[start], search: -1 };
       const steps = graph.steps(w);
       return { ...base, answer: 'yes', held: false, path: this.explained(steps), subkind: EscalationGraph.subkind(steps), public: start !== v };
     }
@@ -96,14 +96,17 @@ export class Explainer {
         out.push(`${T} allows no participants (maximum 0)`);
         continue;
       }
-      const into = graph.graph.into(h).filter((e) => graph.graph.from(e) !== h);
-      for (const e of into.slice(0, 3)) {
-        const s = graph.graph.label(e)[0];
+      const into = graph.entering(h, 3);
+      for (const s of into) {
         const how = s.action === 'capability' ? `by writing a preauth entry (\`${model.capName(s.capability)}\`)` : `(${s.entry ? `\`${model.entryText(s.from, t)}\` with ` : ''}\`${model.capName(s.capability)}\`)`;
         out.push(`\`${model.name(s.actor)}\` can move users into ${T} ${how}, but holders of ${X} cannot get an account into \`${model.name(s.actor)}\``);
       }
       if (into.length > 0) continue;
-      const moves = model.moves.filter((m) => m.to === t && m.from !== t);
+      const moves = model.movesBy('to', t).filter((m) => m.from !== t);
+      if (moves.length === 0 && model.ownRole.holders.some((h) => h !== t)) {
+        const target = model.ownRole.targets.find((x) => x.to === t);
+        if (target) moves.push(model.ownRoleMove(model.ownRole.holders.find((h) => h !== t)!, target));
+      }
       if (moves.some((m) => m.on === 'other' && m.actor === t)) out.push(`only holders of ${T} can move users into ${T}`);
       else if (moves.length > 0) {
         const m = moves[0];

@@ -12,7 +12,7 @@
  * an entry for its own claims (then join as any role holding canJoinIfPreauthorized, or, holding
  * canChangeOwnRole itself, move to any role); holding canChangeRoleDefinitions gives everything.
  */
-import { bfs, Digraph, reachableUnion, shortestPath, hasBit, type BfsResult } from '../../graph/index.js';
+import { bfs, Digraph, reachableUnion, shortestPath, hasBit, type BfsOptions, type BfsResult } from '../../graph/index.js';
 import { CAN_CHANGE_OWN_ROLE, CAN_CHANGE_PREAUTH, CAN_CHANGE_ROLES, CAN_JOIN_PREAUTH, type Move, type RoleModel } from './role-model.js';
 
 /** A set of powers (RoleModel.powers) held by exactly the same roles: one search answers for all of them. */
@@ -25,16 +25,31 @@ export interface CapabilityGroup {
 export interface Witness {
   /** the capabilities gained; empty with `everything` */
   caps: number[];
-  /** the graph edges walked, in order */
+  /** the graph edges walked, in order (empty when the witness was found without its path: `withPath`) */
   edges: number[];
   /** the node reached */
   end: number;
   /** the path ends in a rewrite of the role definitions: every capability */
   everything: boolean;
+  /** the steps the path takes through the graph (a write to the preauth list and its use count as one) */
+  length: number;
+  /** the search that found it (`EscalationGraph.search`) */
+  search: number;
 }
+
+/** The two intermediate nodes for policy rewrites through the preauth list (after the role nodes). */
+const JOIN_HUB = 0;
+const OWN_HUB = 1;
 
 export class EscalationGraph {
   readonly model: RoleModel;
+  /**
+   * Role nodes `0 … model.size-1`, then two intermediate nodes: a holder of
+   * canChangePreauthorizedUserList writes an entry for its own claims (edge into the hub) and then
+   * joins as any role holding canJoinIfPreauthorized (edges out of the first hub), or, holding
+   * canChangeOwnRole, moves to any other role (out of the second): writers × roles pairs stored as
+   * writers + roles edges. Searches pass through a hub (`bfs`): the pair of edges is one step.
+   */
   readonly graph: Digraph<Move[]>;
   readonly groups: CapabilityGroup[];
   /** node ids of the roles holding canChangeRoleDefinitions */
@@ -59,21 +74,23 @@ export class EscalationGraph {
       // public joins: open join, and a preauth entry anyone matches
       if (m.on === 'joiner' && (m.via === 'open' || (m.via === 'preauth' && model.preauth.entries[m.preauth!].claims.length === 0))) offer(0, m.to, 0, [m]);
     }
-    for (const a of model.indexes) {
-      if (!model.has(a, CAN_CHANGE_PREAUTH)) continue;
-      for (const t of model.indexes) {
-        if (t === 0 || t === a || model.isBanned(t)) continue;
-        const write: Move = { actor: a, action: 'capability', capability: CAN_CHANGE_PREAUTH, from: 0, to: t, on: 'other', entry: false };
-        if (!model.fixed && model.has(t, CAN_JOIN_PREAUTH)) offer(a, t, 3, [write, { actor: t, action: 'join', via: 'preauth', capability: CAN_JOIN_PREAUTH, from: 0, to: t, on: 'joiner', entry: false }]);
-        else if (a !== 0 && model.has(a, CAN_CHANGE_OWN_ROLE))
-          offer(a, t, 4, [{ ...write, from: a }, { actor: a, action: 'changeOwnRole', capability: CAN_CHANGE_OWN_ROLE, from: a, to: t, on: 'self', entry: false }]);
-      }
-    }
-    this.graph = new Digraph<Move[]>(n);
+    this.graph = new Digraph<Move[]>(n + 2);
     for (const key of [...best.keys()].sort((x, y) => x - y)) {
       const e = best.get(key)!;
       this.graph.addEdge(Math.floor(key / n), key % n, e.steps);
     }
+    // policy rewrites through the preauth list: writers into a hub, the hub into the roles it reaches
+    const joinable = (t: number) => !model.fixed && model.has(t, CAN_JOIN_PREAUTH);
+    const targets = model.indexes.filter((t) => t !== 0 && !model.isBanned(t) && model.enterable(t));
+    const intoJoin = targets.filter(joinable);
+    const intoOwn = targets.filter((t) => !joinable(t));
+    model.indexes.forEach((a, v) => {
+      if (!model.has(a, CAN_CHANGE_PREAUTH)) return;
+      if (intoJoin.length > 0) this.graph.addEdge(v, n + JOIN_HUB, []);
+      if (a !== 0 && model.has(a, CAN_CHANGE_OWN_ROLE) && intoOwn.length > 0) this.graph.addEdge(v, n + OWN_HUB, []);
+    });
+    for (const t of intoJoin) this.graph.addEdge(n + JOIN_HUB, model.id.get(t)!, []);
+    for (const t of intoOwn) this.graph.addEdge(n + OWN_HUB, model.id.get(t)!, []);
     // capability groups: capabilities exercised by exactly the same roles
     const holders = new Map<number, number[]>();
     model.indexes.forEach((ix, v) => {
@@ -93,16 +110,26 @@ export class EscalationGraph {
     }
     this.groups = [...byKey.values()];
     this.rewriters = model.indexes.flatMap((ix, v) => (model.has(ix, CAN_CHANGE_ROLES) ? [v] : []));
-    const seeds: number[][] = model.indexes.map(() => []);
+    const seeds: number[][] = Array.from({ length: n + 2 }, () => []);
     this.groups.forEach((g, gi) => g.holders.forEach((v) => seeds[v].push(gi)));
     for (const v of this.rewriters) seeds[v].push(this.groups.length);
     this.reach = reachableUnion(this.graph, this.groups.length + 1, (v) => seeds[v]);
   }
 
+  /** Is this node a role (not one of the intermediate nodes)? */
+  isRole(v: number): boolean {
+    return v < this.model.size;
+  }
+
+  /** Shortest paths (in steps) from `sources`, forwards or backwards, through the intermediate nodes. */
+  bfs(sources: Iterable<number>, options: Omit<BfsOptions, 'through'> = {}): BfsResult {
+    return bfs(this.graph, sources, { ...options, through: (v) => v >= this.model.size });
+  }
+
   /** Backward search from the holders of group `g` (`groups.length` = the rewriters). */
   search(g: number): BfsResult {
     let r = this.searches.get(g);
-    if (!r) this.searches.set(g, (r = bfs(this.graph, g === this.groups.length ? this.rewriters : this.groups[g].holders, { backward: true })));
+    if (!r) this.searches.set(g, (r = this.bfs(g === this.groups.length ? this.rewriters : this.groups[g].holders, { backward: true })));
     return r;
   }
 
@@ -115,25 +142,22 @@ export class EscalationGraph {
    * What a coalition starting at node `v` can come to exercise beyond `exclude`, as few witnesses as
    * the shortest paths allow: capabilities at the same distance that one role provides share one
    * witness. A reachable rewrite of the role definitions ends the list (everything), keeping only the
-   * witnesses shorter than it.
+   * witnesses shorter than it. With `paths` false the witnesses come without their edges (the same
+   * witnesses, found without walking a path: `withPath` adds it).
    */
-  witnesses(v: number, exclude: ReadonlySet<number>): Witness[] {
+  witnesses(v: number, exclude: ReadonlySet<number>, paths = true): Witness[] {
     const set = this.reach[v];
-    type Found = { gi: number; gained: number[]; d: number; path?: { edges: number[]; end: number } };
+    type Found = { gi: number; gained: number[]; d: number; end: number };
     const found: Found[] = [];
     this.groups.forEach((g, gi) => {
       if (!hasBit(set, gi)) return;
       const gained = g.caps.filter((c) => !exclude.has(c));
-      if (gained.length > 0) found.push({ gi, gained, d: this.search(gi).dist[v] });
+      if (gained.length > 0) {
+        const r = this.search(gi);
+        found.push({ gi, gained, d: r.dist[v], end: r.root[v] });
+      }
     });
     found.sort((a, b) => a.d - b.d || a.gi - b.gi);
-    const pathOf = (f: Found) => {
-      if (!f.path) {
-        const edges = shortestPath(this.graph, this.search(f.gi), v)!;
-        f.path = { edges, end: edges.length ? this.graph.to(edges[edges.length - 1]) : v };
-      }
-      return f.path;
-    };
     const out: Witness[] = [];
     // level by level (same distance), greedily: the path whose end holds the most open groups first
     for (let i = 0; i < found.length; ) {
@@ -143,25 +167,28 @@ export class EscalationGraph {
       while (open.size > 0) {
         let best: { f: Found; cover: Found[]; size: number } | undefined;
         for (const f of open) {
-          const end = pathOf(f).end;
-          const cover = [...open].filter((g) => this.holderSet(g.gi).has(end));
+          const cover = [...open].filter((g) => this.holderSet(g.gi).has(f.end));
           const size = cover.reduce((s, g) => s + g.gained.length, 0);
           if (!best || size > best.size) best = { f, cover, size };
         }
         for (const g of best!.cover) open.delete(g);
-        const { edges, end } = pathOf(best!.f);
-        out.push({ caps: best!.cover.flatMap((g) => g.gained).sort((a, b) => a - b), edges, end, everything: false });
+        out.push({ caps: best!.cover.flatMap((g) => g.gained).sort((a, b) => a - b), edges: [], end: best!.f.end, everything: false, length: best!.f.d, search: best!.f.gi });
       }
       i = j;
     }
+    let ws = out;
     if (this.reachesRewriter(v)) {
-      const edges = shortestPath(this.graph, this.search(this.groups.length), v)!;
-      const end = edges.length ? this.graph.to(edges[edges.length - 1]) : v;
-      const kept = out.filter((w) => w.edges.length < edges.length + 1);
-      kept.push({ caps: [], edges, end, everything: true });
-      return kept;
+      const r = this.search(this.groups.length);
+      ws = out.filter((w) => w.length < r.dist[v] + 1);
+      ws.push({ caps: [], edges: [], end: r.root[v], everything: true, length: r.dist[v], search: this.groups.length });
     }
-    return out;
+    return paths ? ws.map((w) => this.withPath(v, w)) : ws;
+  }
+
+  /** The witness with its edges: the shortest path from `v` its search found. */
+  withPath(v: number, w: Witness): Witness {
+    if (w.edges.length > 0 || w.length === 0) return w;
+    return { ...w, edges: shortestPath(this.graph, this.search(w.search), v)! };
   }
 
   private readonly holderSets = new Map<number, Set<number>>();
@@ -172,9 +199,63 @@ export class EscalationGraph {
     return s;
   }
 
+  /** The moves along a path's edges: an edge into a hub and the next one out of it are two moves. */
+  edgeSteps(edges: readonly number[]): Move[] {
+    const { model, graph } = this;
+    const n = model.size;
+    const steps: Move[] = [];
+    for (let k = 0; k < edges.length; k++) {
+      const e = edges[k];
+      const to = graph.to(e);
+      if (to < n) {
+        steps.push(...graph.label(e));
+        continue;
+      }
+      const a = model.indexes[graph.from(e)];
+      const t = model.indexes[graph.to(edges[++k])];
+      steps.push(...this.rewrite(a, t, to - n));
+    }
+    return steps;
+  }
+
+  /** The two moves of a policy rewrite through the preauth list by a holder of `a`, into `t`. */
+  private rewrite(a: number, t: number, hub: number): Move[] {
+    const write: Move = { actor: a, action: 'capability', capability: CAN_CHANGE_PREAUTH, from: 0, to: t, on: 'other', entry: false };
+    if (hub === JOIN_HUB) return [write, { actor: t, action: 'join', via: 'preauth', capability: CAN_JOIN_PREAUTH, from: 0, to: t, on: 'joiner', entry: false }];
+    return [{ ...write, from: a }, { actor: a, action: 'changeOwnRole', capability: CAN_CHANGE_OWN_ROLE, from: a, to: t, on: 'self', entry: false }];
+  }
+
+  /**
+   * The first move of each way into role node `t` from another role, one per role (the least
+   * disruptive kind), ordered by that role's node id; at most `max`.
+   */
+  entering(t: number, max: number): Move[] {
+    const { model, graph } = this;
+    const n = model.size;
+    const byRole = new Map<number, Move>();
+    for (const e of graph.into(t)) {
+      const f = graph.from(e);
+      if (f < n) {
+        if (f !== t) byRole.set(f, graph.label(e)[0]);
+        continue;
+      }
+      let taken = 0;
+      for (const w of graph.into(f)) {
+        const a = graph.from(w);
+        if (a === t || byRole.has(a)) continue;
+        byRole.set(a, this.rewrite(model.indexes[a], model.indexes[t], f - n)[0]);
+        if (++taken > max) break;
+      }
+    }
+    return [...byRole.keys()]
+      .sort((x, y) => x - y)
+      .slice(0, max)
+      .map((a) => byRole.get(a)!);
+  }
+
   /** The moves of a witness, the final rewrite included. */
   steps(w: Witness): Move[] {
-    const steps = w.edges.flatMap((e) => this.graph.label(e));
+    const steps = this.edgeSteps(w.edges);
     if (w.everything) {
       const r = this.model.indexes[w.end];
       steps.push({ actor: r, action: 'capability', capability: CAN_CHANGE_ROLES, from: r, to: r, on: 'self', entry: false });

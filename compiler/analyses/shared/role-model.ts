@@ -89,6 +89,11 @@ export function usesOf(bannedRole: boolean): (from: number, to: number, holder: 
   };
 }
 
+const subset = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
+  for (const k of a) if (!b.has(k)) return false;
+  return true;
+};
+
 export interface PreauthInfo {
   readonly entries: readonly PreAuthEntry[];
   /** for each entry: the earlier entry that is always matched before it, or -1 */
@@ -109,7 +114,15 @@ export class RoleModel {
   readonly fixed: boolean;
   readonly caps: Map<number, ReadonlySet<number>>;
   readonly preauth: PreauthInfo;
+  /** every move but changeOwnRole (see `ownRole`) */
   readonly moves: Move[];
+  /**
+   * changeOwnRole, kept apart from `moves` (its pairs, holders × preauth roles, would grow with
+   * roles²): each holder (non-zero, holding canChangeOwnRole) may move itself to the role of each
+   * live preauth entry (`targets`: non-zero defined roles, each with its first entry, in entry order)
+   * other than its own. `ownRoleMove` is one such move.
+   */
+  readonly ownRole: { readonly holders: readonly number[]; readonly targets: readonly { to: number; at: number }[] };
   /** participant-list counts per role; null when the policy carries no participant list (unknown start) */
   readonly initial: Map<number, number> | null;
   private populatedCache?: { present: Set<number>; actors: Set<number> };
@@ -135,6 +148,20 @@ export class RoleModel {
     this.initial = policy.participants === null ? null : new Map();
     if (policy.participants) for (const p of policy.participants) this.initial!.set(p.role, (this.initial!.get(p.role) ?? 0) + 1);
     this.moves = this.buildMoves();
+    const targets: { to: number; at: number }[] = [];
+    const seen = new Set<number>();
+    for (const { entry, at } of this.livePreauth()) {
+      const t = entry.role.index;
+      if (t === 0 || seen.has(t) || !this.byIndex.has(t)) continue;
+      seen.add(t);
+      targets.push({ to: t, at });
+    }
+    this.ownRole = { holders: this.indexes.filter((h) => h !== 0 && this.has(h, CAN_CHANGE_OWN_ROLE)), targets };
+  }
+
+  /** The changeOwnRole move of a holder of `holder` to `target` (one of `ownRole.targets`). */
+  ownRoleMove(holder: number, target: { to: number; at: number }): Move {
+    return { actor: holder, action: 'changeOwnRole', capability: CAN_CHANGE_OWN_ROLE, from: holder, to: target.to, on: 'self', entry: false, preauth: target.at };
   }
 
   get size(): number {
@@ -229,14 +256,24 @@ export class RoleModel {
     // a role-0 entry is skipped by changeOwnRole (first match with a non-zero role), so it only
     // shadows later entries when nobody can change their own role
     const ownRole = this.policy.roles.some((r) => r.capabilities.includes(CAN_CHANGE_OWN_ROLE));
+    const skip = (i: number) => entries[i].role.index === 0 && ownRole;
+    // the first eligible entry with each claim set; an entry with few claims looks up each subset of
+    // its claims (2^k lookups: an entry with more claims than it cannot be a subset), one with many
+    // compares with every earlier entry
+    const canonical = keys.map((k) => [...k].sort());
+    const first = new Map<string, number>();
     const shadowedBy = entries.map((_, j) => {
-      for (let i = 0; i < j; i++) {
-        if (entries[i].role.index === 0 && ownRole) continue;
-        let subset = true;
-        for (const k of keys[i]) if (!keys[j].has(k)) subset = false;
-        if (subset) return i;
-      }
-      return -1;
+      const mine = canonical[j];
+      let found = -1;
+      if (mine.length <= 8) {
+        for (let mask = 0; mask < 1 << mine.length; mask++) {
+          const i = first.get(JSON.stringify(mine.filter((_, b) => mask & (1 << b))));
+          if (i !== undefined && (found === -1 || i < found)) found = i;
+        }
+      } else for (let i = 0; i < j && found === -1; i++) if (!skip(i) && subset(keys[i], keys[j])) found = i;
+      const key = JSON.stringify(mine);
+      if (!skip(j) && !first.has(key)) first.set(key, j);
+      return found;
     });
     return { entries, shadowedBy };
   }
@@ -280,17 +317,7 @@ export class RoleModel {
           moves.push({ actor: 0, action: 'join', via: 'code', capability: codeCap, from: 0, to: t, on: 'joiner', entry: false });
       }
     }
-    // changeOwnRole: to the first preauth match with a non-zero role (whichever the holder's claims pick)
-    for (const holder of this.indexes) {
-      if (holder === 0 || !this.has(holder, CAN_CHANGE_OWN_ROLE)) continue;
-      const seen = new Set<number>();
-      for (const { entry, at } of live) {
-        const t = entry.role.index;
-        if (t === 0 || t === holder || seen.has(t) || !this.byIndex.has(t)) continue;
-        seen.add(t);
-        moves.push({ actor: holder, action: 'changeOwnRole', capability: CAN_CHANGE_OWN_ROLE, from: holder, to: t, on: 'self', entry: false, preauth: at });
-      }
-    }
+    // changeOwnRole: `ownRole`
     return moves;
   }
 
@@ -326,6 +353,9 @@ export class RoleModel {
         if (m.on === 'joiner') rules.push({ premises: [], conclusion: present(m.to) }), by.push(-1);
         else rules.push({ premises: m.on === 'self' ? [present(m.from)] : m.from === 0 ? [actor(m.actor)] : [actor(m.actor), present(m.from)], conclusion: present(m.to) }), by.push(m.actor);
       }
+      // changeOwnRole through one more fact (2n: a holder is present), not one rule per pair
+      for (const h of this.ownRole.holders) rules.push({ premises: [present(h)], conclusion: 2 * n }), by.push(h);
+      for (const { to } of this.ownRole.targets) if (this.enterable(to)) rules.push({ premises: [2 * n], conclusion: present(to) }), by.push(-1);
       this.rules = { rules, actor: Int32Array.from(by) };
     }
     const { rules, actor: ruleActor } = this.rules;
@@ -335,7 +365,7 @@ export class RoleModel {
       if (ix === 0 || without.has(ix)) continue;
       if (this.initial === null || (this.initial.get(ix) ?? 0) > 0) given.push(present(ix));
     }
-    const r = forwardChain(2 * n, rules, given, without.size === 0 ? undefined : (i) => !without.has(ruleActor[i]));
+    const r = forwardChain(2 * n + 1, rules, given, without.size === 0 ? undefined : (i) => !without.has(ruleActor[i]));
     const out = { present: new Set<number>(), actors: new Set<number>() };
     this.indexes.forEach((ix, i) => {
       if (r.holds[i]) out.present.add(ix);
@@ -349,8 +379,22 @@ export class RoleModel {
   fillable(index: number): boolean {
     if (!this.enterable(index)) return false;
     const { present, actors } = this.populate();
-    return this.movesBy('to', index).some(
-      (m) => m.to === index && (m.on === 'joiner' || (m.on === 'self' ? present.has(m.from) && m.from !== index : actors.has(m.actor) && (m.from === 0 || (present.has(m.from) && m.from !== index)))),
+    return (
+      this.movesBy('to', index).some(
+        (m) => m.to === index && (m.on === 'joiner' || (m.on === 'self' ? present.has(m.from) && m.from !== index : actors.has(m.actor) && (m.from === 0 || (present.has(m.from) && m.from !== index)))),
+      ) ||
+      this.ownRoleInto(index)
     );
+  }
+
+  private ownInto?: { targets: Set<number>; present: number[] };
+  /** Can some present holder of canChangeOwnRole move itself into this role? */
+  private ownRoleInto(index: number): boolean {
+    if (!this.ownInto) {
+      const { present } = this.populate();
+      // two present holders are enough: one of them is not `index`
+      this.ownInto = { targets: new Set(this.ownRole.targets.map((t) => t.to)), present: this.ownRole.holders.filter((h) => present.has(h)).slice(0, 2) };
+    }
+    return this.ownInto.targets.has(index) && this.ownInto.present.some((h) => h !== index);
   }
 }
