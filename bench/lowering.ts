@@ -57,7 +57,7 @@ for (let n = 0; n <= 26; n += n < 12 ? 1 : 7) {
     const refused = r.diagnostics.find((d) => d.kind === 'hierarchy-too-large');
     if (refused) {
       // the message carries the predicted counts: "would lower to R roles and T … targets (about B of RoleData); the limit is …"
-      const m = /lower to ([\d,]+) roles and ([\d,]+) authorized role-change targets \(about (.+?) of RoleData\); the limit is (.+)$/.exec(refused.message);
+      const m = /lower to ([\d,]+) roles and ([\d,]+) authorized role-change targets \((?:about )?(.+?) of RoleData\); the limit is (.+)$/.exec(refused.message);
       line = m ? `${pad(m[1], 11)} ${pad(m[2], 19)} ${pad(m[3], 14)}` : `${pad('-', 11)} ${pad('-', 19)} ${pad('-', 14)}`;
       line += ` %TIME%  refused (E0122): over ${m ? m[4] : refused.message}`;
     } else {

@@ -286,7 +286,7 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     const what =
       size === 'too-many-states'
         ? `more than ${fmt(ctx.maxRoles)} roles (of at most ${fmt(bound)} states: Σ over levels of 2^(add-ons allowed))`
-        : `${fmt(size.roles)} roles and ${fmt(size.targets)} authorized role-change targets (about ${bytesAbout(size.wireBytes)} of RoleData)`;
+        : `${fmt(size.roles)} roles and ${fmt(size.targets)} authorized role-change targets (${bytesAbout(size.wireBytes)} of RoleData)`;
     const limits = over.map((k) => (k === 'maxLoweredRoles' ? `${fmt(ctx.maxRoles)} roles` : `${fmt(maxTargets)} targets`));
     ctx.report('hierarchy-too-large', `the hierarchy would lower to ${what}; the limit is ${limits.join(' and ')}`, at(h.span), {
       help: `raise the limit with ${over.map((k) => `\`${LIMIT_FLAGS[k]} <n>\``).join(' and ')}, or use fewer add-ons, stricter \`requires\` or fewer \`given_by\` levels: every lowered role lists the moves its level may make on every state`,
@@ -508,7 +508,7 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   }
   ctx.report(
     'lowering-info',
-    `the hierarchy lowers to ${n} roles for user states (of at most ${bound} = Σ over ${L} levels of 2^(add-ons allowed)), plus role 0${hasBans ? ' and the banned role' : ''}, with ${fmt(targets)} authorized role-change targets (about ${bytesAbout(size.wireBytes)} of RoleData)`,
+    `the hierarchy lowers to ${n} roles for user states (of at most ${bound} = Σ over ${L} levels of 2^(add-ons allowed)), plus role 0${hasBans ? ' and the banned role' : ''}, with ${fmt(targets)} authorized role-change targets (${bytesAbout(size.wireBytes)} of RoleData)`,
     at(h.span),
   );
   return { roles, provenance, names, stateCount: n, bound, size: { roles: size.roles, targets: size.targets, wireBytes: size.wireBytes } };
@@ -699,8 +699,8 @@ function lowerBound(entries: readonly RoleChange[], from: number): number {
   return lo;
 }
 
-/** "18 MB", "more than 1 TB" (the estimate is not exact, and past a terabyte the digits say nothing) */
-const bytesAbout = (n: number) => (n >= 2 ** 40 ? 'more than 1 TB' : formatBytes(n));
+/** "about 18 MB", "more than 1 TB" (the estimate is close, not exact; past a terabyte the digits say nothing) */
+const bytesAbout = (n: number) => (n >= 2 ** 40 ? 'more than 1 TB' : `about ${formatBytes(n)}`);
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 /** 1234567 → "1,234,567" */
 const fmt = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
