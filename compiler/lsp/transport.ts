@@ -48,6 +48,7 @@ const PARTIAL_HEADER_LINE = /^[A-Za-z0-9-]*(?::[\x20-\x7e]*)?\r?$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is number | string => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 const errorReply = (id: number | string | null, code: number, message: string): ResponseMessage => ({ jsonrpc: '2.0', id, error: { code, message } });
+const oneLine = (s: string): string => s.replace(/[\x00-\x1f\x7f]/g, ' ');
 /** a short, printable excerpt of dropped bytes, for logs */
 export function excerpt(bytes: Buffer, max = 40): string {
   const s = bytes.subarray(0, max).toString('latin1').replace(/[^\x20-\x7e]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '.'));
@@ -178,7 +179,8 @@ export class FrameParser {
     this.offset += n;
   }
   private drop(out: FrameEvent[], start: number, bytes: number, reason: string, reply?: ResponseMessage): void {
-    out.push({ kind: 'dropped', reason, offset: start, bytes, ...(reply ? { reply } : {}) });
+    // one line (JSON.parse quotes the input around an error)
+    out.push({ kind: 'dropped', reason: oneLine(reason), offset: start, bytes, ...(reply ? { reply: reply.error ? { ...reply, error: { ...reply.error, message: oneLine(reply.error.message) } } : reply } : {}) });
   }
 
   /** Skip garbage up to the next `Content-Length:` after the first byte (or up to a tail that may begin one). */
@@ -245,14 +247,15 @@ export class FrameParser {
     return true;
   }
 
-  /** The buffered bytes from `from` to `to`, without joining the rest. */
+  /** The buffered bytes from `from` to `to`, without joining the rest (walked from the end: `from` is recent). */
   private slice(from: number, to: number): Buffer {
     const parts: Buffer[] = [];
-    let at = 0;
-    for (const c of this.chunks) {
-      if (at + c.length > from && at < to) parts.push(c.subarray(Math.max(0, from - at), Math.min(c.length, to - at)));
-      at += c.length;
-      if (at >= to) break;
+    let end = this.size;
+    for (let i = this.chunks.length - 1; i >= 0 && end > from; i--) {
+      const c = this.chunks[i];
+      const start = end - c.length;
+      if (start < to) parts.unshift(c.subarray(Math.max(0, from - start), Math.min(c.length, to - start)));
+      end = start;
     }
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
