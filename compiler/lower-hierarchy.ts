@@ -228,7 +228,8 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   if (!ok) return undefined;
 
   // --- rules that can never take effect, or that the wire widens ---------------------------------------
-  const canEver = (min: number | undefined, target: number) => levels.some((_, la) => min !== undefined && la >= min && protectedOk(la, target));
+  // protection only widens with the actor's level: the top level can act whenever any level can
+  const canEver = (min: number | undefined, target: number) => min !== undefined && protectedOk(levels.length - 1, target);
   levels.forEach((lv, l) => {
     if (lv.givenBy !== undefined && !canEver(lv.givenBy, l))
       ctx.report('lowering-lost', `\`given_by\` on level \`${lv.name}\` can never take effect: under \`protect ${protect}\` no level that may give it can act on \`${lv.name}\``, lv.givenBySpan!, {
