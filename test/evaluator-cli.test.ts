@@ -96,6 +96,21 @@ describe('mimi-policy authorize', () => {
     expect(r.err.match(/error\[E0101\]/g)).toHaveLength(1);
     expect(r.err).toMatch(/4 case\(s\) could not be decided/);
   });
+  it('a batch from stdin (`--cases -`), streamed: blank lines skipped but counted, a too long line answered in place', () => {
+    const ok = JSON.stringify({ id: 'a', participants: STATE.participants, action: { type: 'ban', actor: 'arthur', target: 'amy' } });
+    const long = JSON.stringify({ id: 'long', participants: STATE.participants, action: { type: 'leave', actor: 'x'.repeat(500) } });
+    const input = [ok, '', long, '{"id":"dup","id":"dup2"}', ok].join('\n');
+    const r = spawnSync(process.execPath, [bin, 'authorize', multiOrg, '--cases', '-', '--max-json-bytes', '400', '-f', 'human'], { cwd: dir, input, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').map((l) => l.replace(/\): .*/, ')'))).toEqual([
+      'line 1 [a]: allowed (ok:canBan)',
+      `line 3: error: line 3: the line is too large: ${long.length} bytes, the limit is 400 bytes; raise the limit with \`--max-json-bytes <n>\` if this input is expected`,
+      'line 4: error: line 4, column 13: duplicate key `id`: a key may appear once in an object',
+      'line 5 [a]: allowed (ok:canBan)',
+      '',
+    ]);
+    expect(r.stderr).toBe('stdin: 2 case(s) could not be decided\n');
+  });
 });
 
 describe('mimi-policy build --emit ts', () => {

@@ -104,7 +104,7 @@ Options:
       --cases <file>          JSON Lines of cases (batch mode)
   -f, --format <json|human>   output format (default json)
       --component <kind>      what a .bin policy holds: ${COMPONENT_KINDS.join('|')}
-      --max-json-bytes <n>    the largest state or action file, or batch line (default ${DEFAULT_LIMITS.maxJsonBytes})
+      --max-json-bytes <n>    the largest .json policy, state or action file, or batch line (default ${DEFAULT_LIMITS.maxJsonBytes})
       --plain                 one line per diagnostic of a refused policy
       --no-color              no ANSI colours
   -h, --help                  show this help
@@ -135,7 +135,7 @@ action or case (the other cases of a batch are still decided), 2 usage or I/O er
       if (hit) return hit;
       let loaded: Loaded;
       try {
-        const r = loadPolicyFile(abs, component ? { component } : {});
+        const r = loadPolicyFile(abs, { ...(component ? { component } : {}), limits: { maxJsonBytes } });
         const shown = displayPath(abs, io.cwd);
         printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args as ParsedArgs, io);
         if (!r.ok || !r.policy) loaded = { error: `policy \`${shown}\` has errors (${summaryLine(r.diagnostics)})` };
