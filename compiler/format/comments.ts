@@ -107,6 +107,20 @@ interface Decorated extends FComment {
 const isDocBearing = (node: FNode): boolean =>
   node.kind === 'Role' || node.kind === 'Package' || (node.kind === 'Section' && (node.keyword === 'level' || node.keyword === 'addon'));
 
+/** The comment that starts at `offset` (binary search: comments are in source order). */
+function commentStartingAt(comments: readonly FComment[], offset: number): FComment | undefined {
+  let lo = 0;
+  let hi = comments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = comments[mid].start;
+    if (s === offset) return comments[mid];
+    if (s < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
 /** Whether only doc comments, each at most one line break from the next, lie between `from` and `to`. */
 function docChainReaches(tree: FormatTree, text: string, from: number, to: number): boolean {
   let i = from;
@@ -115,7 +129,7 @@ function docChainReaches(tree: FormatTree, text: string, from: number, to: numbe
     while (i < to && /\s/.test(text[i])) if (text[i++] === '\n') breaks++;
     if (breaks > 1) return false;
     if (i >= to) return true;
-    const c = tree.comments.find((k) => k.start === i);
+    const c = commentStartingAt(tree.comments, i);
     if (!c || !c.doc) return false;
     i = c.end;
   }

@@ -88,7 +88,9 @@ function printItems(path: AstPath<FFile | FBlock>, options: ParserOptions<FNode>
       while (widths[j] !== undefined && j + 1 < items.length && widths[j + 1] !== undefined && adjacent(j)) j++;
       const run = [...Array(j - i + 1).keys()].map((k) => i + k).filter((k) => commented[k] && widths[k] !== undefined);
       if (run.length >= 2) {
-        const column = Math.max(...run.map((k) => widths[k]!)) + 1;
+        // a loop, not Math.max(...): a run can be longer than a call's argument list may be
+        let column = 0;
+        for (const k of run) column = Math.max(column, widths[k]! + 1);
         for (const k of run) pads[k] = ' '.repeat(column - widths[k]!);
       }
       i = j + 1;
