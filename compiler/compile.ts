@@ -2,7 +2,7 @@
  * The library entry points for the front end: compile a `.mimi` program to the IR (with every
  * diagnostic), and load a wire file into the same IR so that checks and emitters treat both alike.
  */
-import { decodeComponent, decodePolicy, DecodeError, detectComponent, type ComponentKind } from '../runtime/codec/index.js';
+import { decodeComponent, decodePolicy, DecodeError, DecodeLimitError, detectComponent, type ComponentKind, type ReaderOptions } from '../runtime/codec/index.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../runtime/diagnostics.js';
 import { defaultBasePolicy, defaultPolicyComponentIds, type Policy, type Provenance, type Role } from '../runtime/ir.js';
 import type { SourceFile } from '../grammar/index.js';
@@ -116,21 +116,23 @@ function policyAround(kind: WireKind, value: unknown): Policy | undefined {
 
 /**
  * Decode wire bytes: a whole policy (an AppDataDictionary) or one component (`kind`, or detected).
- * Decoding errors become one diagnostic with the byte offset.
+ * Decoding errors become one diagnostic with the byte offset; more vector elements than
+ * `maxWireElements` (default runtime/limits.ts) is a located `limit-exceeded`.
  */
-export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, options: { analyses?: boolean; maxDiagnosticsPerCode?: number } = {}): LoadWireResult {
+export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, options: { analyses?: boolean; maxDiagnosticsPerCode?: number; maxWireElements?: number } = {}): LoadWireResult {
   const k = kind ?? detectComponent(bytes) ?? undefined;
   if (k === undefined) {
-    // decode as a dictionary to get the most useful error
+    // decode as a dictionary to get the most useful error (no values kept)
     try {
-      decodePolicy(bytes);
+      decodePolicy(bytes, { validateOnly: true });
     } catch (e) {
       return wireError(e, file);
     }
     return { diagnostics: [diagnostic('wire-decode', 'the bytes are not a policy dictionary or a known component', file, undefined, { offset: 0 })], ok: false };
   }
   try {
-    const policy = k === 'dictionary' ? decodePolicy(bytes) : policyAround(k, decodeComponent(k, bytes));
+    const limits: ReaderOptions = options.maxWireElements !== undefined ? { maxElements: options.maxWireElements } : {};
+    const policy = k === 'dictionary' ? decodePolicy(bytes, limits) : policyAround(k, decodeComponent(k, bytes, limits));
     if (!policy) return { kind: k, diagnostics: [diagnostic('wire-decode', `a \`${k}\` component cannot be read as a policy`, file, undefined, { offset: 0 })], ok: false };
     // findings past the per-code cap are counted, not built (a hostile file can repeat one millions of times)
     const checked = checkPolicy(policy, file, undefined, { ...(options.maxDiagnosticsPerCode !== undefined ? { maxDiagnosticsPerCode: options.maxDiagnosticsPerCode } : {}) });
@@ -144,6 +146,11 @@ export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, optio
 }
 
 function wireError(e: unknown, file: string): LoadWireResult {
+  if (e instanceof DecodeLimitError)
+    return {
+      diagnostics: [diagnostic('limit-exceeded', `${e.message}${e.path ? ` (in ${e.path})` : ''}`, file, undefined, { offset: e.offset, help: `raise the limit with \`${e.flag} <n>\` if this input is expected` })],
+      ok: false,
+    };
   if (e instanceof DecodeError)
     return { diagnostics: [diagnostic('wire-decode', `${e.message}${e.path ? ` (in ${e.path})` : ''}`, file, undefined, { offset: e.offset })], ok: false };
   throw e;

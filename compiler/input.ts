@@ -121,6 +121,7 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
   const r = loadWire(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path, options.component, {
     analyses: options.analyses ?? true,
     ...(options.limits?.maxDiagnosticsPerCode !== undefined ? { maxDiagnosticsPerCode: options.limits.maxDiagnosticsPerCode } : {}),
+    ...(options.limits?.maxWireElements !== undefined ? { maxWireElements: options.limits.maxWireElements } : {}),
   });
   return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
 }

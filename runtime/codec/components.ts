@@ -61,7 +61,7 @@ export function encodeComponent<K extends ComponentKind>(kind: K, value: Compone
 
 /**
  * Decodes all of `bytes` as one struct of the given kind. Throws only DecodeError. `options` is a
- * trace hook, or ReaderOptions (with `skipOpaque`, opaque data is checked but comes back as '').
+ * trace hook, or ReaderOptions (with `validateOnly`, every rule is checked but no value kept).
  */
 export function decodeComponent<K extends ComponentKind>(kind: K, bytes: Uint8Array, options?: TraceHook | ReaderOptions): ComponentValues[K] {
   const codec = COMPONENT_CODECS[kind] as StructCodec<ComponentValues[K]>;
@@ -75,12 +75,12 @@ export const DETECT_ORDER: readonly ComponentKind[] = ['dictionary', 'roles', 'p
  * Guesses what `bytes` hold: the first of dictionary, roles, preauth, base, participants that decodes
  * the whole input without error, or null. This is a heuristic, not a format check: the formats
  * overlap (e.g. `00` is an empty dictionary and also an empty RoleData), so the order decides.
- * Opaque data is checked, not converted: detection costs no copies of the input.
+ * No values are kept (validateOnly): detection takes constant memory, whatever the input.
  */
 export function detectComponent(bytes: Uint8Array): ComponentKind | null {
   for (const kind of DETECT_ORDER) {
     try {
-      decodeComponent(kind, bytes, { skipOpaque: true });
+      decodeComponent(kind, bytes, { validateOnly: true });
       return kind;
     } catch {
       // not this kind (decodeComponent throws only DecodeError)

@@ -35,11 +35,30 @@ export class EncodeError extends Error {
   }
 }
 
-/** Joins path segments: names with `.`, element indexes (`[i]`) appended directly. */
-export function joinPath(segments: readonly string[]): string {
+/**
+ * Malformed only in being too big for the limits set (a DecodeError at the offset reached): more vector
+ * elements than `maxElements` (runtime/limits.ts `maxWireElements`). `flag` raises the limit.
+ */
+export class DecodeLimitError extends DecodeError {
+  constructor(
+    message: string,
+    offset: number,
+    path: string,
+    readonly flag: string,
+  ) {
+    super(message, offset, path);
+  }
+}
+
+/**
+ * Joins path segments: names with `.`, element indexes (`[i]`, or a number i) appended directly.
+ * Readers keep indexes as numbers, so a path string is only built when a path is asked for.
+ */
+export function joinPath(segments: readonly (string | number)[]): string {
   let out = '';
   for (const s of segments) {
-    if (s.startsWith('[') || out === '') out += s;
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (s.startsWith('[') || out === '') out += s;
     else out += `.${s}`;
   }
   return out;

@@ -7,7 +7,7 @@
  *
  * Decoders throw only DecodeError; encoders throw EncodeError for values with no wire form.
  */
-export { DecodeError, EncodeError } from './errors.js';
+export { DecodeError, DecodeLimitError, EncodeError } from './errors.js';
 export { encodePolicy, decodePolicy, MODELLED_COMPONENT_IDS } from './policy.js';
 export {
   encodeComponent,

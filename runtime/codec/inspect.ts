@@ -10,7 +10,7 @@
  *
  * A dump is bounded whatever the input (InspectOptions): long byte fields carry only their first and
  * last bytes, long texts their start, big vectors their first elements and one summary line, and the
- * whole dump at most `maxLines` lines. Opaque data is checked, never converted, so inspecting a file
+ * whole dump at most `maxLines` lines. No decoded values are kept (validateOnly), so inspecting a file
  * takes memory proportional to the file plus the lines kept.
  *
  * `kind` is a component kind, or `policy`: an AppDataDictionary whose modelled components
@@ -55,7 +55,7 @@ function decodeTraced(bytes: Uint8Array, kind: InspectKind, result: InspectResul
     else result.truncated.lines++;
   };
   // the dump needs no values: opaque data is checked, never converted to hex in full
-  const readerOptions: ReaderOptions = { trace, traceElements: limitOf(options.maxElements, INSPECT_DEFAULTS.maxElements), skipOpaque: true };
+  const readerOptions: ReaderOptions = { trace, traceElements: limitOf(options.maxElements, INSPECT_DEFAULTS.maxElements), validateOnly: true };
   if (kind === 'policy') {
     readAll(bytes, 'AppDataDictionary', readPolicy, readerOptions);
   } else {
@@ -91,7 +91,6 @@ export function inspectPartial(bytes: Uint8Array, kind: InspectKind, options: In
 const HEX_BYTES_SHOWN = 16;
 const HEX_COLUMN = HEX_BYTES_SHOWN * 3;
 
-const showOffset = (offset: number): string => offset.toString(16).padStart(4, '0');
 
 /** `ab cd ef…`: at most HEX_BYTES_SHOWN bytes, spaced; never looks at more of `hex` than it shows. */
 function showHex(line: InspectLine): string {
@@ -108,6 +107,11 @@ function showHex(line: InspectLine): string {
  * `error`.
  */
 export function renderInspect(lines: readonly InspectLine[], error?: DecodeError, truncated?: InspectResult['truncated']): string {
+  // offsets: 4 hex digits, or as many as the largest one needs, so that the columns line up
+  let last = Math.max(error?.offset ?? 0, truncated?.offset ?? 0);
+  for (const l of lines) if (l.offset > last) last = l.offset;
+  const width = Math.max(4, last.toString(16).length);
+  const showOffset = (offset: number): string => offset.toString(16).padStart(width, '0');
   const out = lines.map((l) => {
     const value = l.hex === '' ? `${l.value} (${l.length} ${l.length === 1 ? 'byte' : 'bytes'})` : l.value;
     return `${showOffset(l.offset)}  ${showHex(l).padEnd(HEX_COLUMN)}  ${'  '.repeat(l.depth)}${l.field}: ${value}`;

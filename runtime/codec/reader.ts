@@ -17,7 +17,9 @@
  * than TRACE_HEX_FULL bytes carries only its first and last bytes, a long text only its start, and a
  * vector's elements past `traceElements` are read (and checked) without lines, then summed up in one.
  */
-import { DecodeError, joinPath } from './errors.js';
+import { isUtf8 } from 'node:buffer';
+import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../limits.js';
+import { DecodeError, DecodeLimitError, joinPath } from './errors.js';
 import { MAX_HEX_BYTES, toHex } from './hex.js';
 
 /** One decoded item, as reported to a trace hook (and shown by `inspect`). */
@@ -65,14 +67,24 @@ export interface ReaderOptions {
   /** elements traced per vector (the rest are read and checked, then summed up in one line); default all */
   traceElements?: number;
   /**
-   * check opaque fields without converting them: `hex` returns '' (for callers that only want to
-   * know whether the bytes decode, or only want the trace)
+   * check every rule of the encoding but keep no values: `hex` returns '', `vector` an empty array,
+   * `text` checks UTF-8 without building the string. For callers that only want to know whether the
+   * bytes decode (detection), or only want the trace. Memory stays constant whatever the input.
    */
-  skipOpaque?: boolean;
+  validateOnly?: boolean;
+  /**
+   * vector elements kept in all (each becomes an IR value); one more is a DecodeLimitError naming
+   * `maxElementsFlag`. Default: no limit. Not counted with `validateOnly`.
+   */
+  maxElements?: number;
+  /** the flag (or option) named when `maxElements` is exceeded */
+  maxElementsFlag?: string;
 }
 
 // fatal: malformed UTF-8 is an error, not U+FFFD; ignoreBOM: a leading U+FEFF is text, kept for round trips
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// for showing the start of a long text already checked: a character cut at the end becomes U+FFFD, not an error
+const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const trailing = (n: number): string => `${n} trailing ${n === 1 ? 'byte' : 'bytes'}`;
 
@@ -80,11 +92,16 @@ export class Reader {
   private pos = 0;
   /** ends of the enclosing vectors, innermost last; the input's end when empty */
   private readonly limits: number[] = [];
-  private readonly segments: string[] = [];
+  /** wire path of the field being read: names, and element indexes as numbers */
+  private readonly segments: (string | number)[] = [];
   private depth = 0;
   private readonly trace: TraceHook | undefined;
   private readonly traceElements: number;
-  private readonly skipOpaque: boolean;
+  private readonly validateOnly: boolean;
+  private readonly maxElements: number;
+  private readonly maxElementsFlag: string;
+  /** vector elements kept so far */
+  private elements = 0;
   /** > 0 while reading elements past `traceElements`: nothing is traced */
   private muted = 0;
 
@@ -95,7 +112,15 @@ export class Reader {
     const o: ReaderOptions = typeof options === 'function' ? { trace: options } : options;
     this.trace = o.trace;
     this.traceElements = o.traceElements !== undefined && o.traceElements >= 0 ? o.traceElements : Infinity;
-    this.skipOpaque = o.skipOpaque ?? false;
+    this.validateOnly = o.validateOnly ?? false;
+    this.maxElements = o.maxElements !== undefined && o.maxElements >= 0 ? o.maxElements : Infinity;
+    this.maxElementsFlag = o.maxElementsFlag ?? 'maxElements';
+  }
+
+  /** The last path element as shown: a name, or `[i]`. */
+  private get field(): string {
+    const s = this.segments.length === 0 ? '' : this.segments[this.segments.length - 1];
+    return typeof s === 'number' ? `[${s}]` : s;
   }
 
   /** Whether trace lines are being produced right now. */
@@ -145,7 +170,7 @@ export class Reader {
       length,
       depth: this.depth,
       path: this.path,
-      field: this.segments.length === 0 ? '' : this.segments[this.segments.length - 1],
+      field: this.field,
       hex: '',
       value,
     };
@@ -179,7 +204,7 @@ export class Reader {
       const at = this.take(size, type);
       let v = 0;
       for (let i = 0; i < size; i++) v = v * 256 + this.bytes[at + i];
-      this.emit(at, size, show ? show(v) : String(v));
+      if (this.tracing) this.emit(at, size, show ? show(v) : String(v));
       return v;
     });
   }
@@ -207,7 +232,7 @@ export class Reader {
         const allowed = names.flatMap((n, i) => (n === null ? [] : [`${i} ${n}`])).join(', ');
         this.fail(`invalid ${what} ${v} at offset ${at} (allowed: ${allowed})`, at);
       }
-      this.emit(at, 1, `${v} ${name}`);
+      if (this.tracing) this.emit(at, 1, `${v} ${name}`);
       return v;
     });
   }
@@ -299,9 +324,20 @@ export class Reader {
             mutedFrom = elementStart;
             this.muted++;
           }
-          this.segments.push(`[${i}]`);
-          out.push(element(i));
+          this.segments.push(i);
+          const value = element(i);
           this.segments.pop();
+          if (!this.validateOnly) {
+            if (++this.elements > this.maxElements) {
+              throw new DecodeLimitError(
+                `the wire data holds too many vector elements: more than ${this.maxElements}, the limit is ${this.maxElements}`,
+                elementStart,
+                this.path,
+                this.maxElementsFlag,
+              );
+            }
+            out.push(value);
+          }
           // Every element type reads at least one byte; this keeps a faulty element reader from looping.
           if (this.pos === elementStart) this.fail(`element at offset ${elementStart} consumed no bytes`);
         }
@@ -355,7 +391,7 @@ export class Reader {
     return this.within(field, () => {
       if (!this.tracing) return read();
       const start = this.pos;
-      const header: TraceLine = { offset: start, length: 0, depth: this.depth, path: this.path, field: this.segments.at(-1) ?? '', hex: '', value: typeName };
+      const header: TraceLine = { offset: start, length: 0, depth: this.depth, path: this.path, field: this.field, hex: '', value: typeName };
       this.trace!(header);
       this.depth++;
       try {
@@ -386,7 +422,7 @@ export class Reader {
     return this.within(field, () =>
       this.opaqueBody(
         (body, at) => {
-          if (this.skipOpaque) return '';
+          if (this.validateOnly) return '';
           if (body.length > MAX_HEX_BYTES) {
             this.fail(`opaque data of ${body.length} bytes at offset ${at} is too large to hold as hex (at most ${MAX_HEX_BYTES} bytes)`, at);
           }
@@ -409,6 +445,11 @@ export class Reader {
     return this.within(field, () =>
       this.opaqueBody(
         (body, at) => {
+          // validating only: no string needed, except the start of it for the trace
+          if (this.validateOnly && body.length > TRACE_TEXT_CHARS * 4) {
+            if (!isUtf8(body)) this.fail(`invalid utf-8 in ${field} at offset ${at}`, at);
+            return this.tracing ? utf8Lenient.decode(body.subarray(0, TRACE_TEXT_CHARS * 4)) : '';
+          }
           try {
             // TextDecoder refuses views of shared memory; copy those first
             return utf8.decode(body.buffer instanceof ArrayBuffer ? body : body.slice());
@@ -435,13 +476,24 @@ export class Reader {
 }
 
 /**
+ * The options with the decoding limit of runtime/limits.ts filled in: at most `maxWireElements`
+ * vector elements kept, unless the caller sets `maxElements` (Infinity: no limit).
+ */
+function withDefaultLimits(options: TraceHook | ReaderOptions | undefined): ReaderOptions {
+  const o: ReaderOptions = typeof options === 'function' ? { trace: options } : (options ?? {});
+  return { maxElements: DEFAULT_LIMITS.maxWireElements, maxElementsFlag: LIMIT_FLAGS.maxWireElements, ...o };
+}
+
+/**
  * Decodes all of `bytes` as one `typeName` with `read`, rejecting trailing bytes. Any exception
  * other than a DecodeError (a bug, or a RangeError from a hostile input) is turned into a
- * DecodeError at the offset reached, so callers only ever see DecodeError.
+ * DecodeError at the offset reached, so callers only ever see DecodeError. At most
+ * DEFAULT_LIMITS.maxWireElements vector elements are kept unless `options.maxElements` says otherwise;
+ * one more is a DecodeLimitError (a DecodeError) at that element.
  */
 export function readAll<T>(bytes: Uint8Array, typeName: string, read: (r: Reader) => T, options?: TraceHook | ReaderOptions): T {
   if (!(bytes instanceof Uint8Array)) throw new DecodeError(`input is not a byte array`, 0, '');
-  const r = new Reader(bytes, options);
+  const r = new Reader(bytes, withDefaultLimits(options));
   try {
     const v = read(r);
     r.end(typeName);

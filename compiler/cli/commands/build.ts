@@ -50,6 +50,7 @@ Options:
       --deny-warnings         treat warnings as errors (and write nothing)
       --component <kind>      what a .bin input holds: ${COMPONENT_KINDS.join('|')}
       --max-wire-bytes <n>    refuse larger .bin inputs (default ${DEFAULT_LIMITS.maxWireBytes}), before reading them
+      --max-wire-elements <n> refuse .bin inputs with more vector elements (default ${DEFAULT_LIMITS.maxWireElements})
       --no-color              no ANSI colours
   -h, --help                  show this help
 
@@ -61,6 +62,7 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     component: { type: 'string' },
     emit: { type: 'string' },
     'max-wire-bytes': { type: 'string' },
+    'max-wire-elements': { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('build takes exactly one input file');
@@ -72,8 +74,12 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     const file = args.positionals[0];
     const name = typeof args.values.name === 'string' ? args.values.name : artifactName(file);
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name \`${name}\` may only contain letters, digits, '.', '_' and '-'`);
-    const maxWireBytes = intOption(args, 'max-wire-bytes', DEFAULT_LIMITS.maxWireBytes);
-    const r = loadPolicyFile(file, { ...(component ? { component } : {}), limits: { maxWireBytes, maxDiagnosticsPerCode: diagnosticCap(args) } });
+    const limits = {
+      maxWireBytes: intOption(args, 'max-wire-bytes', DEFAULT_LIMITS.maxWireBytes),
+      maxWireElements: intOption(args, 'max-wire-elements', DEFAULT_LIMITS.maxWireElements),
+      maxDiagnosticsPerCode: diagnosticCap(args),
+    };
+    const r = loadPolicyFile(file, { ...(component ? { component } : {}), limits });
     const deny = !!args.values['deny-warnings'];
     const ds = relativize(r.diagnostics, io.cwd);
     const failed = fails(r.diagnostics, deny) || !r.policy;
