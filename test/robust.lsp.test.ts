@@ -276,6 +276,24 @@ describe('documents the server cannot analyse', () => {
   });
 });
 
+describe('bounded work per change', () => {
+  it('a didChange that would copy too much is refused, and the document is marked out of date until sent whole', async () => {
+    const uri = 'file:///robust/many-edits.mimi';
+    const from = client.stderr.length;
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'mimi', version: 1, text: `// ${'x'.repeat(1024 * 1024)}\n` } });
+    const edit = { range: { start: { line: 0, character: 3 }, end: { line: 0, character: 3 } }, text: 'y' };
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: Array.from({ length: 300 }, () => edit) });
+    const stale = await client.notification<{ uri: string; version: number; diagnostics: { message: string }[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 2);
+    expect(stale.diagnostics).toEqual([expect.objectContaining({ message: expect.stringMatching(/out of date in the language server: a change of 300 edits would copy \d+ characters[\s\S]*close and reopen it/) })]);
+    expect(await client.stderrSince(from, /didChange of file:\/\/\/robust\/many-edits\.mimi refused/)).not.toMatch(/\n\s+at /);
+    expect((await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).result).toBeNull();
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: 'role a {}\n' }] });
+    const current = await client.notification<{ uri: string; version: number; diagnostics: { message: string }[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 3);
+    expect(current.diagnostics.map((d) => d.message).join('\n')).not.toMatch(/out of date/);
+    client.notify('textDocument/didClose', { textDocument: { uri } });
+  });
+});
+
 /** mulberry32: a small deterministic PRNG */
 function prng(seed: number): () => number {
   let a = seed >>> 0;

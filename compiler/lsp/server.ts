@@ -32,6 +32,7 @@ import {
   type Range,
   type ReferenceParams,
   type RenameParams,
+  type TextDocumentContentChangeEvent,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
@@ -76,6 +77,27 @@ export interface ServerOptions {
 const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 /** tab widths beyond this are clamped (a formatting request cannot ask for gigabytes of spaces) */
 const MAX_TAB_SIZE = 16;
+/**
+ * Characters one didChange may make the server copy. Each ranged change rewrites the whole text, so a
+ * notification of a million one-character edits would take minutes; past this budget (about half a
+ * second) the changes are refused and the document is marked out of date until its text is sent whole.
+ */
+export const CHANGE_BUDGET = 256 * 1024 * 1024;
+
+/** What applying `changes` to a text of `length` characters copies, at most. */
+function changeCost(length: number, changes: readonly TextDocumentContentChangeEvent[]): number {
+  let cost = 0;
+  for (const c of changes) {
+    if ('range' in c && c.range) {
+      length += c.text.length;
+      cost += length;
+    } else {
+      length = c.text.length;
+      cost += length;
+    }
+  }
+  return cost;
+}
 
 /** What the caller can ask a running server. */
 export interface RunningServer {
@@ -87,7 +109,27 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let shutdownRequested = false;
   const limits = resolveLimits(options.limits);
   const log = options.log ?? ((message: string) => connection.console.error(message));
-  const documents = new TextDocuments(TextDocument);
+  /** documents whose changes were refused (over CHANGE_BUDGET): their text here is stale */
+  const stale = new Map<string, string>();
+  const documents = new TextDocuments<TextDocument>({
+    create: (uri, languageId, version, content) => {
+      stale.delete(uri);
+      return TextDocument.create(uri, languageId, version, content);
+    },
+    update: (doc, changes, version) => {
+      const cost = changeCost(doc.getText().length, changes);
+      // a change that sends the whole text makes the document current again
+      const whole = changes.some((c) => !('range' in c && c.range));
+      if (cost > CHANGE_BUDGET || (stale.has(doc.uri) && !whole)) {
+        const why = stale.get(doc.uri) ?? `a change of ${changes.length} edits would copy ${cost} characters (the limit is ${CHANGE_BUDGET})`;
+        if (!stale.has(doc.uri)) log(`textDocument/didChange of ${doc.uri} refused: ${why}`);
+        stale.set(doc.uri, why);
+        return TextDocument.create(doc.uri, doc.languageId, version, doc.getText());
+      }
+      stale.delete(doc.uri);
+      return TextDocument.update(doc, changes, version);
+    },
+  });
   const workspace = new Workspace(limits);
   const timers = new Map<string, NodeJS.Timeout>();
   /** the version of each document whose diagnostics were last published */
@@ -121,7 +163,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const path = workspace.open(doc.uri, doc.getText());
       const analysis = workspace.analyse(path);
       let diagnostics: LspDiagnostic[];
-      if (analysis.skipped?.reason === 'failed') {
+      const staleWhy = stale.get(doc.uri);
+      if (staleWhy !== undefined)
+        diagnostics = [{ range: ORIGIN, severity: DiagnosticSeverity.Error, source: 'mimi-policy', message: `this document is out of date in the language server: ${staleWhy}\nhelp: close and reopen it` }];
+      else if (analysis.skipped?.reason === 'failed') {
         log(`analysis of ${doc.uri} failed: ${analysis.skipped.message}`);
         diagnostics = [{ range: ORIGIN, severity: DiagnosticSeverity.Error, source: 'mimi-policy', message: `mimi-policy could not analyse this document (${analysis.skipped.message}); the server goes on` }];
       } else
@@ -147,7 +192,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** The analysis of an open document, current with its text. */
   const analysisOf = (uri: string): { doc: TextDocument; analysis: Analysis } | undefined => {
     const doc = documents.get(uri);
-    if (!doc) return undefined;
+    if (!doc || stale.has(uri)) return undefined; // positions in a stale text would point at the wrong places
     const path = workspace.open(doc.uri, doc.getText());
     return { doc, analysis: workspace.analyse(path) };
   };
@@ -303,7 +348,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       'textDocument/formatting',
       async (p: DocumentFormattingParams): Promise<TextEdit[] | null> => {
         const doc = documents.get(p.textDocument.uri);
-        if (!doc) return null;
+        // a stale text, formatted, would overwrite the editor's
+        if (!doc || stale.has(doc.uri)) return null;
         const text = doc.getText();
         // an oversized document is not formatted (its diagnostic says why)
         if (analysisOf(p.textDocument.uri)?.analysis.skipped?.reason === 'too-large') return null;
