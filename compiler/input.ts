@@ -109,7 +109,14 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
     throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if (format === 'mimi') {
-    const r = compileFile(path, { text: bytes.toString('utf8'), analyses: options.analyses ?? true, ...(options.host ? { host: options.host } : {}) });
+    const { maxLoweredRoles, maxLoweredTargets } = options.limits ?? {};
+    const r = compileFile(path, {
+      text: bytes.toString('utf8'),
+      analyses: options.analyses ?? true,
+      ...(options.host ? { host: options.host } : {}),
+      ...(maxLoweredRoles !== undefined ? { maxLoweredRoles } : {}),
+      ...(maxLoweredTargets !== undefined ? { maxLoweredTargets } : {}),
+    });
     return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
   }
   if (format === 'json') {
