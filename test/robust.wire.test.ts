@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileFile, loadWire } from '../compiler/compile.js';
 import { loadPolicyFile } from '../compiler/input.js';
 import { WriteError, writeAllOrNothing } from '../compiler/cli/write.js';
+import { main } from '../compiler/cli/main.js';
 import {
   COMPONENT_KINDS,
   DecodeError,
@@ -233,6 +234,28 @@ describe('bounded: big inputs cost what they weigh, and no more', () => {
     expect(note?.omitted?.count).toBe(4999 - 5);
   });
 
+  it('the inspect command: a dictionary with a 4 MB component prints a short dump; a file over --max-wire-bytes is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mimi-inspect-'));
+    try {
+      const bytes = withUnknown(4 * 1024 * 1024);
+      writeFileSync(join(dir, 'big.bin'), bytes);
+      const big = join(dir, 'big.bin');
+      const r = await run(['inspect', big], dir);
+      expect(r.code).toBe(0);
+      expect(r.out.length).toBeLessThan(40_000);
+      expect(r.out).toContain('data: 4194304 bytes abababababababababababababababab…');
+      const json = await run(['inspect', big, '--format', 'json'], dir);
+      expect(json.out.length).toBeLessThan(150_000);
+      const refused = await run(['inspect', big, '--max-wire-bytes', '1000'], dir);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toBe('');
+      expect(refused.err).toContain(`error[E0006]: the wire file is too large: 4.0 MB (${bytes.length} bytes), the limit is 1000 bytes`);
+      expect(refused.err).toContain(' --> big.bin@0 (byte offset)'); // shown relative to the working directory
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a wire file over --max-wire-bytes is refused from its size: E0006 at byte offset 0', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mimi-wire-'));
     try {
@@ -250,6 +273,13 @@ describe('bounded: big inputs cost what they weigh, and no more', () => {
     }
   });
 });
+
+async function run(argv: string[], cwd: string) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), color: false, cwd });
+  return { code, out, err };
+}
 
 describe('output is written all or nothing', () => {
   const root = mkdtempSync(join(tmpdir(), 'mimi-write-'));
@@ -277,6 +307,16 @@ describe('output is written all or nothing', () => {
     expect((err as Error).message).toBe(`cannot write \`${join(dir, 'b.json')}\`: it is a directory; no file was written`);
     expect(readFileSync(join(dir, 'a.bin'), 'utf8')).toBe('old a');
     expect(listing(dir)).toEqual(['a.bin', 'b.json']);
+  });
+
+  it('build: an output path that is a directory fails with exit 2, naming it, and writes nothing', async () => {
+    const dir = join(root, 'build');
+    mkdirSync(join(dir, 't4', 'dm.policy.json'), { recursive: true });
+    writeFileSync(join(dir, 'dm.policy.bin'), encodePolicy(dm));
+    const r = await run(['build', join(dir, 'dm.policy.bin'), '--out', join(dir, 't4')], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`cannot write \`${join(dir, 't4', 'dm.policy.json')}\`: it is a directory; no file was written`);
+    expect(listing(join(dir, 't4'))).toEqual(['dm.policy.json']);
   });
 
   it('an --out that is a file is refused', () => {
