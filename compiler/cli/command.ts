@@ -82,6 +82,21 @@ export function intOption(args: ParsedArgs, flag: string, fallback: number): num
   return Number(v);
 }
 
+/** `--max-lowered-roles N`, `--max-lowered-targets N`: how large a `hierarchy` may lower (E0122), for commands that compile source. */
+export const LOWERING_LIMIT_OPTIONS = { 'max-lowered-roles': { type: 'string' as const }, 'max-lowered-targets': { type: 'string' as const } };
+export const loweringLimits = (args: ParsedArgs) => ({
+  maxLoweredRoles: intOption(args, 'max-lowered-roles', DEFAULT_LIMITS.maxLoweredRoles),
+  maxLoweredTargets: intOption(args, 'max-lowered-targets', DEFAULT_LIMITS.maxLoweredTargets),
+});
+/** The help lines of LOWERING_LIMIT_OPTIONS, with the option column at `width`. */
+export const loweringLimitHelp = (width: number) =>
+  [
+    ['--max-lowered-roles <n>', `refuse a hierarchy that lowers to more roles (default ${DEFAULT_LIMITS.maxLoweredRoles})`],
+    ['--max-lowered-targets <n>', `… or to more role-change targets (default ${DEFAULT_LIMITS.maxLoweredTargets})`],
+  ]
+    .map(([flag, text]) => `      ${flag.padEnd(width - 7)} ${text}`)
+    .join('\n');
+
 /** How many diagnostics of one code (per file) to show: `--max-diagnostics`, 0 = all. */
 export const diagnosticCap = (args: ParsedArgs): number => intOption(args, 'max-diagnostics', DEFAULT_LIMITS.maxDiagnosticsPerCode);
 

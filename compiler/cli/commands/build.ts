@@ -8,7 +8,7 @@ import { loadPolicyFile } from '../../input.js';
 import { packageRoot } from '../../resolve.js';
 import { summaryLine } from '../../render.js';
 import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
-import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, intOption, jsonDiagnostics, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, intOption, jsonDiagnostics, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 import { writeAllOrNothing } from '../write.js';
 
@@ -51,12 +51,14 @@ Options:
       --component <kind>      what a .bin input holds: ${COMPONENT_KINDS.join('|')}
       --max-wire-bytes <n>    refuse larger .bin inputs (default ${DEFAULT_LIMITS.maxWireBytes}), before reading them
       --max-wire-elements <n> refuse .bin inputs with more vector elements (default ${DEFAULT_LIMITS.maxWireElements})
+${loweringLimitHelp(30)}
       --no-color              no ANSI colours
   -h, --help                  show this help
 
 Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O error (nothing written).`,
   options: {
     ...COMMON_DIAG_OPTIONS,
+    ...LOWERING_LIMIT_OPTIONS,
     out: { type: 'string', short: 'o' },
     name: { type: 'string' },
     component: { type: 'string' },
@@ -78,6 +80,7 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
       maxWireBytes: intOption(args, 'max-wire-bytes', DEFAULT_LIMITS.maxWireBytes),
       maxWireElements: intOption(args, 'max-wire-elements', DEFAULT_LIMITS.maxWireElements),
       maxDiagnosticsPerCode: diagnosticCap(args),
+      ...loweringLimits(args),
     };
     const r = loadPolicyFile(file, { ...(component ? { component } : {}), limits });
     const deny = !!args.values['deny-warnings'];
