@@ -22,6 +22,12 @@ export interface Limits {
   readonly maxLoweredTargets: number;
   /** vector elements decoded from one wire file, over all its vectors (`--max-wire-elements`): each becomes an IR value */
   readonly maxWireElements: number;
+  /** roles in a role graph laid out by Graphviz (`graph --format svg`, the report's picture) (`--max-graph-nodes`) */
+  readonly maxGraphNodes: number;
+  /** role changes (edges) in a role graph laid out by Graphviz: layout time grows faster than linearly (`--max-graph-edges`) */
+  readonly maxGraphEdges: number;
+  /** cells (roles × capability columns) of the capability matrix embedded in the HTML report (`--max-matrix-cells`) */
+  readonly maxReportMatrixCells: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -32,6 +38,9 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxLoweredRoles: 4096,
   maxLoweredTargets: 1_000_000,
   maxWireElements: 4 * 1024 * 1024,
+  maxGraphNodes: 400,
+  maxGraphEdges: 800,
+  maxReportMatrixCells: 100_000,
 });
 
 /** The CLI flag that raises each limit. */
@@ -43,6 +52,9 @@ export const LIMIT_FLAGS: Readonly<Record<keyof Limits, string>> = Object.freeze
   maxLoweredRoles: '--max-lowered-roles',
   maxLoweredTargets: '--max-lowered-targets',
   maxWireElements: '--max-wire-elements',
+  maxGraphNodes: '--max-graph-nodes',
+  maxGraphEdges: '--max-graph-edges',
+  maxReportMatrixCells: '--max-matrix-cells',
 });
 
 /** Defaults overridden by whatever `partial` sets. */
