@@ -48,7 +48,8 @@ export function compileFile(path: string, options: CompileOptions = {}): Compile
     ...(options.maxLoweredTargets !== undefined ? { maxLoweredTargets: options.maxLoweredTargets } : {}),
   });
   const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
-  diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance));
+  // source policies keep every rule finding (capped at output); wire input is capped as it is checked (loadWire)
+  diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance, { maxDiagnosticsPerCode: 0 }));
   // `allow <kind> …` must name a finding kind an analysis reports
   for (const a of lowered.acknowledgements)
     if (!(FINDING_KINDS as readonly string[]).includes(a.kind))

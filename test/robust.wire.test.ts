@@ -277,7 +277,7 @@ describe('bounded: big inputs cost what they weigh, and no more', () => {
 async function run(argv: string[], cwd: string) {
   let out = '';
   let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), color: false, cwd });
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t), color: false, cwd });
   return { code, out, err };
 }
 

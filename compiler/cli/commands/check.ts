@@ -1,7 +1,7 @@
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import { summaryLine } from '../../render.js';
-import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { relativeSources, relativize } from '../paths.js';
 import type { WireKind } from '../../compile.js';
 
@@ -38,7 +38,7 @@ Exit codes: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or
     const component = args.values.component === undefined ? undefined : oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary');
     const deny = !!args.values['deny-warnings'];
     const analyses = !args.values['no-analyses'];
-    const loaded: { file: string; r: LoadedPolicy }[] = args.positionals.map((file) => ({ file, r: loadPolicyFile(file, { analyses, limits: loweringLimits(args), ...(component ? { component: component as WireKind } : {}) }) }));
+    const loaded: { file: string; r: LoadedPolicy }[] = args.positionals.map((file) => ({ file, r: loadPolicyFile(file, { analyses, limits: { ...loweringLimits(args), maxDiagnosticsPerCode: diagnosticCap(args) }, ...(component ? { component: component as WireKind } : {}) }) }));
     // acknowledged findings are listed, but do not fail the run
     const failing = (r: LoadedPolicy) => fails(r.diagnostics.filter((d) => !d.acknowledged), deny);
     const all = loaded.flatMap(({ r }) => relativize(r.diagnostics, io.cwd));
