@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../runti
 import type { SourceSpan } from '../runtime/ir.js';
 import * as A from './ast.js';
 import { AstBuilder } from './build-ast.js';
-import { mimiLexer, Unterminated } from './lexer.js';
+import { InvalidRun, mimiLexer, Unterminated } from './lexer.js';
 import { mimiParser } from './parser.js';
 
 export * from './ast.js';
@@ -175,30 +175,32 @@ export function parse(text: string, file: string, options: ParseOptions = {}): P
       }),
     );
   });
-  // lexer errors and stripped ranges are both in source order
+  // lexical problems: lexer errors and the tokens of the `invalid` group (lexer.ts), in source order,
+  // except those inside a stripped reserved construct
+  const invalid = (lexed.groups.invalid ?? []) as IToken[];
   let lexical = 0;
   let r = 0;
-  for (const e of lexed.errors) {
-    while (r < stripped.length && stripped[r].end <= e.offset) r++;
-    if (r < stripped.length && e.offset >= stripped[r].start) continue;
-    if (lexical++ >= keep) {
-      unbuilt++;
+  const problem = (offset: number, make: () => Diagnostic): void => {
+    while (r < stripped.length && stripped[r].end <= offset) r++;
+    if (r < stripped.length && offset >= stripped[r].start) return;
+    if (lexical++ >= keep) unbuilt++;
+    else diagnostics.push(make());
+  };
+  const unexpected = (offset: number, length: number) => () =>
+    diagnostic('invalid-token', `unexpected character \`${text.slice(offset, offset + Math.min(20, Math.max(1, length)))}\``, file, at({ start: offset, end: offset + 1 }));
+  for (let e = 0, i = 0; e < lexed.errors.length || i < invalid.length; ) {
+    const err = lexed.errors[e];
+    const t = invalid[i];
+    if (t === undefined || (err !== undefined && err.offset < t.startOffset)) {
+      problem(err.offset, unexpected(err.offset, err.length));
+      e++;
       continue;
     }
-    const ch = text.slice(e.offset, e.offset + Math.min(20, Math.max(1, e.length)));
-    diagnostics.push(diagnostic('invalid-token', `unexpected character \`${ch}\``, file, at({ start: e.offset, end: e.offset + 1 })));
-  }
-  for (const t of (lexed.groups.invalid ?? []) as IToken[]) {
-    const comment = t.tokenType === Unterminated.comment;
-    if (lexical++ >= keep) {
-      unbuilt++;
-      continue;
-    }
-    diagnostics.push(
-      comment
-        ? diagnostic('invalid-token', 'unterminated comment', file, at({ start: t.startOffset, end: t.startOffset + 2 }), { help: 'close the comment with `*/`' })
-        : diagnostic('invalid-token', 'unterminated string', file, at({ start: t.startOffset, end: tokenEnd(t) }), { help: 'close the string with `"` on the same line' }),
-    );
+    i++;
+    if (t.tokenType === InvalidRun) problem(t.startOffset, unexpected(t.startOffset, t.image.length));
+    else if (t.tokenType === Unterminated.comment)
+      problem(t.startOffset, () => diagnostic('invalid-token', 'unterminated comment', file, at({ start: t.startOffset, end: t.startOffset + 2 }), { help: 'close the comment with `*/`' }));
+    else problem(t.startOffset, () => diagnostic('invalid-token', 'unterminated string', file, at({ start: t.startOffset, end: tokenEnd(t) }), { help: 'close the string with `"` on the same line' }));
   }
   const comments: A.Comment[] = ((lexed.groups.comments ?? []) as IToken[]).map((t) => ({
     kind: 'Comment',

@@ -19,6 +19,12 @@ export const Unterminated = {
   string: createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, group: 'invalid' }),
   comment: createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'invalid', line_breaks: true }),
 };
+/**
+ * A run of characters that cannot start any token (reported as `invalid-token`): one match, where
+ * chevrotain's error recovery would try every token pattern at every character of the run (slow on
+ * binary or non-ASCII garbage). `-`, `.` and `/` can start tokens and stay lexer errors when alone.
+ */
+export const InvalidRun = createToken({ name: 'InvalidRun', pattern: /[\x00-\x08\x0b\x0c\x0e-\x1f!#$%&'()*;<>?\\^`|~\x7f-\uffff]+/, group: 'invalid', line_breaks: true });
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 /** `hex"…"`: must come before Identifier so `hex` followed by a quote is a byte string. */
@@ -165,6 +171,7 @@ export const allTokens: TokenType[] = [
   Equals,
   At,
   Plus,
+  InvalidRun,
 ];
 
 /** Offsets only (lines and columns come from the text's `LineMap` when needed): smaller tokens, for large files. */

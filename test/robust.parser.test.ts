@@ -142,6 +142,11 @@ describe('source size limit', () => {
     expect(r.diagnostics.filter((d) => d.code === 'E0006').map((d) => [d.file, d.span?.line, d.span?.column])).toEqual([['/v/big.mimi', 1, 1]]);
     expect(compileFile('/v/main.mimi', { host }).diagnostics.filter((d) => d.code === 'E0006')).toEqual([]);
   });
+  it('format rejects an oversized source with the E0006 diagnostic (option maxSourceBytes)', async () => {
+    const text = 'role a @2 {}\n';
+    await expect(format(text, { maxSourceBytes: 12 })).rejects.toMatchObject({ name: 'MimiSyntaxError', diagnostics: [{ code: 'E0006', span: { line: 1, column: 1 } }] });
+    expect(await format(text, { maxSourceBytes: 13 })).toBe(text);
+  });
 });
 
 // --- seeded mini-fuzz ----------------------------------------------------------------------------------

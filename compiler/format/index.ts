@@ -16,6 +16,8 @@ export interface FormatOptions {
   useTabs?: boolean;
   /** the file's path, for messages */
   filepath?: string;
+  /** refuse a source larger than this many UTF-8 bytes: rejects with one `limit-exceeded` (E0006) diagnostic (default 32 MB, `--max-source-bytes`) */
+  maxSourceBytes?: number;
 }
 
 /** Format `.mimi` source. Rejects with a `MimiSyntaxError` (carrying the diagnostics) when it does not parse. */

@@ -7,6 +7,7 @@
 import type { AstPath, Plugin } from 'prettier';
 import { parse } from '../../grammar/index.js';
 import type { Diagnostic } from '../../runtime/diagnostics.js';
+import { DEFAULT_LIMITS } from '../../runtime/limits.js';
 import { commentDoc, handleComment, isBlockComment, treeOfRoot } from './comments.js';
 import { isLineItem, printNode } from './print.js';
 import { buildFormatTree, VISITOR_KEYS, type FComment, type FNode } from './tree.js';
@@ -34,7 +35,8 @@ export const mimiPlugin: Plugin<FNode> = {
       locStart,
       locEnd,
       parse(text, options) {
-        const { ast, diagnostics } = parse(text, options.filepath ?? 'input.mimi');
+        const maxSourceBytes = (options as { maxSourceBytes?: number }).maxSourceBytes;
+        const { ast, diagnostics } = parse(text, options.filepath ?? 'input.mimi', maxSourceBytes !== undefined ? { maxSourceBytes } : {});
         if (diagnostics.length > 0) throw new MimiSyntaxError(diagnostics);
         const tree = buildFormatTree(ast);
         treeOfRoot.set(tree.root, tree);
@@ -51,6 +53,14 @@ export const mimiPlugin: Plugin<FNode> = {
       printComment: (path: AstPath) => commentDoc(path.node as FComment),
       willPrintOwnComments: (path) => isLineItem(path),
       handleComments: { ownLine: handleComment, endOfLine: handleComment, remaining: handleComment },
+    },
+  },
+  options: {
+    maxSourceBytes: {
+      type: 'int',
+      category: 'mimi',
+      default: DEFAULT_LIMITS.maxSourceBytes,
+      description: 'Refuse .mimi sources larger than this many UTF-8 bytes (E0006).',
     },
   },
   // the repository's own line width (the decompiler writes to 100 too)
