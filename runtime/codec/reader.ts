@@ -20,7 +20,7 @@
 import { isUtf8 } from 'node:buffer';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../limits.js';
 import { DecodeError, DecodeLimitError, joinPath } from './errors.js';
-import { MAX_HEX_BYTES, toHex } from './hex.js';
+import { MAX_HEX_BYTES, MAX_STRING_LENGTH, toHex } from './hex.js';
 
 /** One decoded item, as reported to a trace hook (and shown by `inspect`). */
 export interface TraceLine {
@@ -450,6 +450,8 @@ export class Reader {
             if (!isUtf8(body)) this.fail(`invalid utf-8 in ${field} at offset ${at}`, at);
             return this.tracing ? utf8Lenient.decode(body.subarray(0, TRACE_TEXT_CHARS * 4)) : '';
           }
+          // a text that could not be one string (only past a raised --max-wire-bytes): refused, located
+          if (body.length > MAX_STRING_LENGTH) this.fail(`text of ${body.length} bytes at offset ${at} is too large to hold as a string (at most ${MAX_STRING_LENGTH} bytes)`, at);
           try {
             // TextDecoder refuses views of shared memory; copy those first
             return utf8.decode(body.buffer instanceof ArrayBuffer ? body : body.slice());

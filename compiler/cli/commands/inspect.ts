@@ -37,9 +37,10 @@ Exit codes: 0 decoded, 1 malformed bytes or a file over --max-wire-bytes, 2 usag
     let bytes: Uint8Array;
     try {
       // the size limit is checked before anything is read
-      const tooLarge = wireSizeDiagnostic(file, statSync(file).size, maxWireBytes);
+      const size = statSync(file).size;
+      const tooLarge = wireSizeDiagnostic(file, size, maxWireBytes);
       if (tooLarge !== undefined) {
-        if (format === 'json') io.out(`${JSON.stringify({ file, component: null, bytes: null, fields: [], error: { code: tooLarge.code, message: tooLarge.message, offset: 0, path: '' } }, null, 2)}\n`);
+        if (format === 'json') io.out(`${JSON.stringify({ file, component: null, bytes: size, fields: [], error: { code: tooLarge.code, message: tooLarge.message, offset: 0, path: '' } }, null, 2)}\n`);
         else printDiagnostics(relativize([tooLarge], io.cwd), new Map(), args, io);
         return EXIT_INPUT;
       }
