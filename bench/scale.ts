@@ -78,7 +78,14 @@ function nested(n: number): Policy {
   return p;
 }
 
-const SHAPES: Record<string, (n: number) => Policy> = { sparse: (n) => sparse(n), 'preauth-rewriters': preauthRewriters, 'own-role': ownRole, chain, nested, dense };
+/** A chain in which every role also holds a capability of its own (a custom code): as many capability groups as roles. */
+function customChain(n: number): Policy {
+  const p = chain(n);
+  p.roles = p.roles.map((r, k) => (k < 2 ? r : { ...r, capabilities: [...r.capabilities, 0x8000 + k].sort((a, b) => a - b) }));
+  return p;
+}
+
+const SHAPES: Record<string, (n: number) => Policy> = { sparse: (n) => sparse(n), 'preauth-rewriters': preauthRewriters, 'own-role': ownRole, chain, 'custom-chain': customChain, nested, dense };
 
 /** The `.mimi` text of `sparse(n)` (the shape of /tmp/scale/gen.mjs). */
 export function sparseSource(n: number): string {

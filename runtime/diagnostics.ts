@@ -56,7 +56,7 @@ export interface Diagnostic {
   /** set when an `allow <kind> for <role> because "…"` line acknowledges the finding */
   acknowledged?: { reason: string };
   /** `diagnostics-omitted` only: the code whose further diagnostics were left out, and how many */
-  omitted?: { code: string; kind: DiagnosticKind; count: number };
+  omitted?: { code: string; kind: DiagnosticKind; count: number; /** the count is a lower bound (counting stopped at a work limit) */ atLeast?: boolean };
 }
 
 interface CodeInfo {

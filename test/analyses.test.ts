@@ -14,6 +14,8 @@ import { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticKind } from '../runti
 import { capabilityByName } from '../runtime/registry.js';
 import { entryUses } from '../runtime/semantics.js';
 import { usesOf } from '../compiler/analyses/shared/role-model.js';
+import { EscalationGraph } from '../compiler/analyses/shared/role-graph.js';
+import { defaultBasePolicy, type Policy, type Role } from '../runtime/ir.js';
 
 const MAIN = '/virtual/main.mimi';
 const root = join(import.meta.dirname, '..');
@@ -265,6 +267,80 @@ describe('acknowledgements', () => {
     const e = bad.diagnostics.find((d) => d.kind === 'unknown-finding-kind')!;
     expect(e.code).toBe('E0119');
     expect(e.help).toBe('did you mean `escalation`?');
+  });
+});
+
+describe('findings budget', () => {
+  /**
+   * A chain of `n` roles: r_i moves users r_i -> r_(i+1) and takes banned users out to r_(i+1); each
+   * holds a capability the previous one lacks and the last can rewrite the roles — every role
+   * escalates along the rest of the chain (thousands of findings, paths up to n steps long).
+   */
+  function chain(n: number): Policy {
+    const code = (name: string) => capabilityByName.get(name)!.code;
+    const ordinary = ['canSendMessage', 'canUploadImage', 'canUploadVideo', 'canUploadAudio', 'canUploadAttachment', 'canSendLink', 'canReactToMessage', 'canEditOwnMessage'].map(code);
+    const role = (index: number, caps: number[], changes: Role['changes']): Role => ({ index, name: index === 0 ? 'no_role' : index === 1 ? 'banned' : `r${index}`, description: '', capabilities: [...new Set(caps)].sort((a, b) => a - b), minParticipants: 0, maxParticipants: null, minActive: 0, maxActive: null, changes });
+    const roles = [role(0, [], []), { ...role(1, [], []), maxActive: 0 }];
+    for (let i = 2; i < n; i++) {
+      const last = i === n - 1;
+      roles.push(role(i, [code('canChangeUserRole'), code('canBan'), ordinary[i % ordinary.length], ...(last ? [code('canChangeRoleDefinitions')] : [])], last ? [] : [{ from: i, to: [i + 1] }, { from: 1, to: [i + 1] }, { from: i + 1, to: [1] }]));
+    }
+    return { base: defaultBasePolicy(), roles, preauth: [], participants: null, history: null, otherComponents: [] };
+  }
+  const byKind = (ds: Diagnostic[]) => {
+    const m = new Map<string, Diagnostic[]>();
+    for (const d of ds) m.set(d.kind, [...(m.get(d.kind) ?? []), d]);
+    return m;
+  };
+
+  it('keeps the first 100 findings of a kind, unchanged, and counts the rest in one I0007 per kind', () => {
+    const p = chain(300);
+    const all = byKind(analyse(p, 'chain', { maxFindingsPerKind: 0 }));
+    const capped = analyse(p, 'chain');
+    const notes = capped.filter((d) => d.kind === 'diagnostics-omitted');
+    const kept = byKind(capped.filter((d) => d.kind !== 'diagnostics-omitted'));
+    expect(all.has('diagnostics-omitted')).toBe(false);
+    expect(all.get('escalation')!.length).toBeGreaterThan(1000);
+    for (const [kind, full] of all) {
+      const first = kept.get(kind) ?? [];
+      expect(first.length, kind).toBeLessThanOrEqual(100);
+      expect(first, kind).toEqual(full.slice(0, first.length));
+      const note = notes.filter((d) => d.omitted!.kind === kind);
+      if (first.length === full.length) expect(note, kind).toEqual([]);
+      else {
+        expect(note.map((d) => [d.code, d.severity, d.omitted]), kind).toEqual([['I0007', 'info', { code: DIAGNOSTIC_CODES[kind as DiagnosticKind].code, kind, count: full.length - first.length }]]);
+        expect(note[0].message).toBe(`${full.length - first.length} more \`${DIAGNOSTIC_CODES[kind as DiagnosticKind].code}\` (${kind}) diagnostics not shown; the first ${first.length} are`);
+      }
+    }
+    expect(notes.map((d) => d.omitted!.kind)).toEqual(['escalation', 'ban-evasion']);
+    // each note follows its kind's findings
+    expect(capped.indexOf(notes[0])).toBe(capped.findLastIndex((d) => d.kind === 'escalation') + 1);
+  });
+
+  it('a smaller budget keeps fewer; a finding an allow line names is always built and acknowledged', () => {
+    const p = chain(60);
+    const ds = analyse(p, 'chain', { maxFindingsPerKind: 3, acknowledgements: [{ kind: 'escalation', role: 50, reason: 'trusted' }] });
+    const esc = ds.filter((d) => d.kind === 'escalation');
+    expect(esc.filter((d) => !d.acknowledged)).toHaveLength(3);
+    expect(esc.filter((d) => d.acknowledged).every((d) => d.roles![0] === 50 && d.acknowledged!.reason === 'trusted')).toBe(true);
+    expect(esc.some((d) => d.acknowledged)).toBe(true);
+    expect(ds.filter((d) => d.kind === 'unused-acknowledgement')).toEqual([]);
+    const all = analyse(p, 'chain', { maxFindingsPerKind: 0 }).filter((d) => d.kind === 'escalation');
+    const note = ds.find((d) => d.omitted?.kind === 'escalation')!;
+    expect(note.omitted!.count).toBe(all.length - esc.length);
+  });
+
+  it('many capability groups (searches forwards from each role) give the same findings', () => {
+    const p = chain(80);
+    const backward = analyse(p, 'chain', { maxFindingsPerKind: 0 });
+    const saved = EscalationGraph.forwardAbove;
+    EscalationGraph.forwardAbove = 0;
+    try {
+      expect(analyse(p, 'chain', { maxFindingsPerKind: 0 })).toEqual(backward);
+      expect(analyse(p, 'chain', { maxFindingsPerKind: 10 })).toEqual(analyse(p, 'chain', { maxFindingsPerKind: 10 }));
+    } finally {
+      EscalationGraph.forwardAbove = saved;
+    }
   });
 });
 

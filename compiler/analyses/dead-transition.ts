@@ -9,10 +9,10 @@
  * never consult role 0's list. Entries from one source with the same missing capabilities are
  * reported together.
  */
-import { JOIN, entryUses } from '../../runtime/semantics.js';
+import { JOIN } from '../../runtime/semantics.js';
 import type { Analysis, AnalysisContext } from './shared/context.js';
 import { listNames } from './shared/context.js';
-import { code, fixedForbids } from './shared/role-model.js';
+import { code, fixedForbids, usesOf as usesOfEntry } from './shared/role-model.js';
 
 export const deadTransition: Analysis = {
   code: 'W0502',
@@ -20,6 +20,7 @@ export const deadTransition: Analysis = {
   name: 'transitions no capability of the holder can use',
   run(ctx: AnalysisContext) {
     const { model, spans } = ctx;
+    const usesOf = usesOfEntry(model.bannedRole);
     for (const role of model.indexes) {
       const r = model.byIndex.get(role);
       if (!r) continue;
@@ -30,11 +31,11 @@ export const deadTransition: Analysis = {
         const groups = new Map<string, { targets: number[]; needs: string[]; fixedOnly: boolean }>();
         for (const to of ch.to) {
           if (!model.isDefined(to) || !model.isDefined(ch.from) || to === ch.from || model.entryUsed(role, ch.from, to)) continue;
-          const uses = entryUses(ch.from, to, model.bannedRole, role);
-          const allowed = uses.filter((u) => !(model.fixed && fixedForbids(u.action === 'join-open' ? 'join' : u.action, ch.from)));
-          if (allowed.some((u) => model.has(role, code(u.capability)))) continue;
+          const uses = usesOf(ch.from, to, role);
+          const allowed = uses.filter((u) => !(model.fixed && fixedForbids(u.action, ch.from)));
+          if (allowed.some((u) => model.has(role, u.capability))) continue;
           const fixedOnly = allowed.length === 0 && uses.length > 0;
-          const needs = [...new Set(allowed.map((u) => u.capability))];
+          const needs = [...new Set(allowed.map((u) => model.capName(u.capability)))];
           const key = `${fixedOnly}|${needs.join(',')}`;
           let g = groups.get(key);
           if (!g) groups.set(key, (g = { targets: [], needs, fixedOnly }));

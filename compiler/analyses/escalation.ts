@@ -17,7 +17,7 @@
 import { reachable } from '../graph/index.js';
 import type { Analysis, AnalysisContext } from './shared/context.js';
 import { listNames } from './shared/context.js';
-import { EscalationGraph } from './shared/role-graph.js';
+import { EscalationGraph, type Witness } from './shared/role-graph.js';
 import { CAN_CHANGE_PREAUTH, CAN_CHANGE_ROLES, isAdministrative, type Move } from './shared/role-model.js';
 
 export const escalation: Analysis = {
@@ -29,10 +29,8 @@ export const escalation: Analysis = {
     const g = ctx.graph();
     const union = new Set<number>();
     for (const ix of model.indexes) for (const c of model.powers(ix)) union.add(c);
-    const isTop = (ix: number) => {
-      const own = new Set(model.powers(ix));
-      return [...union].every((c) => own.has(c));
-    };
+    // a role's powers are distinct and part of the union: it holds them all when it holds as many
+    const isTop = (ix: number) => model.powers(ix).length === union.size;
     // the baseline: what anyone gets by joining in public
     const pub = reachable(g.graph, [0]);
     const baseline = new Set<number>();
@@ -47,12 +45,26 @@ export const escalation: Analysis = {
       if (isTop(ix)) return;
       if (ix !== 0 && ((!present.has(ix) && !actors.has(ix)) || publicEverything)) return;
       const own = new Set(model.powers(ix));
-      const exclude = ix === 0 ? own : new Set([...own, ...baseline]);
-      // witnesses without their paths: only those within the findings budget walk one
-      let ws = g.witnesses(v, exclude, false);
-      if (ix === 0) ws = ws.filter((w) => w.everything || w.caps.some(isAdministrative));
-      for (const found of ws) {
-        if (!ctx.wants(ix)) continue;
+      const exclude = ix === 0 ? own : { has: (c: number) => own.has(c) || baseline.has(c) };
+      // witnesses counted without their paths; only those within the findings budget walk one
+      let ws: Witness[];
+      if (ix === 0) ws = g.witnesses(v, exclude, false).filter((w) => w.everything || w.caps.some(isAdministrative));
+      else if (ctx.acknowledges(ix) || ctx.maxFindings === 0) ws = g.witnesses(v, exclude, false);
+      else {
+        const count = g.count(v, exclude);
+        if (count === -1) {
+          ctx.omit(0, true); // too many to count: the note says "at least"
+          return;
+        }
+        if (count === 0) return;
+        if (!ctx.wants(ix)) {
+          ctx.omit(count - 1);
+          return;
+        }
+        ws = g.witnesses(v, exclude, false);
+      }
+      for (const [k, found] of ws.entries()) {
+        if ((k > 0 || ix === 0) && !ctx.wants(ix)) continue;
         const w = g.withPath(v, found);
         const steps = g.steps(w);
         const last = steps[steps.length - 1];

@@ -58,8 +58,15 @@ export const rankInversion: Analysis = {
         sameSet.set(setKey(ix), (sameSet.get(setKey(ix)) ?? 0) + 1);
       }
     });
-    /** the present roles (not role 0, not banned) whose capabilities contain x's, and how many strictly */
+    /** the present roles (not role 0, not banned) whose capabilities contain x's, and how many strictly (per capability set) */
+    const containingBySet = new Map<string, { bits: Uint32Array; strictly: number }>();
     const containing = (x: number) => {
+      const key = setKey(x);
+      let r = containingBySet.get(key);
+      if (!r) containingBySet.set(key, (r = computeContaining(x)));
+      return r;
+    };
+    const computeContaining = (x: number) => {
       const bits = eligible.slice();
       for (const c of model.exercised(x)) {
         const b = holding.get(c)!;
@@ -94,7 +101,7 @@ export const rankInversion: Analysis = {
       if (kicked && kicked.strictly > scoped.size) keys.add(ORDER.filter((v) => (kicks as string[]).includes(v)).join(','));
       if (keys.size === 0) continue;
       if (!ctx.wants(x)) {
-        for (let k = 1; k < keys.size; k++) ctx.wants(x);
+        ctx.omit(keys.size - 1);
         continue;
       }
       const acts = new Map<number, { actions: Set<string>; first: Move | { kick: number } }>();

@@ -12,6 +12,8 @@ export interface BfsResult {
   readonly via: Int32Array;
   /** the source each node's shortest path starts (forward) or ends (backward) at; -1 when unreached */
   readonly root: Int32Array;
+  /** the nodes reached, in the order they were (by distance; nodes passed `through` left out) */
+  readonly order: Int32Array;
   /** `forward`: paths follow edges; `backward`: paths run against them (distances *to* the sources) */
   readonly direction: 'forward' | 'backward';
 }
@@ -66,7 +68,7 @@ export function bfs<L>(g: Digraph<L>, sources: Iterable<number>, options: BfsOpt
     if (backward) g.forEachIn(u, (e) => visit(u, e, d));
     else g.forEachOut(u, (e) => visit(u, e, d));
   }
-  return { dist, via, root, direction: backward ? 'backward' : 'forward' };
+  return { dist, via, root, order: queue.subarray(0, tail), direction: backward ? 'backward' : 'forward' };
 }
 
 /**

@@ -91,6 +91,7 @@ export class AnalysisContext {
   private size = 0;
   private omitted = 0;
   private shown = 0;
+  private atLeast = false;
 
   constructor(policy: Policy, file: string, provenance: Provenance | undefined, out: Diagnostic[], model?: RoleModel, budget: { maxFindings?: number; acknowledged?: ReadonlySet<string> } = {}) {
     this.policy = policy;
@@ -113,13 +114,14 @@ export class AnalysisContext {
   run(a: Analysis): void {
     this.current = a;
     this.kept = this.size = this.omitted = this.shown = 0;
+    this.atLeast = false;
     a.run(this);
-    if (this.omitted > 0) {
+    if (this.omitted > 0 || this.atLeast) {
       const { code } = DIAGNOSTIC_CODES[a.kind];
-      const note = diagnostic('diagnostics-omitted', `${this.omitted} more \`${code}\` (${a.kind}) ${this.omitted === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${this.shown} are`, this.file, undefined, {
+      const note = diagnostic('diagnostics-omitted', `${this.atLeast ? 'at least ' : ''}${this.omitted} more \`${code}\` (${a.kind}) ${this.omitted === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${this.shown} are`, this.file, undefined, {
         help: `show more with \`${LIMIT_FLAGS.maxDiagnosticsPerCode} <n>\` (0 shows all)`,
       });
-      note.omitted = { code, kind: a.kind, count: this.omitted };
+      note.omitted = { code, kind: a.kind, count: this.omitted, ...(this.atLeast ? { atLeast: true } : {}) };
       this.out.push(note);
     }
     this.current = undefined;
@@ -139,8 +141,19 @@ export class AnalysisContext {
     return false;
   }
 
+  /** Count `n` more findings of the current kind without building them (`atLeast`: and some were not even counted). */
+  omit(n: number, atLeast = false): void {
+    this.omitted += n;
+    if (atLeast) this.atLeast = true;
+  }
+
+  /** Does an `allow` line name the current kind and this role? (its findings are always built) */
+  acknowledges(role: number): boolean {
+    return this.acknowledged.has(`${this.current?.kind}|${role}`);
+  }
+
   private within(role: number): boolean {
-    if (this.maxFindings === 0 || this.acknowledged.has(`${this.current?.kind}|${role}`)) return true;
+    if (this.maxFindings === 0 || this.acknowledges(role)) return true;
     return this.kept < this.maxFindings && this.size < this.maxFindings * this.maxFindings;
   }
 

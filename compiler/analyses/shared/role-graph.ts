@@ -37,11 +37,19 @@ export interface Witness {
   search: number;
 }
 
+/** Capabilities a witness excludes (a set, or anything that answers `has`). */
+export type Excluded = { has(capability: number): boolean };
+
+/** Nodes the forward searches may reach for counting witnesses past the findings budget. */
+const FORWARD_WORK = 1 << 22;
+
 /** The two intermediate nodes for policy rewrites through the preauth list (after the role nodes). */
 const JOIN_HUB = 0;
 const OWN_HUB = 1;
 
 export class EscalationGraph {
+  /** above this many (groups × nodes) entries, searches run forwards from each role instead of being kept per group */
+  static forwardAbove = 1 << 23;
   readonly model: RoleModel;
   /**
    * Role nodes `0 … model.size-1`, then two intermediate nodes: a holder of
@@ -57,6 +65,8 @@ export class EscalationGraph {
   /** per node: the groups it reaches (bit `groups.length` = a rewriter) */
   readonly reach: Uint32Array[];
   private readonly searches = new Map<number, BfsResult>();
+  /** per node: the groups it holds (bit `groups.length` = a rewriter) */
+  private readonly seeds: number[][];
 
   constructor(model: RoleModel) {
     this.model = model;
@@ -113,6 +123,7 @@ export class EscalationGraph {
     const seeds: number[][] = Array.from({ length: n + 2 }, () => []);
     this.groups.forEach((g, gi) => g.holders.forEach((v) => seeds[v].push(gi)));
     for (const v of this.rewriters) seeds[v].push(this.groups.length);
+    this.seeds = seeds;
     this.reach = reachableUnion(this.graph, this.groups.length + 1, (v) => seeds[v]);
   }
 
@@ -126,6 +137,19 @@ export class EscalationGraph {
     return bfs(this.graph, sources, { ...options, through: (v) => v >= this.model.size });
   }
 
+  /**
+   * Where the shortest paths come from. With few capability groups: one backward search per group,
+   * kept (groups × roles entries). With many (custom capabilities: as many groups as roles), keeping
+   * them would grow with roles²: then one forward search from the role asked about, the last one kept.
+   */
+  private get forward(): boolean {
+    return (this.groups.length + 1) * this.graph.size > EscalationGraph.forwardAbove;
+  }
+  private fwd?: { v: number; r: BfsResult; stamp: Int32Array; d: Int32Array; end: Int32Array };
+  private stamps = 0;
+  /** nodes reached by the forward searches so far (the work `count` is limited by) */
+  private work = 0;
+
   /** Backward search from the holders of group `g` (`groups.length` = the rewriters). */
   search(g: number): BfsResult {
     let r = this.searches.get(g);
@@ -138,6 +162,87 @@ export class EscalationGraph {
     return hasBit(this.reach[v], this.groups.length);
   }
 
+  /** The forward search from `v`, with, per group, the distance and the first holder reached. */
+  private forwardFrom(v: number) {
+    if (this.fwd?.v === v) return this.fwd;
+    const G = this.groups.length + 1;
+    const f = this.fwd ?? { v, r: undefined as unknown as BfsResult, stamp: new Int32Array(G), d: new Int32Array(G), end: new Int32Array(G) };
+    f.v = v;
+    f.r = this.bfs([v]);
+    const id = ++this.stamps;
+    for (const u of f.r.order) {
+      this.work++;
+      for (const gi of this.seeds[u]) {
+        if (f.stamp[gi] === id) continue;
+        f.stamp[gi] = id;
+        f.d[gi] = f.r.dist[u];
+        f.end[gi] = u;
+      }
+    }
+    this.fwd = f;
+    return f;
+  }
+
+  /** The distance from `v` to the nearest holder of group `gi` (`groups.length`: a rewriter), and that holder. */
+  private at(v: number, gi: number): { d: number; end: number } {
+    if (!this.forward) {
+      const r = this.search(gi);
+      return { d: r.dist[v], end: r.root[v] };
+    }
+    const f = this.forwardFrom(v);
+    return f.stamp[gi] === this.stamps ? { d: f.d[gi], end: f.end[gi] } : { d: -1, end: -1 };
+  }
+
+  /** Does node `v` hold group `gi`? */
+  private holds(v: number, gi: number): boolean {
+    if (this.forward) return this.seeds[v].includes(gi);
+    let s = this.holderSets[gi];
+    if (!s) {
+      s = this.holderSets[gi] = new Uint8Array(this.graph.size);
+      for (const h of this.groups[gi].holders) s[h] = 1;
+    }
+    return s[v] === 1;
+  }
+  private readonly holderSets: Uint8Array[] = [];
+
+  /** The groups `v` reaches (ascending), with what each gains beyond `exclude`. */
+  private gains(v: number, exclude: Excluded): { gi: number; gained: number[]; d: number; end: number }[] {
+    const set = this.reach[v];
+    const G = this.groups.length;
+    const found: { gi: number; gained: number[]; d: number; end: number }[] = [];
+    for (let k = 0; k < set.length; k++)
+      for (let w = set[k]; w !== 0; w &= w - 1) {
+        const gi = (k << 5) + (31 - Math.clz32(w & -w));
+        if (gi >= G) continue;
+        const gained = this.groups[gi].caps.filter((c) => !exclude.has(c));
+        if (gained.length > 0) found.push({ gi, gained, d: 0, end: 0 });
+      }
+    for (const f of found) ({ d: f.d, end: f.end } = this.at(v, f.gi));
+    return found;
+  }
+
+  /**
+   * One level (groups at one distance, ascending): greedily, the path whose end holds the most open
+   * groups first; each cover is one witness.
+   */
+  private cover<F extends { gi: number; gained: number[]; end: number }>(level: F[]): { f: F; cover: F[] }[] {
+    if (level.length === 1) return [{ f: level[0], cover: level }];
+    const out: { f: F; cover: F[] }[] = [];
+    let open = level;
+    while (open.length > 0) {
+      let best: { f: F; cover: F[]; size: number } | undefined;
+      for (const f of open) {
+        const cover = open.filter((g) => this.holds(f.end, g.gi));
+        const size = cover.reduce((s, g) => s + g.gained.length, 0);
+        if (!best || size > best.size) best = { f, cover, size };
+      }
+      const taken = new Set(best!.cover);
+      open = open.filter((g) => !taken.has(g));
+      out.push(best!);
+    }
+    return out;
+  }
+
   /**
    * What a coalition starting at node `v` can come to exercise beyond `exclude`, as few witnesses as
    * the shortest paths allow: capabilities at the same distance that one role provides share one
@@ -145,58 +250,80 @@ export class EscalationGraph {
    * witnesses shorter than it. With `paths` false the witnesses come without their edges (the same
    * witnesses, found without walking a path: `withPath` adds it).
    */
-  witnesses(v: number, exclude: ReadonlySet<number>, paths = true): Witness[] {
-    const set = this.reach[v];
-    type Found = { gi: number; gained: number[]; d: number; end: number };
-    const found: Found[] = [];
-    this.groups.forEach((g, gi) => {
-      if (!hasBit(set, gi)) return;
-      const gained = g.caps.filter((c) => !exclude.has(c));
-      if (gained.length > 0) {
-        const r = this.search(gi);
-        found.push({ gi, gained, d: r.dist[v], end: r.root[v] });
-      }
-    });
+  witnesses(v: number, exclude: Excluded, paths = true): Witness[] {
+    const found = this.gains(v, exclude);
     found.sort((a, b) => a.d - b.d || a.gi - b.gi);
     const out: Witness[] = [];
-    // level by level (same distance), greedily: the path whose end holds the most open groups first
     for (let i = 0; i < found.length; ) {
       let j = i;
       while (j < found.length && found[j].d === found[i].d) j++;
-      const open = new Set(found.slice(i, j));
-      while (open.size > 0) {
-        let best: { f: Found; cover: Found[]; size: number } | undefined;
-        for (const f of open) {
-          const cover = [...open].filter((g) => this.holderSet(g.gi).has(f.end));
-          const size = cover.reduce((s, g) => s + g.gained.length, 0);
-          if (!best || size > best.size) best = { f, cover, size };
-        }
-        for (const g of best!.cover) open.delete(g);
-        out.push({ caps: best!.cover.flatMap((g) => g.gained).sort((a, b) => a - b), edges: [], end: best!.f.end, everything: false, length: best!.f.d, search: best!.f.gi });
-      }
+      for (const { f, cover } of this.cover(found.slice(i, j)))
+        out.push({ caps: cover.flatMap((g) => g.gained).sort((a, b) => a - b), edges: [], end: f.end, everything: false, length: f.d, search: f.gi });
       i = j;
     }
     let ws = out;
     if (this.reachesRewriter(v)) {
-      const r = this.search(this.groups.length);
-      ws = out.filter((w) => w.length < r.dist[v] + 1);
-      ws.push({ caps: [], edges: [], end: r.root[v], everything: true, length: r.dist[v], search: this.groups.length });
+      const r = this.at(v, this.groups.length);
+      ws = out.filter((w) => w.length < r.d + 1);
+      ws.push({ caps: [], edges: [], end: r.end, everything: true, length: r.d, search: this.groups.length });
     }
     return paths ? ws.map((w) => this.withPath(v, w)) : ws;
   }
 
+  /**
+   * How many witnesses `witnesses(v, exclude)` has, without building them (no sort, no paths); -1
+   * once the forward searches and the groups counted add up to `FORWARD_WORK` (only with many
+   * groups: counting every witness of every role would then take roles² steps).
+   */
+  count(v: number, exclude: Excluded): number {
+    const G = this.groups.length;
+    let dist: (gi: number) => number;
+    if (this.forward) {
+      if (this.work > FORWARD_WORK && this.fwd?.v !== v) return -1;
+      const f = this.forwardFrom(v);
+      dist = (gi) => f.d[gi];
+    } else dist = (gi) => this.search(gi).dist[v];
+    const limit = this.reachesRewriter(v) ? dist(G) : Infinity;
+    // groups per distance, in arrays kept between calls: no allocation for levels of one group
+    const size = this.graph.size + 1;
+    if (!this.levels || this.levels.count.length < size) this.levels = { count: new Int32Array(size), touched: new Int32Array(size) };
+    const { count, touched } = this.levels;
+    let nTouched = 0;
+    let multi = false;
+    const set = this.reach[v];
+    const each = (fn: (gi: number, d: number) => void) => {
+      for (let k = 0; k < set.length; k++)
+        for (let w = set[k]; w !== 0; w &= w - 1) {
+          const gi = (k << 5) + (31 - Math.clz32(w & -w));
+          if (gi >= G || !this.groups[gi].caps.some((c) => !exclude.has(c))) continue;
+          const d = dist(gi);
+          if (d <= limit) fn(gi, d);
+        }
+    };
+    each((_, d) => {
+      this.work++;
+      if (count[d] === 0) touched[nTouched++] = d;
+      else multi = true;
+      count[d]++;
+    });
+    let n = nTouched + (limit === Infinity ? 0 : 1);
+    if (multi) {
+      // levels of several groups: as many witnesses as their covers
+      const found = this.gains(v, exclude).filter((f) => f.d <= limit && count[f.d] > 1);
+      const byLevel = new Map<number, typeof found>();
+      for (const f of found) byLevel.set(f.d, [...(byLevel.get(f.d) ?? []), f]);
+      for (const l of byLevel.values()) n += this.cover(l).length - 1;
+    }
+    for (let k = 0; k < nTouched; k++) count[touched[k]] = 0;
+    return n;
+  }
+  private levels?: { count: Int32Array; touched: Int32Array };
+
   /** The witness with its edges: the shortest path from `v` its search found. */
   withPath(v: number, w: Witness): Witness {
     if (w.edges.length > 0 || w.length === 0) return w;
-    return { ...w, edges: shortestPath(this.graph, this.search(w.search), v)! };
-  }
-
-  private readonly holderSets = new Map<number, Set<number>>();
-  /** the node ids holding group `gi`, as a set */
-  private holderSet(gi: number): Set<number> {
-    let s = this.holderSets.get(gi);
-    if (!s) this.holderSets.set(gi, (s = new Set(this.groups[gi].holders)));
-    return s;
+    if (!this.forward) return { ...w, edges: shortestPath(this.graph, this.search(w.search), v)! };
+    return { ...w, edges: shortestPath(this.graph, this.forwardFrom(v).r, w.end)! };
   }
 
   /** The moves along a path's edges: an edge into a hub and the next one out of it are two moves. */
