@@ -132,6 +132,7 @@ export const DIAGNOSTIC_CODES = {
   'wire-decode': { code: 'E0301', severity: 'error', summary: 'bytes that are not a valid encoding of the expected structure' },
   // --- I/O
   'io-error': { code: 'E0401', severity: 'error', summary: 'a file that cannot be read' },
+  'graph-layout-failed': { code: 'E0402', severity: 'error', summary: 'Graphviz (WebAssembly) failed or aborted while laying out the role graph for SVG' },
   // --- analyses (compiler/analyses): what the role system actually allows
   'inert-capability': { code: 'W0501', severity: 'warning', summary: 'a granted capability that its holders can never exercise (no usable `changes` entry, no preauth entry, no banned role …)' },
   'dead-transition': { code: 'W0502', severity: 'warning', summary: 'an authorized role change that none of the holder\'s capabilities can use' },

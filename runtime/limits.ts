@@ -38,9 +38,9 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxLoweredRoles: 4096,
   maxLoweredTargets: 1_000_000,
   maxWireElements: 4 * 1024 * 1024,
-  maxGraphNodes: 400,
-  maxGraphEdges: 800,
-  maxReportMatrixCells: 100_000,
+  maxGraphNodes: 1000,
+  maxGraphEdges: 600,
+  maxReportMatrixCells: 60_000,
 });
 
 /** The CLI flag that raises each limit. */

@@ -1,7 +1,8 @@
 /**
  * The decompiler (compiler/emit/source.ts): readable output for a hand-written policy, and the hard
  * guarantee that decompiled source compiles back to the identical IR (hence the same bytes) — over the
- * stdlib templates and examples, and over random policies, consistent ones and arbitrary wire IR.
+ * stdlib templates and examples, over random policies, consistent ones and arbitrary wire IR, and over
+ * a generated 2,000-role policy.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { compileSource, type CompileResult } from '../compiler/compile.js';
 import { decompile, DecompileError } from '../compiler/emit/source.js';
 import { encodeOid, utf8Hex } from '../runtime/claims.js';
 import { decodePolicy, encodePolicy } from '../runtime/codec/index.js';
-import { defaultPolicyComponentIds, type Claim, type HistoryPolicy, type Policy, type Role } from '../runtime/ir.js';
+import { defaultBasePolicy, defaultPolicyComponentIds, type Claim, type HistoryPolicy, type Policy, type Role } from '../runtime/ir.js';
 import { capabilities } from '../runtime/registry.js';
 import { arbBase, arbHex, arbOtherComponents, arbPolicy, arbText, arbU16, arbU32 } from './arbitraries.js';
 
@@ -341,5 +342,44 @@ describe('decompile: bytes → decompile → build → the same bytes', () => {
     );
     // most random wire IR names undefined roles; some of it must still get through
     expect(refused).toBeLessThan(runs);
+  });
+});
+
+describe('decompile at scale', () => {
+  /**
+   * A 2,000-role IR: capability sets drawn from a few nested groups (so `extends` and packages are
+   * recovered), roles sharing a name (generated identifiers), changes to neighbours, participants.
+   */
+  function generated(n: number): Policy {
+    const usable = capabilities.filter((c) => !c.reserved && c.name !== 'canOpenJoin').map((c) => c.code);
+    const roles: Role[] = [
+      { index: 0, name: 'no_role', description: '', capabilities: [], minParticipants: 0, maxParticipants: null, minActive: 0, maxActive: 0, changes: [{ from: 0, to: [2] }] },
+      { index: 1, name: 'banned', description: '', capabilities: [], minParticipants: 0, maxParticipants: null, minActive: 0, maxActive: 0, changes: [] },
+    ];
+    for (let i = 2; i < n; i++) {
+      const caps = new Set(usable.slice(0, 3 + (i % 7)));
+      for (let k = 0; k < i % 4; k++) caps.add(usable[(i * 7 + k * 13) % usable.length]);
+      roles.push({
+        index: i,
+        name: i % 10 === 0 ? 'team lead' : `r${i}`,
+        description: i % 3 === 0 ? `role number ${i}` : '',
+        capabilities: [...caps].sort((a, b) => a - b),
+        minParticipants: 0,
+        maxParticipants: i % 5 === 0 ? i : null,
+        minActive: 0,
+        maxActive: null,
+        changes: [{ from: i, to: [i + 1 < n ? i + 1 : 0, 1] }],
+      });
+    }
+    const p: Policy = { base: { ...defaultBasePolicy(), maxUsers: 100000 }, roles, preauth: null, participants: roles.slice(2, 50).map((r, k) => ({ user: `user${k}@example.com`, role: r.index })), history: null, otherComponents: [] };
+    p.base.policyComponentIds = defaultPolicyComponentIds(p);
+    return p;
+  }
+
+  it('a generated 2,000-role policy round-trips through decompile and compile', () => {
+    const policy = decodePolicy(encodePolicy(generated(2000)));
+    const text = expectRoundTrip(policy);
+    expect(text).toMatch(/ extends /);
+    expect(text).toContain('name "team lead"');
   });
 });

@@ -82,7 +82,7 @@ const cases: Partial<Record<DiagnosticKind, Case>> = {
 };
 
 /** Codes that cannot come from `.mimi` source; they are tested with wire input (test/cli, test/check-wire). */
-const notFromSource: DiagnosticKind[] = ['duplicate-capability', 'unknown-capability-code', 'transition-undefined-role', 'wire-decode', 'io-error', 'too-many-errors'];
+const notFromSource: DiagnosticKind[] = ['duplicate-capability', 'unknown-capability-code', 'transition-undefined-role', 'wire-decode', 'io-error', 'too-many-errors', 'graph-layout-failed'];
 
 describe('every diagnostic code', () => {
   it('has a case here, or is listed as wire-only', () => {

@@ -1,10 +1,18 @@
 /**
  * compiler/graph/: the generic algorithms (no policies here): digraph adjacency, BFS shortest paths
  * with reconstruction (forward and backward, deterministic ties), strongly connected components,
- * reachability over the condensation, and forward chaining with derivations.
+ * reachability over the condensation, and forward chaining with derivations. And the role graph as a
+ * picture (compiler/emit/graph.ts) at scale: linear models, the SVG layout limits.
  */
 import { describe, expect, it } from 'vitest';
 import { bfs, derivation, Digraph, forwardChain, hasBit, reachable, reachableUnion, shortestPath, stronglyConnected } from '../compiler/graph/index.js';
+import { join } from 'node:path';
+import { main } from '../compiler/cli/main.js';
+import { graphModel, layoutRefusal, renderDot } from '../compiler/emit/graph.js';
+import { defaultBasePolicy, type Policy, type Role } from '../runtime/ir.js';
+import { capabilityByName } from '../runtime/registry.js';
+
+const ROOT = join(import.meta.dirname, '..');
 
 /** a → b edges from "a>b" strings over nodes 0…n-1 */
 function graph(n: number, edges: string[]): Digraph<string> {
@@ -107,5 +115,45 @@ describe('forward chaining', () => {
     expect(derivation(rules, r, 3)).toEqual([3, 0, 1]);
     expect(derivation(rules, r, 0)).toEqual([]);
     expect(derivation(rules, r, 4)).toBeUndefined();
+  });
+});
+
+// --- the role graph as a picture (compiler/emit/graph.ts) -----------------------------------------
+
+describe('role graph pictures at scale', () => {
+  /** roles r2…r(n+1), each holding canChangeUserRole and listing the same change r2 → r3 */
+  function sameChange(n: number): Policy {
+    const change = capabilityByName.get('canChangeUserRole')!.code;
+    const roles: Role[] = Array.from({ length: n }, (_, k) => ({
+      index: k + 2, name: `r${k + 2}`, description: '', capabilities: [change], minParticipants: 0, maxParticipants: null, minActive: 0, maxActive: null, changes: [{ from: 2, to: [3] }],
+    }));
+    return { base: defaultBasePolicy(), roles, preauth: null, participants: null, history: null, otherComponents: [] };
+  }
+
+  it('one change listed by many roles is one edge naming a few holders and a count', () => {
+    const g = graphModel(sameChange(2000));
+    expect(g.edges).toHaveLength(1);
+    expect(g.edges[0].uses).toHaveLength(2000);
+    expect(renderDot(g)).toContain('label="ChangeUserRole: r2, r3, r4 +1997"');
+  });
+
+  it('`graph --format svg` over --max-graph-edges is refused before layout, naming the flag and --format dot', async () => {
+    let out = '';
+    let err = '';
+    const code = await main(['graph', 'examples/engineering.mimi', '--format', 'svg', '--max-graph-edges', '3', '--plain'], { out: (t) => void (out += t), err: (t) => void (err += t), color: false, cwd: ROOT });
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(/E0006.*the role graph for Graphviz layout is too large: \d+ role changes, the limit is 3 role changes/);
+    expect(err).toContain('--max-graph-edges <n>');
+    expect(err).toContain('--format dot');
+  });
+
+  it('layoutRefusal: within both limits nothing; over the role limit names --max-graph-nodes', () => {
+    const g = graphModel(sameChange(5));
+    expect(layoutRefusal(g, 'p.mimi')).toBeUndefined();
+    const d = layoutRefusal(g, 'p.mimi', { maxGraphNodes: 4 });
+    expect(d?.code).toBe('E0006');
+    expect(d?.message).toBe('the role graph for Graphviz layout is too large: 6 roles, the limit is 4 roles');
+    expect(d?.help).toContain('--max-graph-nodes <n>');
   });
 });

@@ -2,13 +2,15 @@
  * The HTML report in a real headless browser (Debian's chromium, driven by playwright-core): the
  * page loads without console errors, the graph and every finding are visible, and a screenshot is
  * written to out/test/. CI installs chromium (.ci/run); elsewhere the browser test is skipped when
- * /usr/bin/chromium is missing.
+ * /usr/bin/chromium is missing. At scale (in process, no Graphviz): what the page leaves out, and says so.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildReport } from '../compiler/emit/report.js';
+import { loadPolicyFile } from '../compiler/input.js';
 
 const root = join(import.meta.dirname, '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -77,4 +79,29 @@ describe('report', () => {
       await browser.close();
     }
   }, 60_000);
+});
+
+describe('report at scale: the page stays proportionate', () => {
+  const file = join(root, 'examples/engineering.mimi');
+  const r = loadPolicyFile(file);
+  const input = { title: 'engineering', source: 'examples/engineering.mimi', policy: r.policy!, ...(r.provenance ? { provenance: r.provenance } : {}), diagnostics: r.diagnostics };
+
+  it('a graph over the layout limit is left out, and the page says why and how to get it', async () => {
+    const { html, omitted } = await buildReport({ ...input, limits: { maxGraphEdges: 2 } });
+    expect(html).not.toContain('<svg');
+    expect(html).toContain('The role graph is not drawn');
+    expect(html).toContain('<code>--max-graph-edges &lt;n&gt;</code>');
+    expect(html).toContain('mimi-policy graph examples/engineering.mimi --format dot');
+    // the rest of the page is all there
+    expect(html).toContain('id="matrix"');
+    expect(html).toContain('id="findings"');
+    expect(omitted).toEqual([expect.stringMatching(/^the role graph is not drawn: the role graph for Graphviz layout is too large/)]);
+  });
+
+  it('the matrix shows at most --max-matrix-cells cells, and says how many roles it left out', async () => {
+    const { html, omitted } = await buildReport({ ...input, limits: { maxGraphEdges: 0, maxReportMatrixCells: 1 } });
+    expect(html).toMatch(/The first 0 of \d+ roles are shown/);
+    expect(html).toContain('mimi-policy matrix examples/engineering.mimi --format html');
+    expect(omitted).toHaveLength(2);
+  });
 });

@@ -4,8 +4,14 @@
  * `entryUses` — the one place that says which capability consumes which entry). Entries no holder can
  * use are drawn dashed; paths from the analyses (escalation, ban evasion) are highlighted.
  * DOT and Mermaid as text; SVG rendered in-process by the Graphviz WebAssembly build.
+ *
+ * Everything here is linear in roles + role changes except the Graphviz layout, which is not (tens of
+ * seconds for a few hundred roles, and the WebAssembly build aborts on large graphs): `renderSvg`
+ * refuses a graph over `maxGraphNodes`/`maxGraphEdges` before laying it out (`layoutRefusal`).
  */
+import { diagnostic, type Diagnostic } from '../../runtime/diagnostics.js';
 import type { Policy } from '../../runtime/ir.js';
+import { LIMIT_FLAGS, limitMessage, resolveLimits, type Limits } from '../../runtime/limits.js';
 import { capabilityByName } from '../../runtime/registry.js';
 import { entryUses, hasBannedRole } from '../../runtime/semantics.js';
 
@@ -28,6 +34,8 @@ export function graphModel(policy: Policy, highlight: readonly { from: number; t
   const banned = hasBannedRole(policy);
   const names = new Map(policy.roles.map((r) => [r.index, r.name]));
   const edges = new Map<string, GraphEdge>();
+  /** per edge, the `holder capability` pairs already in `uses` (a set: many holders may list one change) */
+  const usesSeen = new Map<GraphEdge, Set<string>>();
   for (const holder of policy.roles) {
     const held = new Set(holder.capabilities);
     for (const ch of holder.changes)
@@ -35,11 +43,18 @@ export function graphModel(policy: Policy, highlight: readonly { from: number; t
         if (to === ch.from) continue;
         const key = `${ch.from}>${to}`;
         let e = edges.get(key);
-        if (!e) edges.set(key, (e = { from: ch.from, to, uses: [], dead: true, highlighted: false }));
+        if (!e) {
+          edges.set(key, (e = { from: ch.from, to, uses: [], dead: true, highlighted: false }));
+          usesSeen.set(e, new Set());
+        }
+        const seen = usesSeen.get(e)!;
         for (const use of entryUses(ch.from, to, banned, holder.index)) {
           if (!held.has(capabilityByName.get(use.capability)!.code)) continue;
           e.dead = false;
-          if (!e.uses.some((u) => u.holder === holder.name && u.capability === use.capability)) e.uses.push({ holder: holder.name, capability: use.capability });
+          const k = `${holder.name}\u0000${use.capability}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          e.uses.push({ holder: holder.name, capability: use.capability });
         }
       }
   }
@@ -53,14 +68,19 @@ export function graphModel(policy: Policy, highlight: readonly { from: number; t
 const edgeLabel = (e: GraphEdge, max = 3): string => {
   if (e.dead) return 'unused';
   const byCap = new Map<string, string[]>();
-  for (const u of e.uses) byCap.set(u.capability, [...(byCap.get(u.capability) ?? []), u.holder]);
+  for (const u of e.uses) {
+    const hs = byCap.get(u.capability);
+    if (hs) hs.push(u.holder);
+    else byCap.set(u.capability, [u.holder]);
+  }
   const parts = [...byCap].map(([c, hs]) => `${c.replace(/^can/, '')}: ${hs.length > max ? `${hs.slice(0, max).join(', ')} +${hs.length - max}` : hs.join(', ')}`);
   return parts.join('\n');
 };
 const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
-export function renderDot(g: GraphModel, title = 'roles'): string {
-  const out = [`digraph ${dotString(title)} {`, '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fb", fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=9];'];
+/** `graphAttributes`: extra `key=value` graph attributes (layout tuning), after `rankdir`. */
+export function renderDot(g: GraphModel, title = 'roles', graphAttributes: readonly string[] = []): string {
+  const out = [`digraph ${dotString(title)} {`, '  rankdir=LR;', ...graphAttributes.map((a) => `  ${a};`), '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fb", fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=9];'];
   for (const n of g.nodes)
     out.push(`  r${n.index} [label=${dotString(`${n.name}\n(${n.index})`)}${n.index === 0 ? ', fillcolor="#ffffff", style="rounded,dashed"' : ''}${n.highlighted ? ', color="#c0392b", penwidth=2' : ''}];`);
   for (const e of g.edges) {
@@ -85,9 +105,65 @@ export function renderMermaid(g: GraphModel): string {
   return `${out.join('\n')}\n`;
 }
 
-/** SVG rendered in-process by Graphviz compiled to WebAssembly (no system Graphviz needed). */
-export async function renderSvg(g: GraphModel, title?: string): Promise<string> {
-  const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
-  const gv = await Graphviz.load();
-  return gv.dot(renderDot(g, title));
+/** The graph could not be laid out: too large for the limits, or Graphviz failed. Carries the diagnostic to show. */
+export class GraphLayoutError extends Error {
+  override readonly name = 'GraphLayoutError';
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+export interface SvgOptions {
+  /** `maxGraphNodes`, `maxGraphEdges` (defaults: DEFAULT_LIMITS) */
+  limits?: Partial<Limits>;
+  /** the policy file the graph is drawn from, for the diagnostics */
+  file?: string;
+}
+
+/**
+ * Why Graphviz should not lay out `g`: a `limit-exceeded` diagnostic naming the limit and its flag, or
+ * undefined when the graph is within `maxGraphNodes` and `maxGraphEdges`. Decided before any layout.
+ */
+export function layoutRefusal(g: GraphModel, file: string, limits: Partial<Limits> = {}): Diagnostic | undefined {
+  const l = resolveLimits(limits);
+  const over =
+    g.nodes.length > l.maxGraphNodes
+      ? { what: 'roles', actual: g.nodes.length, limit: l.maxGraphNodes, flag: LIMIT_FLAGS.maxGraphNodes }
+      : g.edges.length > l.maxGraphEdges
+        ? { what: 'role changes', actual: g.edges.length, limit: l.maxGraphEdges, flag: LIMIT_FLAGS.maxGraphEdges }
+        : undefined;
+  if (!over) return undefined;
+  const n = (x: number) => `${x.toLocaleString('en-US')} ${over.what}`;
+  const m = limitMessage('the role graph for Graphviz layout', n(over.actual), n(over.limit), over.flag);
+  return diagnostic('limit-exceeded', m.message, file, undefined, {
+    help: `Graphviz layout time grows faster than the graph: draw it as text with \`--format dot\` (or mermaid), or ${m.help}`,
+  });
+}
+
+/** Above this many edges, layout is tuned for speed: straight edges, bounded network-simplex and crossing-minimisation passes. */
+const FAST_LAYOUT_EDGES = 60;
+const FAST_LAYOUT = ['splines=line', 'nslimit=2', 'nslimit1=2', 'mclimit=0.1'];
+
+/**
+ * SVG rendered in-process by Graphviz compiled to WebAssembly (no system Graphviz needed). Throws a
+ * GraphLayoutError — never anything else — when the graph is over the limits (checked first, see
+ * `layoutRefusal`) or when Graphviz fails or aborts.
+ */
+export async function renderSvg(g: GraphModel, title?: string, options: SvgOptions = {}): Promise<string> {
+  const file = options.file ?? title ?? 'graph';
+  const refusal = layoutRefusal(g, file, options.limits);
+  if (refusal) throw new GraphLayoutError(refusal);
+  const dot = renderDot(g, title, g.edges.length > FAST_LAYOUT_EDGES ? FAST_LAYOUT : []);
+  try {
+    const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
+    const gv = await Graphviz.load();
+    return gv.dot(dot);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new GraphLayoutError(
+      diagnostic('graph-layout-failed', `Graphviz could not lay out the role graph (${g.nodes.length} roles, ${g.edges.length} role changes): ${why}`, file, undefined, {
+        help: 'draw it as text with `--format dot` and lay it out with a native Graphviz',
+      }),
+    );
+  }
 }

@@ -50,17 +50,38 @@ export function renderMatrixMarkdown(m: Matrix): string {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** An HTML table (a fragment; `standalone` wraps it in a page with its own styles). */
-export function renderMatrixHtml(m: Matrix, standalone = true): string {
+export interface MatrixHtmlOptions {
+  /** show at most this many role rows (the report bounds its page); a note under the table says what was left out */
+  maxRows?: number;
+  /** HTML appended to that note, e.g. how to get the whole matrix */
+  moreHtml?: string;
+}
+
+/**
+ * An HTML table (a fragment; `standalone` wraps it in a page with its own styles). Linear in roles ×
+ * columns; empty cells are bare `<td></td>` so that a sparse matrix stays small.
+ */
+export function renderMatrixHtml(m: Matrix, standalone = true, options: MatrixHtmlOptions = {}): string {
+  const shown = options.maxRows !== undefined && options.maxRows < m.roles.length ? m.roles.slice(0, Math.max(0, options.maxRows)) : m.roles;
   const head = m.categories.map((c) => `<th colspan="${c.capabilities.length}" class="cat">${esc(c.name)}</th>`).join('');
   const caps = m.categories.flatMap((c) => c.capabilities.map((x) => `<th class="cap" title="${esc(`${hex16(x.code)} ${x.description}`)}"><span>${esc(x.name)}</span></th>`)).join('');
-  const rows = m.roles
-    .map((r) => `<tr><th class="role">${esc(r.name)} <small>${r.index}</small></th>${m.categories.flatMap((c) => c.capabilities.map((x) => {
-      const cell = m.cells.get(r.index)?.get(x.code);
-      return `<td class="${cell || 'none'}" title="${esc(`${r.name}: ${x.name}${cell ? ` (${cell})` : ''}`)}">${mark(cell)}</td>`;
-    })).join('')}</tr>`)
-    .join('\n');
-  const table = `<table class="matrix">\n<thead><tr><th></th>${head}</tr><tr><th></th>${caps}</tr></thead>\n<tbody>\n${rows}\n</tbody></table>\n<p class="legend">● granted directly · ○ inherited through <code>extends</code></p>`;
+  const columns = m.categories.flatMap((c) => c.capabilities);
+  const rows: string[] = [];
+  for (const r of shown) {
+    const cells = m.cells.get(r.index);
+    const name = esc(r.name);
+    let row = `<tr><th class="role">${name} <small>${r.index}</small></th>`;
+    for (const x of columns) {
+      const cell = cells?.get(x.code);
+      row += cell ? `<td class="${cell}" title="${name}: ${esc(x.name)} (${cell})">${mark(cell)}</td>` : '<td></td>';
+    }
+    rows.push(`${row}</tr>`);
+  }
+  const more =
+    shown.length < m.roles.length
+      ? `\n<p class="legend more">The first ${shown.length.toLocaleString('en-US')} of ${m.roles.length.toLocaleString('en-US')} roles are shown (${(m.roles.length - shown.length).toLocaleString('en-US')} left out).${options.moreHtml ? ` ${options.moreHtml}` : ''}</p>`
+      : '';
+  const table = `<table class="matrix">\n<thead><tr><th></th>${head}</tr><tr><th></th>${caps}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>\n<p class="legend">● granted directly · ○ inherited through <code>extends</code></p>${more}`;
   if (!standalone) return table;
   return `<!doctype html><html><head><meta charset="utf-8"><title>capability matrix</title><style>${MATRIX_CSS}</style></head><body>${table}</body></html>\n`;
 }

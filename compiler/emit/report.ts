@@ -2,13 +2,18 @@
  * The HTML report: one self-contained page (inline styles and SVG, no script, no network) with the
  * room summary, the role graph, the capability matrix, the findings with their witness paths, and
  * optionally the comparison with another policy.
+ *
+ * The page stays proportionate to the policy: the role graph is drawn only within the Graphviz layout
+ * limits (`maxGraphNodes`, `maxGraphEdges`; otherwise the page says why it is missing), the matrix
+ * shows at most `maxReportMatrixCells` cells, and the findings at most `maxDiagnosticsPerCode` per code.
  */
 import { createHash } from 'node:crypto';
 import { encodePolicy } from '../../runtime/codec/index.js';
-import type { Diagnostic } from '../../runtime/diagnostics.js';
+import { capDiagnostics, type Diagnostic } from '../../runtime/diagnostics.js';
 import type { Policy, Provenance } from '../../runtime/ir.js';
+import { LIMIT_FLAGS, resolveLimits, type Limits } from '../../runtime/limits.js';
 import type { Comparison } from '../compare.js';
-import { graphModel, renderSvg } from './graph.js';
+import { GraphLayoutError, graphModel, layoutRefusal, renderSvg } from './graph.js';
 import { highlightsOf } from './highlights.js';
 import { buildMatrix, MATRIX_CSS, renderMatrixHtml } from './matrix.js';
 
@@ -21,6 +26,14 @@ export interface ReportInput {
   declared?: ReadonlyMap<number, string>;
   comparison?: Comparison;
   generator?: string;
+  /** maxGraphNodes, maxGraphEdges, maxReportMatrixCells, maxDiagnosticsPerCode (defaults: DEFAULT_LIMITS) */
+  limits?: Partial<Limits>;
+}
+
+export interface Report {
+  html: string;
+  /** what the page leaves out and why (the graph over the layout limits, a truncated matrix …), as the page says it */
+  omitted: string[];
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -32,14 +45,16 @@ interface PathStep {
   capability?: string;
   target?: { from?: unknown; to?: unknown };
 }
-const roleText = (r: unknown, p: Policy): string => {
+const roleText = (r: unknown, names: ReadonlyMap<number, string>): string => {
   const i = typeof r === 'number' ? r : typeof r === 'object' && r !== null && 'index' in r ? (r as { index: number }).index : undefined;
   if (i === undefined) return String(r);
-  return `${p.roles.find((x) => x.index === i)?.name ?? (i === 0 ? 'none' : `#${i}`)}`;
+  return `${names.get(i) ?? (i === 0 ? 'none' : `#${i}`)}`;
 };
 
 function findingsHtml(ds: readonly Diagnostic[], p: Policy): string {
   if (ds.length === 0) return '<p class="ok">No findings.</p>';
+  const names = new Map<number, string>();
+  for (const r of p.roles) if (!names.has(r.index)) names.set(r.index, r.name);
   return ds
     .map((d) => {
       const path = (d as { path?: PathStep[] }).path;
@@ -47,7 +62,7 @@ function findingsHtml(ds: readonly Diagnostic[], p: Policy): string {
       const where = d.span ? `${esc(d.span.file.split('/').pop()!)}:${d.span.line}:${d.span.column}` : d.offset !== undefined ? `byte ${d.offset}` : '';
       const steps = Array.isArray(path)
         ? `<ol class="path">${path
-            .map((s) => `<li><b>${esc(roleText(s.actor, p))}</b> ${esc(s.action ?? '')} <small>(${esc(s.capability ?? '')})</small>${s.target ? `: ${esc(roleText(s.target.from, p))} → ${esc(roleText(s.target.to, p))}` : ''}</li>`)
+            .map((s) => `<li><b>${esc(roleText(s.actor, names))}</b> ${esc(s.action ?? '')} <small>(${esc(s.capability ?? '')})</small>${s.target ? `: ${esc(roleText(s.target.from, names))} → ${esc(roleText(s.target.to, names))}` : ''}</li>`)
             .join('')}</ol>`
         : '';
       return `<div class="finding ${d.severity}${ack ? ' acknowledged' : ''}" data-kind="${esc(d.kind)}"><div class="head"><span class="sev">${d.severity}</span> <span class="code">${d.code}</span> <span class="kind">${esc(d.kind)}</span> <span class="where">${where}</span></div><div class="msg">${code(d.message)}</div>${d.help ? `<div class="help">help: ${code(d.help)}</div>` : ''}${ack ? `<div class="ack">acknowledged: ${esc(ack.reason)}</div>` : ''}${steps}</div>`;
@@ -80,12 +95,48 @@ function comparisonHtml(c: Comparison): string {
   return `<section id="compare"><h2>Comparison: ${esc(c.a.label)} vs ${esc(c.b.label)}</h2>${summary}${scen}${roles}${unmatched}</section>`;
 }
 
+/** The report page as HTML. */
 export async function renderReport(input: ReportInput): Promise<string> {
+  return (await buildReport(input)).html;
+}
+
+/** The graph section's body: the SVG, or why there is none (decided before layout, or Graphviz failed). */
+async function graphSection(input: ReportInput, findings: readonly Diagnostic[], omitted: string[]): Promise<string> {
+  const g = graphModel(input.policy, highlightsOf(findings));
+  const refusal = layoutRefusal(g, input.source, input.limits);
+  let why: string | undefined = refusal ? `${refusal.message}; ${refusal.help}.` : undefined;
+  if (!refusal) {
+    try {
+      const svg = await renderSvg(g, input.title, { ...(input.limits ? { limits: input.limits } : {}), file: input.source });
+      return `<div class="svg">${svg.replace(/^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*/s, '')}</div>`;
+    } catch (e) {
+      if (!(e instanceof GraphLayoutError)) throw e;
+      why = `${e.diagnostic.message}; ${e.diagnostic.help ?? ''}.`;
+    }
+  }
+  omitted.push(`the role graph is not drawn: ${why}`);
+  return `<p class="omitted"><b>The role graph is not drawn</b> (${g.nodes.length.toLocaleString('en-US')} roles, ${g.edges.length.toLocaleString('en-US')} role changes): ${code(why!)} As text: <code>mimi-policy graph ${esc(input.source)} --format dot</code>.</p>`;
+}
+
+/** The report page, and what it leaves out. */
+export async function buildReport(input: ReportInput): Promise<Report> {
   const p = input.policy;
+  const limits = resolveLimits(input.limits);
+  const omitted: string[] = [];
   const bytes = encodePolicy(p);
   const sha = createHash('sha256').update(bytes).digest('hex');
   const findings = input.diagnostics.filter((d) => d.severity !== 'error');
-  const svg = (await renderSvg(graphModel(p, highlightsOf(findings)), input.title)).replace(/^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*/s, '');
+  const graph = await graphSection(input, findings, omitted);
+  const matrix = buildMatrix(p, input.provenance, input.declared);
+  const columns = matrix.categories.reduce((n, c) => n + c.capabilities.length, 0);
+  const maxRows = columns === 0 ? matrix.roles.length : Math.floor(limits.maxReportMatrixCells / columns);
+  if (maxRows < matrix.roles.length)
+    omitted.push(`the capability matrix shows the first ${maxRows} of ${matrix.roles.length} roles (${matrix.roles.length} × ${columns} cells is over ${LIMIT_FLAGS.maxReportMatrixCells} ${limits.maxReportMatrixCells})`);
+  const matrixHtml = renderMatrixHtml(matrix, false, {
+    maxRows,
+    moreHtml: `The page shows at most ${limits.maxReportMatrixCells.toLocaleString('en-US')} cells (<code>${LIMIT_FLAGS.maxReportMatrixCells}</code>); the whole matrix: <code>mimi-policy matrix ${esc(input.source)} --format html</code>.`,
+  });
+  const shown = capDiagnostics(findings, limits.maxDiagnosticsPerCode);
   const b = p.base;
   const base: [string, string][] = [
     ['fixed membership', String(b.fixedMembership)],
@@ -104,7 +155,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
     ['SHA-256 of the policy dictionary', sha],
   ];
   const counts = (s: string) => findings.filter((d) => d.severity === s).length;
-  return `<!doctype html>
+  const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(input.title)} — mimi-policy report</title>
 <style>
@@ -112,7 +163,7 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;
 header{background:#1d2b4f;color:#fff;padding:16px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.8}
 main{padding:12px 28px 40px;max-width:1400px}section{background:#fff;border:1px solid #e2e5ea;border-radius:8px;padding:12px 18px;margin:14px 0}
 h2{font-size:17px;margin:4px 0 10px}h3{font-size:15px}table.summary td,table.summary th{padding:2px 12px 2px 0;text-align:left}table.summary td{font-family:ui-monospace,monospace;word-break:break-all}
-#graph .svg{overflow:auto}#graph svg{max-width:100%;height:auto}
+#graph .svg{overflow:auto}#graph svg{max-width:100%;height:auto}p.omitted{background:#fff8e1;border-left:4px solid #e0a100;padding:6px 10px}
 .finding{border-left:4px solid #999;padding:6px 10px;margin:8px 0;background:#fbfbfd}.finding.warning{border-color:#e0a100}.finding.info{border-color:#3b82c4}.finding.acknowledged{opacity:.7}
 .finding .sev{font-weight:700;text-transform:uppercase;font-size:11px}.finding .code{font-family:monospace}.finding .kind{color:#555}.finding .where{float:right;color:#777;font-family:monospace}
 .finding .help{color:#2d5f2d}.finding .ack{color:#666;font-style:italic}ol.path{margin:4px 0 0 0}
@@ -124,10 +175,11 @@ ${MATRIX_CSS}
 <header><h1>${esc(input.title)}</h1><p>${esc(input.source)} · ${esc(input.generator ?? 'mimi-policy')}</p></header>
 <main>
 <section id="summary"><h2>Room summary</h2><table class="summary">${base.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table></section>
-<section id="graph"><h2>Role graph</h2><p>Edges are authorized role changes, labelled with the capability that triggers them and the roles holding it; dashed: no holder can use it; red: a finding's witness path.</p><div class="svg">${svg}</div></section>
-<section id="matrix"><h2>Capability matrix</h2>${renderMatrixHtml(buildMatrix(p, input.provenance, input.declared), false)}</section>
-<section id="findings"><h2>Findings (${counts('warning')} warnings, ${counts('info')} notes)</h2>${findingsHtml(findings, p)}</section>
+<section id="graph"><h2>Role graph</h2><p>Edges are authorized role changes, labelled with the capability that triggers them and the roles holding it; dashed: no holder can use it; red: a finding's witness path.</p>${graph}</section>
+<section id="matrix"><h2>Capability matrix</h2>${matrixHtml}</section>
+<section id="findings"><h2>Findings (${counts('warning')} warnings, ${counts('info')} notes)</h2>${findingsHtml(shown, p)}</section>
 ${input.comparison ? comparisonHtml(input.comparison) : ''}
 </main></body></html>
 `;
+  return { html, omitted };
 }
