@@ -112,11 +112,27 @@ export class Explainer {
         const m = moves[0];
         out.push(`${T} is entered only ${m.via === 'code' ? 'with a join code' : m.via === 'preauth' ? 'by preauthorization (credentials)' : m.action === 'changeOwnRole' ? 'by changing one’s own role by credentials' : 'by moves from roles nobody can hold'}, which holders of ${X} cannot arrange`);
       } else {
-        const listed = model.indexes.filter((a) => (model.byIndex.get(a)?.changes ?? []).some((c) => c.to.includes(t)));
+        const listed = this.listingInto().get(t) ?? [];
         out.push(listed.length ? `entries into ${T} exist (in ${listed.map((a) => `\`${model.name(a)}\``).join(', ')}) but no holder has a capability that uses them` : `no role's \`changes\` lead into ${T}`);
       }
     }
     return out;
+  }
+
+  private listing?: Map<number, number[]>;
+  /** per role: the roles whose `changes` list an entry into it (one pass over every list) */
+  private listingInto(): Map<number, number[]> {
+    if (!this.listing) {
+      this.listing = new Map();
+      for (const a of this.model.indexes)
+        for (const c of this.model.byIndex.get(a)?.changes ?? [])
+          for (const t of c.to) {
+            const l = this.listing.get(t);
+            if (!l) this.listing.set(t, [a]);
+            else if (l[l.length - 1] !== a) l.push(a);
+          }
+    }
+    return this.listing;
   }
 
   role(role: number): RoleAnswer {
