@@ -65,23 +65,27 @@ export function renderMatrixHtml(m: Matrix, standalone = true, options: MatrixHt
   const shown = options.maxRows !== undefined && options.maxRows < m.roles.length ? m.roles.slice(0, Math.max(0, options.maxRows)) : m.roles;
   const head = m.categories.map((c) => `<th colspan="${c.capabilities.length}" class="cat">${esc(c.name)}</th>`).join('');
   const caps = m.categories.flatMap((c) => c.capabilities.map((x) => `<th class="cap" title="${esc(`${hex16(x.code)} ${x.description}`)}"><span>${esc(x.name)}</span></th>`)).join('');
-  const columns = m.categories.flatMap((c) => c.capabilities);
+  const columns = m.categories.flatMap((c) => c.capabilities).map((x) => ({ code: x.code, name: esc(x.name) }));
   const rows: string[] = [];
+  const parts: string[] = [];
   for (const r of shown) {
     const cells = m.cells.get(r.index);
     const name = esc(r.name);
-    let row = `<tr><th class="role">${name} <small>${r.index}</small></th>`;
+    parts.length = 0;
+    parts.push('<tr><th class="role">', name, ' <small>', String(r.index), '</small></th>');
     for (const x of columns) {
       const cell = cells?.get(x.code);
-      row += cell ? `<td class="${cell}" title="${name}: ${esc(x.name)} (${cell})">${mark(cell)}</td>` : '<td></td>';
+      if (cell) parts.push('<td class="', cell, '" title="', name, ': ', x.name, ' (', cell, ')">', mark(cell), '</td>');
+      else parts.push('<td></td>');
     }
-    rows.push(`${row}</tr>`);
+    parts.push('</tr>\n');
+    rows.push(parts.join(''));
   }
   const more =
     shown.length < m.roles.length
       ? `\n<p class="legend more">The first ${shown.length.toLocaleString('en-US')} of ${m.roles.length.toLocaleString('en-US')} roles are shown (${(m.roles.length - shown.length).toLocaleString('en-US')} left out).${options.moreHtml ? ` ${options.moreHtml}` : ''}</p>`
       : '';
-  const table = `<table class="matrix">\n<thead><tr><th></th>${head}</tr><tr><th></th>${caps}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>\n<p class="legend">● granted directly · ○ inherited through <code>extends</code></p>${more}`;
+  const table = `<table class="matrix">\n<thead><tr><th></th>${head}</tr><tr><th></th>${caps}</tr></thead>\n<tbody>\n${rows.join('')}</tbody></table>\n<p class="legend">● granted directly · ○ inherited through <code>extends</code></p>${more}`;
   if (!standalone) return table;
   return `<!doctype html><html><head><meta charset="utf-8"><title>capability matrix</title><style>${MATRIX_CSS}</style></head><body>${table}</body></html>\n`;
 }
