@@ -2,6 +2,10 @@
  * The multi-role model (hierarchy, add-ons, bans) and its lowering to the single-role wire model.
  */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../compiler/cli/main.js';
 import { compileFile, memoryHost } from '../compiler/index.js';
 import { encodeComponent, encodePolicy } from '../runtime/codec/index.js';
 import { capabilityByName } from '../runtime/registry.js';
@@ -123,6 +127,20 @@ describe('limits and what is lost', () => {
     );
     expect(r.policy.roles.length).toBe(2049); // none, low, and the 2,047 named; plain `top` is unreachable (strictly_lower)
     expect(r.symbols.hierarchy!.size).toMatchObject({ roles: 2049, targets: r.policy.roles.reduce((n, x) => n + x.changes.reduce((m, e) => m + e.to.length, 0), 0) });
+  });
+  it('the CLI flags raise the limits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mimi-lowering-'));
+    writeFileSync(join(dir, 'm.mimi'), many(6));
+    const run = async (...flags: string[]) => {
+      let err = '';
+      const code = await main(['check', join(dir, 'm.mimi'), '--no-analyses', '--plain', ...flags], { out: () => {}, err: (t) => (err += t), color: false, cwd: dir });
+      return { code, err };
+    };
+    const refused = await run('--max-lowered-targets', '100000');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/m\.mimi:1:1: error\[E0122\]: the hierarchy would lower to 129 roles and 106,496 authorized role-change targets/);
+    expect((await run('--max-lowered-roles', '128')).err).toMatch(/the limit is 128 roles/);
+    expect((await run()).code).toBe(0);
   });
   it('the role limit is configurable', () => {
     const files = { '/v/m.mimi': many(6) };
