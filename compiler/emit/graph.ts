@@ -145,6 +145,23 @@ const FAST_LAYOUT_EDGES = 60;
 const FAST_LAYOUT = ['splines=line', 'nslimit=2', 'nslimit1=2', 'mclimit=0.1'];
 
 /**
+ * Graphviz's own messages ("out of memory …", layout warnings): the WebAssembly module binds
+ * `console.error` when its instance is created, so it is handed a function that collects them into
+ * the diagnostic of the call under way (and passes anything else through), instead of printing.
+ */
+let graphvizMessages: string[] | undefined;
+async function loadGraphviz() {
+  const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
+  const original = console.error;
+  console.error = (...args: unknown[]) => void (graphvizMessages ? graphvizMessages.push(args.map(String).join(' ')) : original(...args));
+  try {
+    return await Graphviz.load();
+  } finally {
+    console.error = original;
+  }
+}
+
+/**
  * SVG rendered in-process by Graphviz compiled to WebAssembly (no system Graphviz needed). Throws a
  * GraphLayoutError — never anything else — when the graph is over the limits (checked first, see
  * `layoutRefusal`) or when Graphviz fails or aborts.
@@ -154,16 +171,19 @@ export async function renderSvg(g: GraphModel, title?: string, options: SvgOptio
   const refusal = layoutRefusal(g, file, options.limits);
   if (refusal) throw new GraphLayoutError(refusal);
   const dot = renderDot(g, title, g.edges.length > FAST_LAYOUT_EDGES ? FAST_LAYOUT : []);
+  const messages: string[] = [];
   try {
-    const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
-    const gv = await Graphviz.load();
+    const gv = await loadGraphviz();
+    graphvizMessages = messages;
     return gv.dot(dot);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = [...messages.map((m) => m.trim()).filter((m) => m !== ''), e instanceof Error ? e.message : String(e)].join('; ');
     throw new GraphLayoutError(
       diagnostic('graph-layout-failed', `Graphviz could not lay out the role graph (${g.nodes.length} roles, ${g.edges.length} role changes): ${why}`, file, undefined, {
         help: 'draw it as text with `--format dot` and lay it out with a native Graphviz',
       }),
     );
+  } finally {
+    graphvizMessages = undefined;
   }
 }
