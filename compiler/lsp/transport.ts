@@ -44,6 +44,8 @@ const CONTENT_LENGTH = 'content-length:';
 const EMBEDDED_HEADER = /content-length:[ \t]*\d+\r\n/i;
 const HEADER_LINE = /^([A-Za-z0-9-]+):[ \t]*([\x20-\x7e]*?)[ \t]*$/;
 const PARTIAL_HEADER_LINE = /^[A-Za-z0-9-]*(?::[\x20-\x7e]*)?\r?$/;
+/** longer header lines are garbage (real ones are a few dozen bytes) */
+const MAX_HEADER_LINE = 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is number | string => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
@@ -57,52 +59,71 @@ export function excerpt(bytes: Buffer, max = 40): string {
 
 type Header = { kind: 'more' } | { kind: 'bad'; reason: string } | { kind: 'ok'; end: number; length: number } | { kind: 'too-large'; end: number; reason: string };
 
-/** The header section at the start of `buf`. */
+/** The header section at the start of `buf`, read line by line (a bad line is found without reading on). */
 function parseHeader(buf: Buffer, maxFrameBytes: number): Header {
-  const end = buf.subarray(0, MAX_HEADER_BYTES + 4).indexOf('\r\n\r\n');
-  const complete = end >= 0;
-  const text = buf.toString('latin1', 0, complete ? end : Math.min(buf.length, MAX_HEADER_BYTES + 1));
-  const lines = text.split('\r\n');
-  const fields = new Map<string, string[]>();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    // the next frame's header run into this one (after a partial header of a broken frame)
-    if (line.toLowerCase().indexOf(CONTENT_LENGTH, 1) > 0) return { kind: 'bad', reason: `a Content-Length inside a header line: ${excerpt(Buffer.from(line, 'latin1'))}` };
-    if (!complete && i === lines.length - 1) {
-      if (!PARTIAL_HEADER_LINE.test(line)) return { kind: 'bad', reason: `not a header line: ${excerpt(Buffer.from(line, 'latin1'))}` };
-      break;
+  const bad = (reason: string): Header => ({ kind: 'bad', reason });
+  const fields = new Map<string, string>();
+  for (let pos = 0; ; ) {
+    const window = buf.subarray(0, Math.min(buf.length, pos + MAX_HEADER_LINE + 2, MAX_HEADER_BYTES + 4));
+    const eol = window.indexOf('\r\n', pos);
+    if (eol < 0) {
+      const line = buf.toString('latin1', pos, window.length);
+      if (line.toLowerCase().indexOf(CONTENT_LENGTH, 1) > 0) return bad(`a Content-Length inside a header line: ${excerpt(Buffer.from(line, 'latin1'))}`);
+      if (!PARTIAL_HEADER_LINE.test(line)) return bad(`not a header line: ${excerpt(Buffer.from(line, 'latin1'))}`);
+      if (window.length - pos > MAX_HEADER_LINE) return bad(`a header line longer than ${MAX_HEADER_LINE} bytes: ${excerpt(Buffer.from(line, 'latin1'))}`);
+      return buf.length > MAX_HEADER_BYTES ? bad(`no end of headers (\\r\\n\\r\\n) within ${MAX_HEADER_BYTES} bytes`) : { kind: 'more' };
     }
+    if (eol === pos) {
+      if (pos === 0) return bad('an empty line where a header was expected');
+      return complete(fields, pos + 2, maxFrameBytes);
+    }
+    const line = buf.toString('latin1', pos, eol);
+    // the next frame's header run into this one (after a partial header of a broken frame)
+    if (line.toLowerCase().indexOf(CONTENT_LENGTH, 1) > 0) return bad(`a Content-Length inside a header line: ${excerpt(Buffer.from(line, 'latin1'))}`);
     const m = HEADER_LINE.exec(line);
-    if (!m) return { kind: 'bad', reason: line === '' ? 'an empty line where a header was expected' : `not a header line: ${excerpt(Buffer.from(line, 'latin1'))}` };
+    if (!m) return bad(`not a header line: ${excerpt(Buffer.from(line, 'latin1'))}`);
     const name = m[1].toLowerCase();
-    fields.set(name, [...(fields.get(name) ?? []), m[2]]);
+    if (fields.has(name)) return bad(`the header has more than one ${m[1]}`);
+    fields.set(name, m[2]);
+    pos = eol + 2;
   }
-  if (!complete) return buf.length > MAX_HEADER_BYTES ? { kind: 'bad', reason: `no end of headers (\\r\\n\\r\\n) within ${MAX_HEADER_BYTES} bytes` } : { kind: 'more' };
-  const lengths = fields.get('content-length') ?? [];
-  if (lengths.length === 0) return { kind: 'bad', reason: 'the header has no Content-Length' };
-  if (lengths.length > 1) return { kind: 'bad', reason: 'the header has more than one Content-Length' };
-  if (!/^\d+$/.test(lengths[0])) return { kind: 'bad', reason: `Content-Length ${JSON.stringify(lengths[0])} is not a number` };
-  const charset = /charset=([^;\s]+)/i.exec((fields.get('content-type') ?? []).join(';'))?.[1];
-  if (charset && !/^"?utf-?8"?$/i.test(charset)) return { kind: 'bad', reason: `charset ${charset} is not supported (only utf-8)` };
-  const length = lengths[0].length > 15 ? Infinity : Number(lengths[0]);
-  if (end + 4 + length > maxFrameBytes)
-    return { kind: 'too-large', end: end + 4, reason: `Content-Length ${lengths[0]} is over the frame limit of ${maxFrameBytes} bytes: the header is skipped and its body is read as garbage` };
-  return { kind: 'ok', end: end + 4, length };
 }
 
-/**
- * Where the next `Content-Length:` (any case) starts in `buf` at or after `from`; when there is none,
- * where a tail that may be the beginning of one starts (or the end).
- */
-const sameLetter = (byte: number, lower: number): boolean => (lower >= 0x61 && lower <= 0x7a ? (byte | 0x20) === lower : byte === lower);
+/** A complete header section (`end`: where the body starts) with these fields. */
+function complete(fields: ReadonlyMap<string, string>, end: number, maxFrameBytes: number): Header {
+  const length = fields.get('content-length');
+  if (length === undefined) return { kind: 'bad', reason: 'the header has no Content-Length' };
+  if (!/^\d+$/.test(length)) return { kind: 'bad', reason: `Content-Length ${JSON.stringify(length)} is not a number` };
+  const charset = /charset=([^;\s]+)/i.exec(fields.get('content-type') ?? '')?.[1];
+  if (charset && !/^"?utf-?8"?$/i.test(charset)) return { kind: 'bad', reason: `charset ${charset} is not supported (only utf-8)` };
+  const n = length.length > 15 ? Infinity : Number(length);
+  if (end + n > maxFrameBytes) return { kind: 'too-large', end, reason: `Content-Length ${length} is over the frame limit of ${maxFrameBytes} bytes: the header is skipped and its body is read as garbage` };
+  return { kind: 'ok', end, length: n };
+}
 
+const sameLetter = (byte: number, lower: number): boolean => (lower >= 0x61 && lower <= 0x7a ? (byte | 0x20) === lower : byte === lower);
+const isBlank = (byte: number): boolean => byte === 0x20 || byte === 0x09;
+const isDigit = (byte: number): boolean => byte >= 0x30 && byte <= 0x39;
+
+/**
+ * Where the next frame may start in `buf`, at or after `from`: a `Content-Length: <digits>\r\n` line (any
+ * case), or a tail of `buf` that may be the beginning of one; else the end of `buf`. One pass.
+ */
 function nextHeaderStart(buf: Buffer, from: number): number {
   const n = CONTENT_LENGTH.length;
   for (let i = from; i < buf.length; i++) {
     if ((buf[i] | 0x20) !== 0x63) continue; // 'c' or 'C'
-    let k = 1;
-    while (k < n && i + k < buf.length && sameLetter(buf[i + k], CONTENT_LENGTH.charCodeAt(k))) k++;
-    if (k === n || i + k === buf.length) return i;
+    let j = i + 1;
+    while (j - i < n && j < buf.length && sameLetter(buf[j], CONTENT_LENGTH.charCodeAt(j - i))) j++;
+    if (j === buf.length) return i; // cut by the end
+    if (j - i < n) continue;
+    while (j < buf.length && isBlank(buf[j]) && j - i < n + 16) j++;
+    const digits = j;
+    while (j < buf.length && isDigit(buf[j]) && j - digits < 16) j++;
+    const hasDigits = j > digits;
+    while (j < buf.length && isBlank(buf[j]) && j - i < n + 48) j++;
+    if (j === buf.length) return i; // cut by the end
+    if (hasDigits && buf[j] === 0x0d && (j + 1 === buf.length || buf[j + 1] === 0x0a)) return i;
   }
   return buf.length;
 }
@@ -153,6 +174,8 @@ export class FrameParser {
   private frameStart = 0;
   /** bytes of the pending body already searched for an embedded header */
   private searched = 0;
+  /** the run of skipped garbage not yet told */
+  private garbage: { offset: number; bytes: number; reason: string; excerpt: string; skips: number } | undefined;
 
   constructor(options: FrameOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
@@ -164,6 +187,7 @@ export class FrameParser {
     this.chunks.push(chunk);
     this.size += chunk.length;
     while (this.body === undefined ? this.header(out) : this.readBody(out));
+    this.flushGarbage(out);
     return out;
   }
 
@@ -179,16 +203,29 @@ export class FrameParser {
     this.offset += n;
   }
   private drop(out: FrameEvent[], start: number, bytes: number, reason: string, reply?: ResponseMessage): void {
+    this.flushGarbage(out);
     // one line (JSON.parse quotes the input around an error)
     out.push({ kind: 'dropped', reason: oneLine(reason), offset: start, bytes, ...(reply ? { reply: reply.error ? { ...reply, error: { ...reply.error, message: oneLine(reply.error.message) } } : reply } : {}) });
   }
 
-  /** Skip garbage up to the next `Content-Length:` after the first byte (or up to a tail that may begin one). */
-  private resync(out: FrameEvent[], reason: string): void {
+  /** Skip garbage up to the next header line `Content-Length: N` after the first byte (or up to a tail that may begin one). */
+  private resync(reason: string): void {
     const buf = this.joined();
     const at = nextHeaderStart(buf, 1);
-    this.drop(out, this.offset, at, `${reason}; skipped ${at} bytes ${excerpt(buf.subarray(0, at))}`);
+    // consecutive skips are one dropped run, told once (a flood of bad headers is not a flood of events)
+    const g = this.garbage;
+    if (g && g.offset + g.bytes === this.offset) {
+      g.bytes += at;
+      g.skips++;
+    } else this.garbage = { offset: this.offset, bytes: at, reason, excerpt: excerpt(buf.subarray(0, at)), skips: 1 };
     this.consume(at);
+  }
+  private flushGarbage(out: FrameEvent[]): void {
+    const g = this.garbage;
+    if (!g) return;
+    this.garbage = undefined;
+    const more = g.skips > 1 ? ` (and ${g.skips - 1} more bad headers after it)` : '';
+    out.push({ kind: 'dropped', reason: oneLine(`${g.reason}; skipped ${g.bytes} bytes ${g.excerpt}${more}`), offset: g.offset, bytes: g.bytes });
   }
 
   private header(out: FrameEvent[]): boolean {
@@ -199,7 +236,7 @@ export class FrameParser {
         return false;
       case 'bad': {
         const before = this.size;
-        this.resync(out, h.reason);
+        this.resync(h.reason);
         return this.size > 0 && this.size < before;
       }
       case 'too-large':
@@ -240,7 +277,10 @@ export class FrameParser {
       return true;
     }
     const checked = checkMessage(value);
-    if ('message' in checked) out.push({ kind: 'message', message: checked.message });
+    if ('message' in checked) {
+      this.flushGarbage(out);
+      out.push({ kind: 'message', message: checked.message });
+    }
     else this.drop(out, this.frameStart, this.offset - this.frameStart + length, checked.reason, checked.reply);
     this.body = undefined;
     this.consume(length);

@@ -41,9 +41,13 @@ Exit codes: 0 after an LSP shutdown and exit, 1 when the editor exits without sh
       connection?.console.error(message);
     };
     const writer = new StreamMessageWriter(process.stdout);
+    // a flood of garbage is not echoed line for line: the first 100 drops are logged, then every 1000th
+    let drops = 0;
     const reader = new FrameReader(process.stdin, {
       onDrop: (d) => {
-        log(`dropped a malformed frame (${d.bytes} bytes at input offset ${d.offset}): ${d.reason}`);
+        drops++;
+        if (drops <= 100 || drops % 1000 === 0)
+          log(`dropped a malformed frame (${d.bytes} bytes at input offset ${d.offset}${drops > 100 ? `; ${drops} dropped so far, every 1000th logged` : ''}): ${d.reason}`);
         if (d.reply) writer.write(d.reply).catch((e: unknown) => io.err(`mimi-policy lsp: could not answer a dropped frame: ${String(e)}\n`));
       },
     });
