@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../runti
 import type { SourceSpan } from '../runtime/ir.js';
 import * as A from './ast.js';
 import { AstBuilder } from './build-ast.js';
-import { InvalidRun, mimiLexer, Unterminated } from './lexer.js';
+import { InvalidRun, mimiLexer, Reserved, Unterminated } from './lexer.js';
 import { mimiParser } from './parser.js';
 
 export * from './ast.js';
@@ -41,6 +41,7 @@ const tokenEnd = (t: IToken): number => t.startOffset + t.image.length;
  * one `hierarchy { … }` block is one error, not a cascade.
  */
 function stripReserved(tokens: IToken[], lines: A.LineMap, report: (t: IToken, end: number) => void): IToken[] {
+  if (!tokens.some((t) => t.tokenType === Reserved)) return tokens; // no copy of a large token array
   const out: IToken[] = [];
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {

@@ -2,7 +2,36 @@
  * Tokens of the `.mimi` language (docs/language.md, "Lexical structure"). Keywords are reserved words
  * matched with `longer_alt: Identifier`, so `roles` is an identifier while `role` is a keyword.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type CustomPatternMatcherFunc, type TokenType } from 'chevrotain';
+
+/**
+ * A token pattern scanned by hand: `scan` returns the end offset of a match at `offset`, or -1.
+ * Used where a regular expression with a repeated group would need backtracking state per
+ * repetition (V8 throws "Maximum call stack size exceeded" on a multi-megabyte string literal).
+ */
+function scanned(scan: (text: string, offset: number) => number): CustomPatternMatcherFunc {
+  return (text, offset) => {
+    const end = scan(text, offset);
+    return end < 0 ? null : [text.slice(offset, end)];
+  };
+}
+const isLowerOrDigit = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const LOWER = [...'abcdefghijklmnopqrstuvwxyz'];
+
+/** `"…"` with `\` escapes, on one line: the end of the body (before the closing quote), or -1. */
+function stringBody(text: string, offset: number): number {
+  if (text.charCodeAt(offset) !== 34) return -1;
+  let i = offset + 1;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (Number.isNaN(c) || c === 10 || c === 34) return i;
+    if (c === 92) {
+      const n = text.charCodeAt(i + 1);
+      if (Number.isNaN(n) || n === 10 || n === 13 || n === 0x2028 || n === 0x2029) return i; // `.` matches no line terminator
+      i += 2;
+    } else i++;
+  }
+}
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
 /** `///` doc comments and `/** … *\/` become role descriptions; kept in their own group. */
@@ -16,7 +45,13 @@ export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\
  * and does not try again at every later `"` or `/*` of the line or file (quadratic on hostile input).
  */
 export const Unterminated = {
-  string: createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, group: 'invalid' }),
+  string: createToken({
+    name: 'UnterminatedString',
+    pattern: scanned((text, offset) => stringBody(text, offset)),
+    start_chars_hint: ['"'],
+    line_breaks: false,
+    group: 'invalid',
+  }),
   comment: createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, group: 'invalid', line_breaks: true }),
 };
 /**
@@ -30,8 +65,36 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 /** `hex"…"`: must come before Identifier so `hex` followed by a quote is a byte string. */
 export const HexString = createToken({ name: 'HexString', pattern: /hex"[^"\n]*"/ });
 /** kebab-case names of analysis findings (`allow rank-inversion for …`) */
-export const KebabName = createToken({ name: 'KebabName', pattern: /[a-z][a-z0-9]*(?:-[a-z0-9]+)+/, label: 'a finding kind' });
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/ });
+export const KebabName = createToken({
+  name: 'KebabName',
+  // [a-z][a-z0-9]*(-[a-z0-9]+)+
+  pattern: scanned((text, offset) => {
+    const c = text.charCodeAt(offset);
+    if (!(c >= 97 && c <= 122)) return -1;
+    let i = offset + 1;
+    while (isLowerOrDigit(text.charCodeAt(i))) i++;
+    let parts = 0;
+    while (text.charCodeAt(i) === 45 && isLowerOrDigit(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (isLowerOrDigit(text.charCodeAt(i))) i++;
+      parts++;
+    }
+    return parts > 0 ? i : -1;
+  }),
+  start_chars_hint: LOWER,
+  line_breaks: false,
+  label: 'a finding kind',
+});
+export const StringLiteral = createToken({
+  name: 'StringLiteral',
+  // "([^"\\\n]|\\.)*"
+  pattern: scanned((text, offset) => {
+    const end = stringBody(text, offset);
+    return end >= 0 && text.charCodeAt(end) === 34 ? end + 1 : -1;
+  }),
+  start_chars_hint: ['"'],
+  line_breaks: false,
+});
 export const Integer = createToken({ name: 'Integer', pattern: /0[xX][0-9A-Fa-f_]+|[0-9][0-9_]*/ });
 
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: '`{`' });

@@ -23,6 +23,8 @@ declare module 'chevrotain' {
     findReSyncTokenType(): TokenType;
     /** the follow sets of every rule on the stack, flattened */
     flattenFollowSet(): TokenType[];
+    /** keeps a token skipped by recovery (on the error, unused here) */
+    addToResyncTokens(token: IToken, resyncTokens: IToken[]): IToken[];
   }
 }
 
@@ -133,6 +135,11 @@ export class MimiParser extends CstParser {
     }
     this.errorCount++;
     return super.SAVE_ERROR(error);
+  }
+
+  /** Skipped tokens are not kept: a recovery that skips millions of tokens would hold them all. */
+  override addToResyncTokens(_token: IToken, resyncTokens: IToken[]): IToken[] {
+    return resyncTokens;
   }
 
   /** chevrotain's, but looking at most RESYNC_WINDOW tokens ahead (then: the end of the input). */

@@ -95,7 +95,7 @@ describe('runs of syntax errors', () => {
   it('relies on chevrotain recovery hooks that still exist', () => {
     // grammar/parser.ts overrides these internals of chevrotain 11; a renamed one would silently not bound recovery
     const proto = CstParser.prototype as unknown as Record<string, unknown>;
-    for (const hook of ['SAVE_ERROR', 'findReSyncTokenType', 'flattenFollowSet']) expect(typeof proto[hook], hook).toBe('function');
+    for (const hook of ['SAVE_ERROR', 'findReSyncTokenType', 'flattenFollowSet', 'addToResyncTokens']) expect(typeof proto[hook], hook).toBe('function');
   });
 });
 
