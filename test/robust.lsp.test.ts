@@ -419,6 +419,12 @@ describe('FrameParser (in process)', () => {
       expect(summary(messages).filter((s) => s !== 'dropped')).toEqual(summary(whole).filter((s) => s !== 'dropped'));
     }
   });
+  it('a flood of bad headers is one dropped run, and the frame after it is found', () => {
+    for (const line of ['Content-Length: 1\r\n', 'Content-Length:', 'Content-Length: abc\r\n\r\n']) {
+      const events = new FrameParser().push(Buffer.concat([Buffer.from(line.repeat(20000)), json({ jsonrpc: '2.0', id: 'after', method: 'shutdown' })]));
+      expect(summary(events)).toEqual(['dropped', 'message "after"']);
+    }
+  });
   it('a huge Content-Length is refused from the header, without waiting for or allocating the body', () => {
     const events = new FrameParser().push(Buffer.concat([Buffer.from(`Content-Length: ${2 ** 40}\r\n\r\n`), json({ jsonrpc: '2.0', id: 1, method: 'shutdown' })]));
     expect(events[0]).toMatchObject({ kind: 'dropped', reason: expect.stringMatching(/over the frame limit of 67108864 bytes/) });

@@ -128,6 +128,21 @@ function nextHeaderStart(buf: Buffer, from: number): number {
   return buf.length;
 }
 
+/**
+ * Where to resume after garbage: the next header line `Content-Length: N` (see nextHeaderStart) that can
+ * begin a good header. Of the candidates before the next `\r\n\r\n` only the last can: a section
+ * from an earlier one would hold two Content-Lengths. So a flood of `Content-Length: 1\r\n` lines is
+ * skipped in one pass, not a line at a time.
+ */
+function resyncPoint(buf: Buffer, from: number): number {
+  let at = nextHeaderStart(buf, from);
+  if (at >= buf.length) return at;
+  const end = buf.indexOf('\r\n\r\n', at);
+  const limit = end < 0 ? buf.length : end;
+  for (let next = nextHeaderStart(buf, at + 1); next < limit; next = nextHeaderStart(buf, next + 1)) at = next;
+  return at;
+}
+
 /** What a parsed JSON body is: a message to pass on, or why not (with the reply the client is owed). */
 function checkMessage(value: unknown): { message: Message } | { reason: string; reply?: ResponseMessage } {
   if (!isObject(value)) {
@@ -211,7 +226,7 @@ export class FrameParser {
   /** Skip garbage up to the next header line `Content-Length: N` after the first byte (or up to a tail that may begin one). */
   private resync(reason: string): void {
     const buf = this.joined();
-    const at = nextHeaderStart(buf, 1);
+    const at = resyncPoint(buf, 1);
     // consecutive skips are one dropped run, told once (a flood of bad headers is not a flood of events)
     const g = this.garbage;
     if (g && g.offset + g.bytes === this.offset) {
