@@ -11,6 +11,7 @@ import { loadProgram, nodeHost, type CompilerHost } from './resolve.js';
 import { checkPolicy } from './rules/index.js';
 import { analyse, FINDING_KINDS } from './analyses/index.js';
 import { didYouMean } from '../runtime/suggest.js';
+import { resolveLimits, type Limits } from '../runtime/limits.js';
 
 export interface CompileResult {
   /** the policy IR; present even with errors (best effort), but only `ok` results may be emitted */
@@ -38,15 +39,27 @@ export interface CompileOptions {
   analyses?: boolean;
   /** refuse a source file larger than this many UTF-8 bytes: one `limit-exceeded` (E0006) at 1:1, before lexing (default 32 MB, `--max-source-bytes`) */
   maxSourceBytes?: number;
+  /**
+   * Every size limit at once (runtime/limits.ts; unset ones take their defaults; the single options
+   * above win over these). `maxDiagnosticsPerCode` is the analyses' findings budget per kind.
+   */
+  limits?: Partial<Limits>;
+}
+
+/** The limits of a compile: `limits`, overridden by the single options, over the defaults. */
+function compileLimits(o: CompileOptions): Limits {
+  const single: Partial<Limits> = {};
+  if (o.maxSourceBytes !== undefined) Object.assign(single, { maxSourceBytes: o.maxSourceBytes });
+  if (o.maxLoweredRoles !== undefined) Object.assign(single, { maxLoweredRoles: o.maxLoweredRoles });
+  if (o.maxLoweredTargets !== undefined) Object.assign(single, { maxLoweredTargets: o.maxLoweredTargets });
+  return resolveLimits({ ...o.limits, ...single });
 }
 
 /** Parse, resolve, lower and check a `.mimi` program. Never throws for bad input. */
 export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
-  const program = loadProgram(path, options.host ?? nodeHost, options.text, options.maxSourceBytes !== undefined ? { maxSourceBytes: options.maxSourceBytes } : {});
-  const lowered = lower(program.files, {
-    ...(options.maxLoweredRoles !== undefined ? { maxLoweredRoles: options.maxLoweredRoles } : {}),
-    ...(options.maxLoweredTargets !== undefined ? { maxLoweredTargets: options.maxLoweredTargets } : {}),
-  });
+  const limits = compileLimits(options);
+  const program = loadProgram(path, options.host ?? nodeHost, options.text, { maxSourceBytes: limits.maxSourceBytes });
+  const lowered = lower(program.files, { maxLoweredRoles: limits.maxLoweredRoles, maxLoweredTargets: limits.maxLoweredTargets });
   const diagnostics = [...program.diagnostics, ...lowered.diagnostics];
   // source policies keep every rule finding (capped at output); wire input is capped as it is checked (loadWire)
   diagnostics.push(...checkPolicy(lowered.policy, path, lowered.provenance, { maxDiagnosticsPerCode: 0 }));
@@ -54,7 +67,8 @@ export function compileFile(path: string, options: CompileOptions = {}): Compile
   for (const a of lowered.acknowledgements)
     if (!(FINDING_KINDS as readonly string[]).includes(a.kind))
       diagnostics.push(diagnostic('unknown-finding-kind', `\`${a.kind}\` is not a kind of finding`, a.kindSpan.file, a.kindSpan, { help: didYouMean(a.kind, FINDING_KINDS) ?? `the kinds are ${FINDING_KINDS.join(', ')}` }));
-  if (options.analyses && !hasErrors(diagnostics)) diagnostics.push(...analyse(lowered.policy, path, { provenance: lowered.provenance, acknowledgements: lowered.acknowledgements }));
+  if (options.analyses && !hasErrors(diagnostics))
+    diagnostics.push(...analyse(lowered.policy, path, { provenance: lowered.provenance, acknowledgements: lowered.acknowledgements, maxFindingsPerKind: limits.maxDiagnosticsPerCode }));
   const sorted = sortDiagnostics(dedupe(diagnostics));
   return { policy: lowered.policy, acknowledgements: lowered.acknowledgements, scenarios: lowered.scenarios, provenance: lowered.provenance, symbols: lowered.symbols, files: program.files, diagnostics: sorted, ok: !hasErrors(sorted) };
 }
@@ -120,7 +134,12 @@ function policyAround(kind: WireKind, value: unknown): Policy | undefined {
  * Decoding errors become one diagnostic with the byte offset; more vector elements than
  * `maxWireElements` (default runtime/limits.ts) is a located `limit-exceeded`.
  */
-export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, options: { analyses?: boolean; maxDiagnosticsPerCode?: number; maxWireElements?: number } = {}): LoadWireResult {
+export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, options: { analyses?: boolean; maxDiagnosticsPerCode?: number; maxWireElements?: number; limits?: Partial<Limits> } = {}): LoadWireResult {
+  const limits = resolveLimits({
+    ...options.limits,
+    ...(options.maxDiagnosticsPerCode !== undefined ? { maxDiagnosticsPerCode: options.maxDiagnosticsPerCode } : {}),
+    ...(options.maxWireElements !== undefined ? { maxWireElements: options.maxWireElements } : {}),
+  });
   const k = kind ?? detectComponent(bytes) ?? undefined;
   if (k === undefined) {
     // decode as a dictionary to get the most useful error (no values kept)
@@ -132,13 +151,13 @@ export function loadWire(bytes: Uint8Array, file: string, kind?: WireKind, optio
     return { diagnostics: [diagnostic('wire-decode', 'the bytes are not a policy dictionary or a known component', file, undefined, { offset: 0 })], ok: false };
   }
   try {
-    const limits: ReaderOptions = options.maxWireElements !== undefined ? { maxElements: options.maxWireElements } : {};
-    const policy = k === 'dictionary' ? decodePolicy(bytes, limits) : policyAround(k, decodeComponent(k, bytes, limits));
+    const reader: ReaderOptions = { maxElements: limits.maxWireElements };
+    const policy = k === 'dictionary' ? decodePolicy(bytes, reader) : policyAround(k, decodeComponent(k, bytes, reader));
     if (!policy) return { kind: k, diagnostics: [diagnostic('wire-decode', `a \`${k}\` component cannot be read as a policy`, file, undefined, { offset: 0 })], ok: false };
     // findings past the per-code cap are counted, not built (a hostile file can repeat one millions of times)
-    const checked = checkPolicy(policy, file, undefined, { ...(options.maxDiagnosticsPerCode !== undefined ? { maxDiagnosticsPerCode: options.maxDiagnosticsPerCode } : {}) });
+    const checked = checkPolicy(policy, file, undefined, { maxDiagnosticsPerCode: limits.maxDiagnosticsPerCode });
     // wire policies have no provenance: findings come without a span
-    if (options.analyses && !hasErrors(checked)) checked.push(...analyse(policy, file));
+    if (options.analyses && !hasErrors(checked)) checked.push(...analyse(policy, file, { maxFindingsPerKind: limits.maxDiagnosticsPerCode }));
     const diagnostics = sortDiagnostics(checked);
     return { policy, kind: k, diagnostics, ok: !hasErrors(diagnostics) };
   } catch (e) {

@@ -65,7 +65,8 @@ export function jsonError(text: string): { line: number; column: number; message
  * strictly (runtime/evaluator/json.ts): a key given twice, nesting deeper than 1000 or a lone surrogate
  * is an error at its place, like malformed JSON.
  */
-export function loadPolicyJson(text: string, file: string, options: { analyses?: boolean } = {}): LoadedPolicy {
+export function loadPolicyJson(text: string, file: string, options: { analyses?: boolean; limits?: Partial<Limits> } = {}): LoadedPolicy {
+  const cap = options.limits?.maxDiagnosticsPerCode ?? DEFAULT_LIMITS.maxDiagnosticsPerCode;
   const sources = new Map([[file, text]]);
   const r = parseJson(text);
   if (!r.ok) return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', r.error.message, file, jsonErrorSpan(r.error, file))] };
@@ -75,8 +76,8 @@ export function loadPolicyJson(text: string, file: string, options: { analyses?:
     const diagnostics = parsed.error.issues.slice(0, 20).map((i) => diagnostic('wire-decode', `${i.path.length ? `\`${i.path.join('.')}\`: ` : ''}${i.message.charAt(0).toLowerCase()}${i.message.slice(1)}`, file, undefined));
     return { format: 'json', sources, ok: false, diagnostics };
   }
-  const diagnostics = checkPolicy(parsed.data, file);
-  if (options.analyses && !hasErrors(diagnostics)) diagnostics.push(...analyse(parsed.data, file));
+  const diagnostics = checkPolicy(parsed.data, file, undefined, { maxDiagnosticsPerCode: cap });
+  if (options.analyses && !hasErrors(diagnostics)) diagnostics.push(...analyse(parsed.data, file, { maxFindingsPerKind: cap }));
   return { format: 'json', policy: parsed.data, sources, diagnostics, ok: !hasErrors(diagnostics) };
 }
 
@@ -104,31 +105,37 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
       const tooLarge = jsonSizeDiagnostic(path, statSync(path).size, options.limits?.maxJsonBytes);
       if (tooLarge) return { format, sources: new Map(), diagnostics: [tooLarge], ok: false };
     }
+    // a source larger than the limit in bytes is refused before it is read (parse checks it again, for text given in memory)
+    if (format === 'mimi') {
+      const size = statSync(path).size;
+      const limit = options.limits?.maxSourceBytes ?? DEFAULT_LIMITS.maxSourceBytes;
+      if (size > limit) {
+        const { message, help } = limitMessage('the source file', formatBytes(size), formatBytes(limit), LIMIT_FLAGS.maxSourceBytes);
+        return { format, sources: new Map(), diagnostics: [diagnostic('limit-exceeded', message, path, undefined, { offset: 0, help })], ok: false };
+      }
+    }
     bytes = readFileSync(path);
   } catch (e) {
     throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if (format === 'mimi') {
-    const { maxLoweredRoles, maxLoweredTargets } = options.limits ?? {};
     const r = compileFile(path, {
       text: bytes.toString('utf8'),
       analyses: options.analyses ?? true,
       ...(options.host ? { host: options.host } : {}),
-      ...(maxLoweredRoles !== undefined ? { maxLoweredRoles } : {}),
-      ...(maxLoweredTargets !== undefined ? { maxLoweredTargets } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
     });
     return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
   }
   if (format === 'json') {
     const text = decodeUtf8(bytes);
     if (!text.ok) return { format, sources: new Map(), ok: false, diagnostics: [diagnostic('wire-decode', text.error.message, path, undefined, { offset: text.error.offset })] };
-    return loadPolicyJson(text.text, path, { analyses: options.analyses ?? true });
+    return loadPolicyJson(text.text, path, { analyses: options.analyses ?? true, ...(options.limits ? { limits: options.limits } : {}) });
   }
   // a view of the bytes read, not a copy
   const r = loadWire(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path, options.component, {
     analyses: options.analyses ?? true,
-    ...(options.limits?.maxDiagnosticsPerCode !== undefined ? { maxDiagnosticsPerCode: options.limits.maxDiagnosticsPerCode } : {}),
-    ...(options.limits?.maxWireElements !== undefined ? { maxWireElements: options.limits.maxWireElements } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
 }

@@ -180,31 +180,55 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /**
+ * The note that stands for `count` diagnostics of `kind` left out after the first `shown` (`atLeast`:
+ * counting itself stopped, so `count` is a lower bound). One wording for the rules, the analyses and
+ * capDiagnostics.
+ */
+export function omittedNote(kind: DiagnosticKind, count: number, shown: number, file: string, atLeast = false, flag = '--max-diagnostics'): Diagnostic {
+  const code = DIAGNOSTIC_CODES[kind].code;
+  const note = diagnostic('diagnostics-omitted', `${atLeast ? 'at least ' : ''}${count} more \`${code}\` (${kind}) ${count === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${shown} are`, file, undefined, {
+    help: `show more with \`${flag} <n>\` (0 shows all)`,
+  });
+  note.omitted = { code, kind, count, ...(atLeast ? { atLeast: true } : {}) };
+  return note;
+}
+
+/**
  * Keep at most `perCode` diagnostics of each code in each file (the first ones, in the given order) and
- * replace the rest by one `diagnostics-omitted` note per code and file that counts them, at the end. Errors stay errors: a capped error code still fails the run through the ones kept.
+ * replace the rest by one `diagnostics-omitted` note per code and file that counts them, at the end. A
+ * note already in `ds` (from the rules or the analyses, which stop building findings at their own cap)
+ * absorbs what this drops of its code, so there is never more than one note per code and file.
  * `perCode` 0 or Infinity keeps everything. Linear in the number of diagnostics.
  */
 export function capDiagnostics(ds: readonly Diagnostic[], perCode: number, flag = '--max-diagnostics'): Diagnostic[] {
-  if (!(perCode > 0) || perCode === Infinity) return [...ds];
-  const seen = new Map<string, { code: string; kept: number; dropped: number; kind: DiagnosticKind; file: string }>();
+  const unlimited = !(perCode > 0) || perCode === Infinity;
+  const seen = new Map<string, { kept: number; dropped: number; atLeast: boolean; kind: DiagnosticKind; file: string; note?: Diagnostic }>();
+  const entry = (file: string, kind: DiagnosticKind) => {
+    const key = `${file}\u0000${kind}`;
+    let s = seen.get(key);
+    if (!s) seen.set(key, (s = { kept: 0, dropped: 0, atLeast: false, kind, file }));
+    return s;
+  };
   const out: Diagnostic[] = [];
   for (const d of ds) {
-    const key = `${d.file}\u0000${d.code}`;
-    let s = seen.get(key);
-    if (!s) seen.set(key, (s = { code: d.code, kept: 0, dropped: 0, kind: d.kind, file: d.file }));
-    if (s.kept < perCode) {
+    if (d.omitted) {
+      const s = entry(d.file, d.omitted.kind);
+      s.dropped += d.omitted.count;
+      s.atLeast ||= !!d.omitted.atLeast;
+      s.note ??= d;
+      continue;
+    }
+    const s = entry(d.file, d.kind);
+    if (unlimited || s.kept < perCode) {
       s.kept++;
       out.push(d);
     } else s.dropped++;
   }
   for (const s of seen.values()) {
-    if (s.dropped === 0) continue;
-    const code = s.code;
-    const note = diagnostic('diagnostics-omitted', `${s.dropped} more \`${code}\` (${s.kind}) ${s.dropped === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${s.kept} are`, s.file, undefined, {
-      help: `show more with \`${flag} <n>\` (0 shows all)`,
-    });
-    note.omitted = { code, kind: s.kind, count: s.dropped };
-    out.push(note);
+    if (s.dropped === 0 && !s.atLeast) continue;
+    // an upstream note that nothing was added to is passed on as it was
+    if (s.note && s.note.omitted!.count === s.dropped) out.push(s.note);
+    else out.push(omittedNote(s.kind, s.dropped, s.kept, s.file, s.atLeast, flag));
   }
   return out;
 }

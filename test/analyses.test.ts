@@ -314,7 +314,7 @@ describe('findings budget', () => {
     }
     expect(notes.map((d) => d.omitted!.kind)).toEqual(['escalation', 'ban-evasion']);
     // each note follows its kind's findings
-    expect(capped.indexOf(notes[0])).toBe(capped.findLastIndex((d) => d.kind === 'escalation') + 1);
+    expect(capped.indexOf(notes[0])).toBe(capped.map((d) => d.kind).lastIndexOf('escalation') + 1);
   });
 
   it('a smaller budget keeps fewer; a finding an allow line names is always built and acknowledged', () => {

@@ -81,8 +81,12 @@ const cases: Partial<Record<DiagnosticKind, Case>> = {
   'unknown-finding-kind': { bad: `${BASE} allow escalaton for member because "x"`, underline: 'escalaton', good: `${BASE} allow escalation for member because "x"`, help: /did you mean `escalation`\?/ },
 };
 
-/** Codes that cannot come from `.mimi` source; they are tested with wire input (test/cli, test/check-wire). */
-const notFromSource: DiagnosticKind[] = ['duplicate-capability', 'unknown-capability-code', 'transition-undefined-role', 'wire-decode', 'io-error', 'too-many-errors', 'graph-layout-failed'];
+/**
+ * Codes that cannot come from `.mimi` source at the default limits; they are tested with wire input
+ * (test/cli, test/robust.wire), with limits set low (test/limits: limit-exceeded, diagnostics-omitted),
+ * with many errors (test/language: too-many-errors) or with a failing layout (test/graph).
+ */
+const notFromSource: DiagnosticKind[] = ['duplicate-capability', 'unknown-capability-code', 'transition-undefined-role', 'wire-decode', 'io-error', 'too-many-errors', 'graph-layout-failed', 'limit-exceeded', 'diagnostics-omitted'];
 
 describe('every diagnostic code', () => {
   it('has a case here, or is listed as wire-only', () => {

@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { capDiagnostics, hasErrors, type Diagnostic } from '../../runtime/diagnostics.js';
-import { DEFAULT_LIMITS } from '../../runtime/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../../runtime/limits.js';
 import { diagnosticJson, renderHuman, renderPlain } from '../render.js';
 import type { Policy } from '../../runtime/ir.js';
 import type { LoadedPolicy } from '../input.js';
@@ -82,20 +82,34 @@ export function intOption(args: ParsedArgs, flag: string, fallback: number): num
   return Number(v);
 }
 
-/** `--max-lowered-roles N`, `--max-lowered-targets N`: how large a `hierarchy` may lower (E0122), for commands that compile source. */
-export const LOWERING_LIMIT_OPTIONS = { 'max-lowered-roles': { type: 'string' as const }, 'max-lowered-targets': { type: 'string' as const } };
-export const loweringLimits = (args: ParsedArgs) => ({
-  maxLoweredRoles: intOption(args, 'max-lowered-roles', DEFAULT_LIMITS.maxLoweredRoles),
-  maxLoweredTargets: intOption(args, 'max-lowered-targets', DEFAULT_LIMITS.maxLoweredTargets),
-});
-/** The help lines of LOWERING_LIMIT_OPTIONS, with the option column at `width`. */
-export const loweringLimitHelp = (width: number) =>
-  [
-    ['--max-lowered-roles <n>', `refuse a hierarchy that lowers to more roles (default ${DEFAULT_LIMITS.maxLoweredRoles})`],
-    ['--max-lowered-targets <n>', `… or to more role-change targets (default ${DEFAULT_LIMITS.maxLoweredTargets})`],
-  ]
-    .map(([flag, text]) => `      ${flag.padEnd(width - 7)} ${text}`)
-    .join('\n');
+/**
+ * The input limits every command that reads a policy takes (runtime/limits.ts): source, wire and JSON
+ * sizes, decoded wire elements, and how large a `hierarchy` may lower (E0122). Each is checked before
+ * the work it bounds; exceeding one is a located E0006/E0122 naming its flag.
+ */
+const INPUT_LIMITS = [
+  ['maxSourceBytes', 'max-source-bytes', 'refuse a .mimi file larger than n bytes'],
+  ['maxWireBytes', 'max-wire-bytes', 'refuse a wire file larger than n bytes'],
+  ['maxWireElements', 'max-wire-elements', 'refuse a wire file of more than n vector elements'],
+  ['maxJsonBytes', 'max-json-bytes', 'refuse a JSON file (a JSONL line) larger than n bytes'],
+  ['maxLoweredRoles', 'max-lowered-roles', 'refuse a hierarchy that lowers to more roles'],
+  ['maxLoweredTargets', 'max-lowered-targets', '… or to more role-change targets'],
+] as const satisfies readonly (readonly [keyof Limits, string, string])[];
+export const INPUT_LIMIT_OPTIONS = Object.fromEntries(INPUT_LIMITS.map(([, flag]) => [flag, { type: 'string' as const }])) as Record<(typeof INPUT_LIMITS)[number][1], { type: 'string' }>;
+/** The limits given on the command line (defaults for the rest), with `--max-diagnostics` as the findings budget. */
+export function inputLimits(args: ParsedArgs): Limits {
+  const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  for (const [key, flag] of INPUT_LIMITS) out[key] = intOption(args, flag, DEFAULT_LIMITS[key]);
+  out.maxDiagnosticsPerCode = diagnosticCap(args);
+  return out as unknown as Limits;
+}
+/** The help lines of INPUT_LIMIT_OPTIONS, with the option column at `width`. */
+export const inputLimitHelp = (width: number) =>
+  INPUT_LIMITS.map(([key, flag, text]) => `      ${`--${flag} <n>`.padEnd(width - 7)} ${text} (default ${DEFAULT_LIMITS[key].toLocaleString('en-US')})`).join('\n');
+/** @deprecated names of the first version of INPUT_LIMIT_OPTIONS (hierarchy limits only) */
+export const LOWERING_LIMIT_OPTIONS = INPUT_LIMIT_OPTIONS;
+export const loweringLimits = inputLimits;
+export const loweringLimitHelp = inputLimitHelp;
 
 /** How many diagnostics of one code (per file) to show: `--max-diagnostics`, 0 = all. */
 export const diagnosticCap = (args: ParsedArgs): number => intOption(args, 'max-diagnostics', DEFAULT_LIMITS.maxDiagnosticsPerCode);

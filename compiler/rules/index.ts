@@ -2,7 +2,7 @@
  * The policy rules, in the order they run. Each checks MUSTs of the draft or internal consistency on
  * the IR, so it applies to compiled sources and decoded wire files alike.
  */
-import { diagnostic, DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticKind } from '../../runtime/diagnostics.js';
+import { omittedNote, type Diagnostic, type DiagnosticKind } from '../../runtime/diagnostics.js';
 import { DEFAULT_LIMITS } from '../../runtime/limits.js';
 import type { Policy, Provenance } from '../../runtime/ir.js';
 import { baseConsistency } from './base.js';
@@ -37,14 +37,7 @@ export function checkPolicy(policy: Policy, file: string, provenance?: Provenanc
   const dropped = new Map<DiagnosticKind, number>();
   const ctx = makeContext(policy, file, provenance, out, cap > 0 ? cap : Infinity, dropped);
   for (const rule of policyRules) rule.run(ctx);
-  for (const [kind, count] of dropped) {
-    const code = DIAGNOSTIC_CODES[kind].code;
-    const note = diagnostic('diagnostics-omitted', `${count} more \`${code}\` (${kind}) ${count === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${cap} are`, file, undefined, {
-      help: 'show more with `--max-diagnostics <n>` (0 shows all)',
-    });
-    note.omitted = { code, kind, count };
-    out.push(note);
-  }
+  for (const [kind, count] of dropped) out.push(omittedNote(kind, count, cap, file));
   return out;
 }
 

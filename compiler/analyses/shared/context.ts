@@ -5,7 +5,7 @@
  * kind with the roles involved and, for path-shaped findings, the witness path.
  */
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../../../runtime/limits.js';
-import { diagnostic, DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticKind, type DiagnosticLabel, type PathStep } from '../../../runtime/diagnostics.js';
+import { diagnostic, omittedNote, type Diagnostic, type DiagnosticKind, type DiagnosticLabel, type PathStep } from '../../../runtime/diagnostics.js';
 import { changeKey, type BaseRoomPolicy, type Policy, type Provenance, type SourceSpan } from '../../../runtime/ir.js';
 import { describeStep } from '../../render.js';
 import { EscalationGraph } from './role-graph.js';
@@ -116,14 +116,7 @@ export class AnalysisContext {
     this.kept = this.size = this.omitted = this.shown = 0;
     this.atLeast = false;
     a.run(this);
-    if (this.omitted > 0 || this.atLeast) {
-      const { code } = DIAGNOSTIC_CODES[a.kind];
-      const note = diagnostic('diagnostics-omitted', `${this.atLeast ? 'at least ' : ''}${this.omitted} more \`${code}\` (${a.kind}) ${this.omitted === 1 ? 'diagnostic' : 'diagnostics'} not shown; the first ${this.shown} are`, this.file, undefined, {
-        help: `show more with \`${LIMIT_FLAGS.maxDiagnosticsPerCode} <n>\` (0 shows all)`,
-      });
-      note.omitted = { code, kind: a.kind, count: this.omitted, ...(this.atLeast ? { atLeast: true } : {}) };
-      this.out.push(note);
-    }
+    if (this.omitted > 0 || this.atLeast) this.out.push(omittedNote(a.kind, this.omitted, this.shown, this.file, this.atLeast, LIMIT_FLAGS.maxDiagnosticsPerCode));
     this.current = undefined;
   }
 

@@ -7,8 +7,7 @@ import { wireArtifacts } from '../../emit/wire.js';
 import { loadPolicyFile } from '../../input.js';
 import { packageRoot } from '../../resolve.js';
 import { summaryLine } from '../../render.js';
-import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
-import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, intOption, jsonDiagnostics, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 import { writeAllOrNothing } from '../write.js';
 
@@ -49,22 +48,19 @@ Options:
       --plain                 one line per diagnostic
       --deny-warnings         treat warnings as errors (and write nothing)
       --component <kind>      what a .bin input holds: ${COMPONENT_KINDS.join('|')}
-      --max-wire-bytes <n>    refuse larger .bin inputs (default ${DEFAULT_LIMITS.maxWireBytes}), before reading them
-      --max-wire-elements <n> refuse .bin inputs with more vector elements (default ${DEFAULT_LIMITS.maxWireElements})
-${loweringLimitHelp(30)}
+      --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
+${inputLimitHelp(30)}
       --no-color              no ANSI colours
   -h, --help                  show this help
 
 Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O error (nothing written).`,
   options: {
     ...COMMON_DIAG_OPTIONS,
-    ...LOWERING_LIMIT_OPTIONS,
+    ...INPUT_LIMIT_OPTIONS,
     out: { type: 'string', short: 'o' },
     name: { type: 'string' },
     component: { type: 'string' },
     emit: { type: 'string' },
-    'max-wire-bytes': { type: 'string' },
-    'max-wire-elements': { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('build takes exactly one input file');
@@ -76,12 +72,7 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     const file = args.positionals[0];
     const name = typeof args.values.name === 'string' ? args.values.name : artifactName(file);
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name \`${name}\` may only contain letters, digits, '.', '_' and '-'`);
-    const limits = {
-      maxWireBytes: intOption(args, 'max-wire-bytes', DEFAULT_LIMITS.maxWireBytes),
-      maxWireElements: intOption(args, 'max-wire-elements', DEFAULT_LIMITS.maxWireElements),
-      maxDiagnosticsPerCode: diagnosticCap(args),
-      ...loweringLimits(args),
-    };
+    const limits = inputLimits(args);
     const r = loadPolicyFile(file, { ...(component ? { component } : {}), limits });
     const deny = !!args.values['deny-warnings'];
     const ds = relativize(r.diagnostics, io.cwd);

@@ -1,7 +1,7 @@
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import { summaryLine } from '../../render.js';
-import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { relativeSources, relativize } from '../paths.js';
 import type { WireKind } from '../../compile.js';
 
@@ -27,18 +27,18 @@ Options:
                               (default: detected)
       --no-color              no ANSI colours
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
-${loweringLimitHelp(30)}
+${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
-  options: { ...COMMON_DIAG_OPTIONS, ...LOWERING_LIMIT_OPTIONS, component: { type: 'string' }, 'no-analyses': { type: 'boolean' } },
+  options: { ...COMMON_DIAG_OPTIONS, ...INPUT_LIMIT_OPTIONS, component: { type: 'string' }, 'no-analyses': { type: 'boolean' } },
   run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('check needs at least one file');
     const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
     const component = args.values.component === undefined ? undefined : oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary');
     const deny = !!args.values['deny-warnings'];
     const analyses = !args.values['no-analyses'];
-    const loaded: { file: string; r: LoadedPolicy }[] = args.positionals.map((file) => ({ file, r: loadPolicyFile(file, { analyses, limits: { ...loweringLimits(args), maxDiagnosticsPerCode: diagnosticCap(args) }, ...(component ? { component: component as WireKind } : {}) }) }));
+    const loaded: { file: string; r: LoadedPolicy }[] = args.positionals.map((file) => ({ file, r: loadPolicyFile(file, { analyses, limits: inputLimits(args), ...(component ? { component: component as WireKind } : {}) }) }));
     // acknowledged findings are listed, but do not fail the run
     const failing = (r: LoadedPolicy) => fails(r.diagnostics.filter((d) => !d.acknowledged), deny);
     const all = loaded.flatMap(({ r }) => relativize(r.diagnostics, io.cwd));

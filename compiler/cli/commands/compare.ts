@@ -2,7 +2,7 @@ import { compileFile } from '../../compile.js';
 import { compare, renderComparison, sideOf } from '../../compare.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import type { ScenarioIR } from '../../lower.js';
-import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, parseMaps, policyOrReport, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, parseMaps, policyOrReport, printDiagnostics, UsageError, type Command } from '../command.js';
 import { relativeSources, relativize } from '../paths.js';
 
 export const compareCommand: Command = {
@@ -21,16 +21,16 @@ Options:
                               scenarios with b wherever they name a (repeatable)
   -f, --format <text|markdown|json>   output format (default text)
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
-${loweringLimitHelp(30)}
+${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 compared, 1 an input has errors, 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...LOWERING_LIMIT_OPTIONS },
+  options: { ...FORMAT_OPTION, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   run(args, io) {
     if (args.positionals.length !== 2) throw new UsageError('compare takes exactly two policies');
     const format = oneOf(args.values.format, ['text', 'markdown', 'json'] as const, 'format', 'text');
     const map = parseMaps(args.values.map);
-    const sides: LoadedPolicy[] = args.positionals.map((f) => loadPolicyFile(f, { limits: loweringLimits(args) }));
+    const sides: LoadedPolicy[] = args.positionals.map((f) => loadPolicyFile(f, { limits: inputLimits(args) }));
     let bad = false;
     sides.forEach((r, i) => {
       if (!policyOrReport(r, args.positionals[i], args, io, 'cannot compare')) bad = true;
@@ -38,7 +38,7 @@ Exit codes: 0 compared, 1 an input has errors, 2 usage or I/O.`,
     let scenarios: ScenarioIR[] = [];
     const files = (args.values.scenarios as string[] | undefined) ?? [];
     for (const f of files) {
-      const r = compileFile(f, loweringLimits(args));
+      const r = compileFile(f, inputLimits(args));
       if (!r.ok) {
         printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(new Map(r.files.map((x) => [x.file, x.text])), io.cwd), args, io);
         io.err(`${f}: has errors\n`);

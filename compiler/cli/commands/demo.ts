@@ -22,9 +22,9 @@ For every .mimi file in the given folders (default: examples): check it, build i
 Prints one report line per policy and the diagnostics of any that fail.
 
 Options:
-  -o, --out <dir>   where to write the outputs (default out/demo)
-      --max-diagnostics <n>at most n diagnostics per code (default 100, 0 = all)
-  -h, --help        show this help
+  -o, --out <dir>             where to write the outputs (default out/demo)
+      --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
+  -h, --help                  show this help
 
 Exit codes: 0 every policy built and round-tripped, 1 otherwise, 2 usage or I/O.`,
   options: { out: { type: 'string', short: 'o' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },

@@ -5,7 +5,7 @@ import type { WireKind } from '../../compile.js';
 import { loadPolicyFile } from '../../input.js';
 import { describeStep } from '../../render.js';
 import { didYouMean } from '../../../runtime/suggest.js';
-import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 export const explainCommand: Command = {
@@ -28,10 +28,11 @@ Options:
       --component <kind>             what a .bin holds: ${COMPONENT_KINDS.join('|')}
       --plain, --no-color            diagnostic rendering, as for check
       --max-diagnostics <n>          at most n diagnostics per code (default 100, 0 = all)
+${inputLimitHelp(37)}
   -h, --help                         show this help
 
 Exit codes: 0 answered (yes or no), 1 the policy has errors, 2 usage or I/O error.`,
-  options: { ...FORMAT_OPTION, role: { type: 'string', short: 'r' }, capability: { type: 'string', short: 'c' }, component: { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
+  options: { ...FORMAT_OPTION, role: { type: 'string', short: 'r' }, capability: { type: 'string', short: 'c' }, component: { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('explain takes exactly one policy');
     const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
@@ -41,7 +42,7 @@ Exit codes: 0 answered (yes or no), 1 the policy has errors, 2 usage or I/O erro
     if (capArg !== undefined && (typeof capArg !== 'string' || capArg === '')) throw new UsageError('--capability needs a capability name or code');
     const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
     const file = args.positionals[0];
-    const r = loadPolicyFile(file, { analyses: false, ...(component ? { component } : {}) });
+    const r = loadPolicyFile(file, { analyses: false, limits: inputLimits(args), ...(component ? { component } : {}) });
     if (!r.ok || !r.policy) {
       printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
       io.err(`${file}: has errors; nothing to explain\n`);

@@ -2,7 +2,7 @@ import { loadPolicyFile } from '../../input.js';
 import { namesOf, roleNamesOf } from '../../compare.js';
 import { runWithCoverage, type ScenarioResult } from '../../scenarios.js';
 import { capabilityName } from '../../../runtime/registry.js';
-import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, FORMAT_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 export const testCommand: Command = {
@@ -20,11 +20,11 @@ Options:
   -f, --format <text|json>    output format (default text)
       --no-coverage           do not print the coverage report
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
-${loweringLimitHelp(30)}
+${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 every expectation met, 1 a failure (or a policy with errors, or no scenarios), 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, 'no-coverage': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...LOWERING_LIMIT_OPTIONS },
+  options: { ...FORMAT_OPTION, 'no-coverage': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('test needs at least one .mimi file');
     const format = oneOf(args.values.format, ['text', 'json'] as const, 'format', 'text');
@@ -32,7 +32,7 @@ Exit codes: 0 every expectation met, 1 a failure (or a policy with errors, or no
     const json: unknown[] = [];
     for (const file of args.positionals) {
       if (!file.endsWith('.mimi')) throw new UsageError(`\`${file}\`: scenarios live in .mimi files`);
-      const r = loadPolicyFile(file, { limits: loweringLimits(args) });
+      const r = loadPolicyFile(file, { limits: inputLimits(args) });
       if (!r.ok || !r.policy) {
         printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
         io.err(`${file}: the policy has errors; no scenario run\n`);

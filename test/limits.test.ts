@@ -1,5 +1,6 @@
 /**
- * Diagnostics are capped per code (issue 10): a policy with thousands of findings or errors prints the
+ * Limits (issue 10). Inputs larger than a limit are refused with a located E0006 that names the flag
+ * raising it, before the work they would cost. Diagnostics are capped per code: a policy with thousands of findings or errors prints the
  * first N of each code (default 100) and one I0007 note counting the rest, in text and JSON alike;
  * `--max-diagnostics` raises the cap (0 = all), and the summary line still counts everything.
  */
@@ -8,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../compiler/cli/main.js';
-import { capDiagnostics, diagnostic } from '../runtime/diagnostics.js';
+import { capDiagnostics, diagnostic, omittedNote } from '../runtime/diagnostics.js';
+import { compileFile } from '../compiler/compile.js';
+import { encodePolicy } from '../runtime/codec/index.js';
 
 async function run(argv: string[], cwd: string) {
   let out = '';
   let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), color: false, cwd });
+  const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; }, color: false, cwd });
   return { code, out, err };
 }
 
@@ -63,5 +66,41 @@ describe('diagnostic cap', () => {
     const capped = capDiagnostics(ds, 3);
     expect(capped.filter((d) => d.kind === 'unknown-role')).toHaveLength(6);
     expect(capped.filter((d) => d.omitted).map((d) => [d.file, d.omitted!.count])).toEqual([['a.mimi', 1]]);
+  });
+});
+
+describe('input limits', () => {
+  it('a source over --max-source-bytes: E0006 at 1:1 naming the flag, before parsing', async () => {
+    const r = compileFile('/v/x.mimi', { text: 'role no_role @0 { }\n'.repeat(10), limits: { maxSourceBytes: 50 } });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.column])).toEqual([['E0006', 1, 1]]);
+    expect(r.diagnostics[0]!.message).toMatch(/the source file is too large: 200 bytes, the limit is 50 bytes/);
+    expect(r.diagnostics[0]!.help).toMatch(/--max-source-bytes/);
+    const cli = await run(['check', join(dir, 'many.mimi'), '--max-source-bytes', '100'], dir);
+    expect(cli.code).toBe(1);
+    expect(cli.err).toMatch(/error\[E0006\]: the source file is too large/);
+    expect((await run(['check', join(dir, 'many.mimi'), '--max-source-bytes', '1000000'], dir)).err).not.toMatch(/E0006/);
+  });
+
+  it('a wire file over --max-wire-bytes is refused at offset 0 before it is read', async () => {
+    const ok = compileFile(join(dir, 'ok.mimi'), { text: 'role no_role @0 { }\nrole banned @1 { }\nrole m @2 { }\n' });
+    writeFileSync(join(dir, 'ok.bin'), encodePolicy(ok.policy));
+    const r = await run(['check', join(dir, 'ok.bin'), '--max-wire-bytes', '10', '-f', 'json'], dir);
+    expect(r.code).toBe(1);
+    const [d] = JSON.parse(r.out).diagnostics;
+    expect([d.code, d.offset]).toEqual(['E0006', 0]);
+    expect(d.help).toMatch(/--max-wire-bytes/);
+    expect((await run(['check', join(dir, 'ok.bin')], dir)).code).toBe(0);
+  });
+
+  it('a note from upstream (rules, analyses) absorbs what the output cap drops: one note per code', () => {
+    const kept = Array.from({ length: 5 }, () => diagnostic('escalation', 'x', 'a.mimi', undefined));
+    const capped = capDiagnostics([...kept, omittedNote('escalation', 7, 5, 'a.mimi')], 3);
+    const notes = capped.filter((d) => d.omitted);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.omitted).toEqual({ code: 'W0506', kind: 'escalation', count: 9 });
+    expect(notes[0]!.message).toBe('9 more `W0506` (escalation) diagnostics not shown; the first 3 are');
+    // unchanged when nothing more is dropped
+    expect(capDiagnostics([...kept, omittedNote('escalation', 7, 5, 'a.mimi')], 100).filter((d) => d.omitted)[0]!.message).toMatch(/^7 more/);
   });
 });
