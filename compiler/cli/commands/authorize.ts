@@ -12,11 +12,11 @@ import { dirname, resolve } from 'node:path';
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import { authorize, indexPolicy, InvalidInputError, parseJsonBytes, readCase, StateCache, type CaseInput, type Decision, type IndexedPolicy } from '../../../runtime/evaluator/index.js';
 import { LineSplitter, type InputLine } from '../../../runtime/evaluator/lines.js';
-import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
+import { formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
 import type { WireKind } from '../../compile.js';
 import { InputError, loadPolicyFile } from '../../input.js';
 import { summaryLine } from '../../render.js';
-import { EXIT_INPUT, EXIT_OK, oneOf, printDiagnostics, UsageError, type Command, type ParsedArgs } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 interface Loaded {
@@ -61,14 +61,6 @@ function decide(policy: IndexedPolicy, state: Parameters<typeof authorize>[1], a
 
 const human = (d: Decision) => `${d.allowed ? 'allowed' : 'denied'} (${d.rule}): ${d.reason}`;
 
-/** `--max-json-bytes <n>`: a whole number of bytes. */
-function byteLimit(value: unknown, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} takes a number of bytes (got \`${String(value)}\`)`);
-  return n;
-}
-
 /** Output gathered and written in pieces of about this many characters, waiting while stdout is full. */
 const FLUSH_AT = 1 << 16;
 
@@ -104,7 +96,7 @@ Options:
       --cases <file>          JSON Lines of cases (batch mode)
   -f, --format <json|human>   output format (default json)
       --component <kind>      what a .bin policy holds: ${COMPONENT_KINDS.join('|')}
-      --max-json-bytes <n>    the largest .json policy, state or action file, or batch line (default ${DEFAULT_LIMITS.maxJsonBytes})
+${inputLimitHelp(30)}
       --plain                 one line per diagnostic of a refused policy
       --no-color              no ANSI colours
   -h, --help                  show this help
@@ -117,14 +109,16 @@ action or case (the other cases of a batch are still decided), 2 usage or I/O er
     cases: { type: 'string' },
     format: { type: 'string', short: 'f' },
     component: { type: 'string' },
-    'max-json-bytes': { type: 'string' },
+    ...INPUT_LIMIT_OPTIONS,
     plain: { type: 'boolean' },
     'no-color': { type: 'boolean' },
   },
   async run(args, io) {
     const format = oneOf(args.values.format, ['json', 'human'] as const, 'format', 'json');
     const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
-    const maxJsonBytes = byteLimit(args.values['max-json-bytes'], LIMIT_FLAGS.maxJsonBytes, DEFAULT_LIMITS.maxJsonBytes);
+    // --max-json-bytes bounds the state and action files and each batch line; all limits go to the policy's loading
+    const limits = inputLimits(args);
+    const maxJsonBytes = limits.maxJsonBytes;
     const cases = args.values.cases as string | undefined;
     if (args.positionals.length > 1) throw new UsageError('authorize takes at most one policy file');
     const policyArg = args.positionals[0];
@@ -135,7 +129,7 @@ action or case (the other cases of a batch are still decided), 2 usage or I/O er
       if (hit) return hit;
       let loaded: Loaded;
       try {
-        const r = loadPolicyFile(abs, { ...(component ? { component } : {}), limits: { maxJsonBytes } });
+        const r = loadPolicyFile(abs, { ...(component ? { component } : {}), limits });
         const shown = displayPath(abs, io.cwd);
         printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args as ParsedArgs, io);
         if (!r.ok || !r.policy) loaded = { error: `policy \`${shown}\` has errors (${summaryLine(r.diagnostics)})` };
