@@ -153,7 +153,7 @@ describe('mimi-policy', () => {
       const r = run(['check', 'broken.json'], dir);
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/broken.json:3:\d+/);
-      expect(r.err).toMatch(/malformed JSON: unexpected `n`/);
+      expect(r.err).toMatch(/malformed JSON: unexpected `nope`/);
       writeFileSync(join(dir, 'schema.json'), JSON.stringify({ base: {}, roles: [] }));
       const s = run(['check', 'schema.json'], dir);
       expect(s.code).toBe(1);

@@ -238,9 +238,10 @@ export function scanJson(text: string, options: JsonScanOptions = {}): JsonScan 
         const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
         if (text.startsWith(word, i)) i += word.length;
         else {
-          let k = 0;
-          while (k < word.length && text.charCodeAt(i + k) === word.charCodeAt(k)) k++;
-          i = badAt(i + k, `malformed JSON: unexpected ${shown(text, i + k)}`);
+          // a bare word (`nope`, `True`): name all of it, at its start
+          let k = i;
+          while (k < n && k - i < 40 && /[A-Za-z0-9_$]/.test(text[k]!)) k++;
+          i = badAt(i, `malformed JSON: unexpected \`${text.slice(i, k)}\` (strings need double quotes; the literals are true, false and null)`);
         }
       } else i = badAt(i, `malformed JSON: unexpected ${shown(text, i)}`);
       if (i < 0) {
