@@ -36,6 +36,7 @@ export interface Report {
   omitted: string[];
 }
 
+const fmt = (n: number) => n.toLocaleString('en-US');
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const code = (s: string) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
@@ -131,7 +132,9 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const columns = matrix.categories.reduce((n, c) => n + c.capabilities.length, 0);
   const maxRows = columns === 0 ? matrix.roles.length : Math.floor(limits.maxReportMatrixCells / columns);
   if (maxRows < matrix.roles.length)
-    omitted.push(`the capability matrix shows the first ${maxRows} of ${matrix.roles.length} roles (${matrix.roles.length} × ${columns} cells is over ${LIMIT_FLAGS.maxReportMatrixCells} ${limits.maxReportMatrixCells})`);
+    omitted.push(
+      `the capability matrix shows the first ${fmt(maxRows)} of ${fmt(matrix.roles.length)} roles: ${fmt(matrix.roles.length)} × ${columns} cells is over the limit of ${fmt(limits.maxReportMatrixCells)} (${LIMIT_FLAGS.maxReportMatrixCells} <n>)`,
+    );
   const matrixHtml = renderMatrixHtml(matrix, false, {
     maxRows,
     moreHtml: `The page shows at most ${limits.maxReportMatrixCells.toLocaleString('en-US')} cells (<code>${LIMIT_FLAGS.maxReportMatrixCells}</code>); the whole matrix: <code>mimi-policy matrix ${esc(input.source)} --format html</code>.`,
