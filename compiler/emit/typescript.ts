@@ -11,7 +11,15 @@
  */
 import { createHash } from 'node:crypto';
 import * as prettier from 'prettier';
-import { Project, Scope, StructureKind, VariableDeclarationKind, type OptionalKind, type ParameterDeclarationStructure, type StatementStructures } from 'ts-morph';
+import type { OptionalKind, ParameterDeclarationStructure, StatementStructures } from 'ts-morph';
+
+// ts-morph (with its own TypeScript) costs ~0.6 s to load: loaded on the first emit, not with the
+// package or the CLI, most of whose commands never emit TypeScript.
+let tsMorph: typeof import('ts-morph') | undefined;
+const morph = (): typeof import('ts-morph') => {
+  if (!tsMorph) throw new Error('emitTypeScript: ts-morph used before it was loaded');
+  return tsMorph;
+};
 import { encodePolicy } from '../../runtime/codec/index.js';
 import { canTransition, indexPolicy, type IndexedPolicy } from '../../runtime/evaluator/index.js';
 import type { Policy } from '../../runtime/ir.js';
@@ -387,6 +395,7 @@ function roleTables(m: Model, which: 'lists' | 'can'): { kind: 'dense'; data: nu
 }
 
 export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOptions): Promise<string> {
+  tsMorph ??= await import('ts-morph');
   const m = model(policy, options);
   const bytes = encodePolicy(policy);
   const hex = Buffer.from(bytes).toString('hex');
@@ -401,19 +410,19 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   const statements: (string | StatementStructures)[] = [];
   const konst = (name: string, init: string, opts: { exported?: boolean; type?: string; docs?: string } = {}) =>
     statements.push({
-      kind: StructureKind.VariableStatement,
+      kind: morph().StructureKind.VariableStatement,
       isExported: !!opts.exported,
-      declarationKind: VariableDeclarationKind.Const,
+      declarationKind: morph().VariableDeclarationKind.Const,
       declarations: [{ name, initializer: init, ...(opts.type ? { type: opts.type } : {}) }],
       ...(opts.docs ? { docs: [opts.docs] } : {}),
     });
   const fn = (name: string, params: OptionalKind<ParameterDeclarationStructure>[], returnType: string, body: string, opts: { exported?: boolean; docs?: string } = {}) =>
-    statements.push({ kind: StructureKind.Function, name, isExported: !!opts.exported, parameters: params, returnType, statements: body, ...(opts.docs ? { docs: [opts.docs] } : {}) });
+    statements.push({ kind: morph().StructureKind.Function, name, isExported: !!opts.exported, parameters: params, returnType, statements: body, ...(opts.docs ? { docs: [opts.docs] } : {}) });
   const sf = {
     addStatements: (s: string[]) => statements.push(...s),
-    addTypeAlias: (a: { name: string; isExported: boolean; type: string; docs?: string[] }) => statements.push({ kind: StructureKind.TypeAlias, ...a }),
-    addInterface: (i: Omit<import('ts-morph').InterfaceDeclarationStructure, 'kind'>) => statements.push({ kind: StructureKind.Interface, ...i }),
-    addClass: (c: Omit<import('ts-morph').ClassDeclarationStructure, 'kind'>) => statements.push({ kind: StructureKind.Class, ...c }),
+    addTypeAlias: (a: { name: string; isExported: boolean; type: string; docs?: string[] }) => statements.push({ kind: morph().StructureKind.TypeAlias, ...a }),
+    addInterface: (i: Omit<import('ts-morph').InterfaceDeclarationStructure, 'kind'>) => statements.push({ kind: morph().StructureKind.Interface, ...i }),
+    addClass: (c: Omit<import('ts-morph').ClassDeclarationStructure, 'kind'>) => statements.push({ kind: morph().StructureKind.Class, ...c }),
   };
   const p = (name: string, type: string, hasQuestionToken = false): OptionalKind<ParameterDeclarationStructure> => ({ name, type, hasQuestionToken });
 
@@ -639,12 +648,12 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     ctors: [
       {
         parameters: [
-          { name: 'participants', type: 'readonly Participant[]', isReadonly: true, scope: Scope.Public },
-          { name: 'byUser', type: 'ByUser', isReadonly: true, scope: Scope.Public },
-          { name: 'count', type: 'Int32Array', isReadonly: true, scope: Scope.Public },
-          { name: 'active', type: 'Int32Array', isReadonly: true, scope: Scope.Public },
-          { name: 'users', type: 'number', isReadonly: true, scope: Scope.Public },
-          { name: 'clients', type: 'number', isReadonly: true, scope: Scope.Public },
+          { name: 'participants', type: 'readonly Participant[]', isReadonly: true, scope: morph().Scope.Public },
+          { name: 'byUser', type: 'ByUser', isReadonly: true, scope: morph().Scope.Public },
+          { name: 'count', type: 'Int32Array', isReadonly: true, scope: morph().Scope.Public },
+          { name: 'active', type: 'Int32Array', isReadonly: true, scope: morph().Scope.Public },
+          { name: 'users', type: 'number', isReadonly: true, scope: morph().Scope.Public },
+          { name: 'clients', type: 'number', isReadonly: true, scope: morph().Scope.Public },
         ],
         statements: 'Object.freeze(this);',
       },
@@ -787,7 +796,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     docs: 'Which capabilities the policy uses (or requires) that an app does not understand; `ok` is false when a required one is unknown.',
   });
 
-  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
+  const project = new (morph().Project)({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
   const text = project.createSourceFile('evaluator.ts', { statements }, { overwrite: true }).getFullText();
   if (options.format === false) return text;
   return prettier.format(text, { parser: 'babel-ts', printWidth: 120, singleQuote: true, trailingComma: 'all' });
