@@ -104,3 +104,14 @@ describe('input limits', () => {
     expect(capDiagnostics([...kept, omittedNote('escalation', 7, 5, 'a.mimi')], 100).filter((d) => d.omitted)[0]!.message).toMatch(/^7 more/);
   });
 });
+
+describe('findings about many roles', () => {
+  it('label at most 20 related places; the message and `roles` still count them all', () => {
+    const strong = Array.from({ length: 25 }, (_, i) => `role s${i} @${i + 3} { grant canKick, canSendMessage, canReceiveMessage }`).join('\n');
+    const r = compileFile('/v/many.mimi', { text: `role no_role @0 { }\nrole banned @1 { }\nrole weak @2 { grant canKick }\n${strong}\nparticipants { "w": weak ${Array.from({ length: 25 }, (_, i) => `"u${i}": s${i}`).join(" ")} }\n`, analyses: true });
+    const d = r.diagnostics.find((x) => x.kind === 'rank-inversion' && x.roles?.[0] === 2)!;
+    expect(d).toBeDefined();
+    expect(d.labels!.length).toBe(20);
+    expect(d.roles!.length).toBe(26);
+  });
+});

@@ -73,6 +73,9 @@ export class Spans {
   }
 }
 
+/** Labels (related places) shown per finding: the rest are in its message's count and its `roles`. */
+export const MAX_LABELS = 20;
+
 export class AnalysisContext {
   readonly policy: Policy;
   readonly file: string;
@@ -174,7 +177,8 @@ export class AnalysisContext {
     this.shown++;
     const where = f.span;
     // a label on the primary span itself says nothing the code frame does not
-    const labels = f.labels?.filter((l) => !where || l.span.file !== where.file || l.span.start !== where.start || l.span.end !== where.end);
+    // and a finding about thousands of roles labels the first MAX_LABELS (its message counts them all)
+    const labels = f.labels?.filter((l) => !where || l.span.file !== where.file || l.span.start !== where.start || l.span.end !== where.end).slice(0, MAX_LABELS);
     const d = diagnostic(kind, f.message, where?.file ?? this.file, where, { ...(labels ? { labels } : {}), ...(f.help ? { help: f.help } : {}) });
     d.roles = [...new Set(f.roles)];
     if (f.subkind) d.subkind = f.subkind;
