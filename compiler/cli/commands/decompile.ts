@@ -3,7 +3,7 @@ import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import type { WireKind } from '../../compile.js';
 import { decompile, DecompileError } from '../../emit/source.js';
 import { loadPolicyFile } from '../../input.js';
-import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, oneOf, printDiagnostics, UsageError, type Command, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits } from '../command.js';
 import { relativeSources, relativize } from '../paths.js';
 import { writeAllOrNothing } from '../write.js';
 import { dirname } from 'node:path';
@@ -21,15 +21,17 @@ Options:
   -o, --output <file>         write to a file instead of stdout
       --component <kind>      what the .bin holds: ${COMPONENT_KINDS.join('|')} (default: detected)
       --plain, --no-color     diagnostic rendering, as for check
+      --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
+${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 ok, 1 the input has errors (malformed bytes, or a policy the language cannot express), 2 usage or I/O.`,
-  options: { ...COMMON_DIAG_OPTIONS, output: { type: 'string', short: 'o' }, component: { type: 'string' } },
+  options: { ...COMMON_DIAG_OPTIONS, ...INPUT_LIMIT_OPTIONS, output: { type: 'string', short: 'o' }, component: { type: 'string' } },
   run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('decompile takes exactly one input file');
     const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
     const file = args.positionals[0];
-    const r = loadPolicyFile(file, component ? { component } : {});
+    const r = loadPolicyFile(file, { limits: inputLimits(args), ...(component ? { component } : {}) });
     printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
     if (!r.policy || !r.ok) {
       io.err(`${file}: cannot decompile a policy with errors\n`);

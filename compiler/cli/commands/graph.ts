@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
 import { GraphLayoutError, graphModel, layoutRefusal, renderDot, renderMermaid, renderSvg } from '../../emit/graph.js';
 import { highlightsOf } from '../../emit/highlights.js';
 import { loadPolicyFile } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, intOption, LOWERING_LIMIT_OPTIONS, loweringLimitHelp, loweringLimits, oneOf, policyOrReport, printDiagnostics, UsageError, type Command } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, intOption, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, policyOrReport, printDiagnostics, UsageError, type Command } from '../command.js';
 import { writeAllOrNothing } from '../write.js';
 
 export const graphCommand: Command = {
@@ -23,18 +23,18 @@ Options:
       --no-highlight               do not highlight analysis paths (and skip the analyses)
       --max-graph-nodes <n>        svg: refuse a graph of more roles (default ${DEFAULT_LIMITS.maxGraphNodes})
       --max-graph-edges <n>        svg: refuse a graph of more role changes (default ${DEFAULT_LIMITS.maxGraphEdges})
-${loweringLimitHelp(35)}
+${inputLimitHelp(35)}
   -h, --help                       show this help
 
 Exit codes: 0 drawn, 1 the policy has errors, 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, output: { type: 'string', short: 'o' }, 'no-highlight': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, 'max-graph-nodes': { type: 'string' }, 'max-graph-edges': { type: 'string' }, ...LOWERING_LIMIT_OPTIONS },
+  options: { ...FORMAT_OPTION, output: { type: 'string', short: 'o' }, 'no-highlight': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, 'max-graph-nodes': { type: 'string' }, 'max-graph-edges': { type: 'string' }, ...INPUT_LIMIT_OPTIONS },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('graph takes exactly one policy');
     const format = oneOf(args.values.format, ['dot', 'mermaid', 'svg'] as const, 'format', 'dot');
     const file = args.positionals[0];
     const highlight = !args.values['no-highlight'];
     const limits = {
-      ...loweringLimits(args),
+      ...inputLimits(args),
       maxGraphNodes: intOption(args, 'max-graph-nodes', DEFAULT_LIMITS.maxGraphNodes),
       maxGraphEdges: intOption(args, 'max-graph-edges', DEFAULT_LIMITS.maxGraphEdges),
     };

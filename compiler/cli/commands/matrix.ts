@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { buildMatrix, renderMatrixCsv, renderMatrixHtml, renderMatrixMarkdown } from '../../emit/matrix.js';
 import { loadPolicyFile } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, policyOrReport, UsageError, type Command } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, policyOrReport, UsageError, type Command, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, MAX_DIAGNOSTICS_OPTION } from '../command.js';
 import { writeAllOrNothing } from '../write.js';
 
 export const matrixCommand: Command = {
@@ -15,15 +15,16 @@ One row per role, one column per capability some role holds, grouped by the regi
 Options:
   -f, --format <md|html|csv>   output format (default md)
   -o, --output <file>          write to a file instead of stdout
+${inputLimitHelp(31)}
   -h, --help                   show this help
 
 Exit codes: 0 ok, 1 the policy has errors, 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, output: { type: 'string', short: 'o' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+  options: { ...FORMAT_OPTION, output: { type: 'string', short: 'o' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...INPUT_LIMIT_OPTIONS, ...MAX_DIAGNOSTICS_OPTION },
   run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('matrix takes exactly one policy');
     const format = oneOf(args.values.format, ['md', 'html', 'csv'] as const, 'format', 'md');
     const file = args.positionals[0];
-    const r = loadPolicyFile(file);
+    const r = loadPolicyFile(file, { limits: inputLimits(args), analyses: false });
     const policy = policyOrReport(r, file, args, io, 'no matrix');
     if (!policy) return EXIT_INPUT;
     const declared = new Map([...(r.symbols?.privateCapabilities ?? new Map())].map(([n, v]) => [v.code as number, n as string]));

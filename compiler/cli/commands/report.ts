@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
 import { buildReport } from '../../emit/report.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import type { ScenarioIR } from '../../lower.js';
-import { diagnosticCap, EXIT_INPUT, EXIT_OK, intOption, parseMaps, policyOrReport, UsageError, type Command } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, intOption, parseMaps, policyOrReport, UsageError, type Command, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits } from '../command.js';
 import { writeAllOrNothing } from '../write.js';
 
 export const reportCommand: Command = {
@@ -30,22 +30,23 @@ Options:
       --max-graph-edges <n>   … and this many role changes (default ${DEFAULT_LIMITS.maxGraphEdges})
       --max-matrix-cells <n>  matrix rows shown: up to this many cells (default ${DEFAULT_LIMITS.maxReportMatrixCells})
       --max-diagnostics <n>   findings shown per code (default ${DEFAULT_LIMITS.maxDiagnosticsPerCode}, 0 = all)
+${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 written, 1 a policy has errors (nothing written), 2 usage or I/O.`,
-  options: { out: { type: 'string', short: 'o' }, compare: { type: 'string' }, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, 'max-graph-nodes': { type: 'string' }, 'max-graph-edges': { type: 'string' }, 'max-matrix-cells': { type: 'string' }, 'max-diagnostics': { type: 'string' } },
+  options: { out: { type: 'string', short: 'o' }, compare: { type: 'string' }, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, 'max-graph-nodes': { type: 'string' }, 'max-graph-edges': { type: 'string' }, 'max-matrix-cells': { type: 'string' }, 'max-diagnostics': { type: 'string' }, ...INPUT_LIMIT_OPTIONS },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('report takes exactly one policy');
     const out = args.values.out;
     if (typeof out !== 'string' || out === '') throw new UsageError('report needs --out <file.html>');
     const limits = {
+      ...inputLimits(args),
       maxGraphNodes: intOption(args, 'max-graph-nodes', DEFAULT_LIMITS.maxGraphNodes),
       maxGraphEdges: intOption(args, 'max-graph-edges', DEFAULT_LIMITS.maxGraphEdges),
       maxReportMatrixCells: intOption(args, 'max-matrix-cells', DEFAULT_LIMITS.maxReportMatrixCells),
-      maxDiagnosticsPerCode: diagnosticCap(args),
     };
     const files = [args.positionals[0], ...(typeof args.values.compare === 'string' ? [args.values.compare] : [])];
-    const loaded: LoadedPolicy[] = files.map((f) => loadPolicyFile(f));
+    const loaded: LoadedPolicy[] = files.map((f) => loadPolicyFile(f, { limits }));
     let bad = false;
     loaded.forEach((r, i) => {
       if (!policyOrReport(r, files[i], args, io, 'no report written')) bad = true;
