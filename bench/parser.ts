@@ -116,7 +116,10 @@ async function measure(kind: Kind, mb: number, what: What): Promise<Measure> {
 
 const self = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
-if (args[0] === '--one') {
+const isMain = process.argv[1] !== undefined && fileURLToPath(new URL(`file://${process.argv[1]}`)).replace(/\.ts$/, '') === self.replace(/\.ts$/, '');
+if (!isMain) {
+  // imported (for `generate`): measure nothing
+} else if (args[0] === '--one') {
   const m = await measure(args[1] as Kind, Number(args[2]), args[3] as What);
   process.stdout.write(JSON.stringify(m));
 } else {

@@ -120,9 +120,9 @@ export const LIST_KEYS: ReadonlySet<string> = new Set(['ListSetting.items', 'Pac
 export interface FormatTree {
   root: FFile;
   /** every node's parent (the root has none) */
-  parents: WeakMap<object, FNode>;
+  parents: ReadonlyMap<object, FNode>;
   /** for each element of a list (LIST_KEYS), the list it belongs to */
-  lists: WeakMap<object, readonly FNode[]>;
+  lists: ReadonlyMap<object, readonly FNode[]>;
   /** every comment, in source order */
   comments: readonly FComment[];
 }
@@ -400,8 +400,10 @@ export function buildFormatTree(ast: A.SourceFile): FormatTree {
 
   const root: FFile = { kind: 'File', items: ast.items.map(item), comments, start: 0, end: text.length };
 
-  const parents = new WeakMap<object, FNode>();
-  const lists = new WeakMap<object, readonly FNode[]>();
+  // Maps, not WeakMaps: the tree lives as long as its root anyway, and V8's garbage collector slows
+  // down more than linearly on WeakMaps of millions of entries (a 20 MB file: 7 s instead of 1.5 s)
+  const parents = new Map<object, FNode>();
+  const lists = new Map<object, readonly FNode[]>();
   const link = (node: FNode): void => {
     for (const key of VISITOR_KEYS[node.kind] as string[]) {
       const value = (node as unknown as Record<string, FNode | FNode[] | undefined>)[key];
