@@ -28,6 +28,8 @@ export interface Limits {
   readonly maxGraphEdges: number;
   /** cells (roles × capability columns) of the capability matrix embedded in the HTML report (`--max-matrix-cells`) */
   readonly maxReportMatrixCells: number;
+  /** bytes of generated TypeScript (`build --emit ts`), estimated before generating it (`--max-emit-bytes`) */
+  readonly maxEmitBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxGraphNodes: 1000,
   maxGraphEdges: 600,
   maxReportMatrixCells: 60_000,
+  maxEmitBytes: 8 * 1024 * 1024,
 });
 
 /** The CLI flag that raises each limit. */
@@ -55,6 +58,7 @@ export const LIMIT_FLAGS: Readonly<Record<keyof Limits, string>> = Object.freeze
   maxGraphNodes: '--max-graph-nodes',
   maxGraphEdges: '--max-graph-edges',
   maxReportMatrixCells: '--max-matrix-cells',
+  maxEmitBytes: '--max-emit-bytes',
 });
 
 /** Defaults overridden by whatever `partial` sets. */

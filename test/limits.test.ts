@@ -4,7 +4,7 @@
  * first N of each code (default 100) and one I0007 note counting the rest, in text and JSON alike;
  * `--max-diagnostics` raises the cap (0 = all), and the summary line still counts everything.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,5 +113,31 @@ describe('findings about many roles', () => {
     expect(d).toBeDefined();
     expect(d.labels!.length).toBe(20);
     expect(d.roles!.length).toBe(26);
+  });
+});
+
+describe('generated evaluator size', () => {
+  it('build --emit ts over --max-emit-bytes is refused before generating: E0006, nothing written', async () => {
+    const out = join(dir, 'emit-out');
+    writeFileSync(join(dir, 'ok.mimi'), 'role no_role @0 { }\nrole banned @1 { }\nrole m @2 { }\n');
+    const r = await run(['build', join(dir, 'ok.mimi'), '--out', out, '--emit', 'ts', '--max-emit-bytes', '1000'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error\[E0006\]: the generated evaluator is too large: about \d+(\.\d)? KB, the limit is 1000 bytes/);
+    expect(r.err).toMatch(/--max-emit-bytes/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('the estimate is within a factor of two of the generated size', async () => {
+    const { emitTypeScript, estimateEvaluatorBytes } = await import('../compiler/emit/typescript.js');
+    const roles = Array.from({ length: 150 }, (_, i) => `role r${i + 2} @${i + 2} { grant canSendMessage, canChangeUserRole changes { r${((i + 1) % 150) + 2} -> r${((i + 2) % 150) + 2}, none } }`).join('\n');
+    const sources = [readFileSync(join(import.meta.dirname, '..', 'examples', 'multi-org.mimi'), 'utf8'), `role no_role @0 { }\nrole banned @1 { }\n${roles}\n`];
+    for (const [k, text] of sources.entries()) {
+      const c = compileFile(join(import.meta.dirname, '..', 'examples', `x${k}.mimi`), { text });
+      expect(c.ok).toBe(true);
+      const actual = (await emitTypeScript(c.policy, { source: 'x.mimi', generator: 'test', format: false })).length;
+      const est = estimateEvaluatorBytes(c.policy);
+      expect(est / actual, `policy ${k}: estimate ${est}, actual ${actual}`).toBeGreaterThan(0.5);
+      expect(est / actual, `policy ${k}: estimate ${est}, actual ${actual}`).toBeLessThan(2);
+    }
   });
 });

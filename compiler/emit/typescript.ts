@@ -394,6 +394,18 @@ function roleTables(m: Model, which: 'lists' | 'can'): { kind: 'dense'; data: nu
   return { kind: 'dense', data };
 }
 
+/**
+ * About how many bytes emitTypeScript will produce for `policy`, without generating it: a fixed part
+ * (the evaluator's functions), the policy's wire bytes twice (embedded as hex), and per role and per
+ * role-change target the size of their table entries. Within a factor of two of the real size (a test
+ * keeps it so); `build --emit ts` refuses above `--max-emit-bytes` before the expensive generation.
+ */
+export function estimateEvaluatorBytes(policy: Policy, wireBytes = encodePolicy(policy).length): number {
+  let targets = 0;
+  for (const r of policy.roles) for (const c of r.changes) targets += c.to.length;
+  return 80_000 + 2 * wireBytes + 200 * policy.roles.length + 24 * targets + 150 * (policy.preauth?.length ?? 0);
+}
+
 export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOptions): Promise<string> {
   tsMorph ??= await import('ts-morph');
   const m = model(policy, options);

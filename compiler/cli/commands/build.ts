@@ -5,9 +5,11 @@ import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import type { WireKind } from '../../compile.js';
 import { wireArtifacts } from '../../emit/wire.js';
 import { loadPolicyFile } from '../../input.js';
+import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
+import { diagnostic } from '../../../runtime/diagnostics.js';
 import { packageRoot } from '../../resolve.js';
 import { summaryLine } from '../../render.js';
-import { COMMON_DIAG_OPTIONS, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
+import { COMMON_DIAG_OPTIONS, intOption, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 import { writeAllOrNothing } from '../write.js';
 
@@ -44,6 +46,8 @@ Options:
   -o, --out <dir>             output folder (required)
       --name <name>           base name of the files (default: the input's name)
       --emit ts               also write <name>.evaluator.ts, the policy's generated evaluator
+      --max-emit-bytes <n>    refuse --emit ts when the evaluator would be larger (estimated
+                              before generating; default ${DEFAULT_LIMITS.maxEmitBytes.toLocaleString('en-US')})
   -f, --format <human|json>   report format (json: { outputs, diagnostics } on stdout)
       --plain                 one line per diagnostic
       --deny-warnings         treat warnings as errors (and write nothing)
@@ -61,6 +65,7 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     name: { type: 'string' },
     component: { type: 'string' },
     emit: { type: 'string' },
+    'max-emit-bytes': { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('build takes exactly one input file');
@@ -72,17 +77,29 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     const file = args.positionals[0];
     const name = typeof args.values.name === 'string' ? args.values.name : artifactName(file);
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name \`${name}\` may only contain letters, digits, '.', '_' and '-'`);
-    const limits = inputLimits(args);
+    const limits = { ...inputLimits(args), maxEmitBytes: intOption(args, 'max-emit-bytes', DEFAULT_LIMITS.maxEmitBytes) };
     const r = loadPolicyFile(file, { ...(component ? { component } : {}), limits });
     const deny = !!args.values['deny-warnings'];
     const ds = relativize(r.diagnostics, io.cwd);
-    const failed = fails(r.diagnostics, deny) || !r.policy;
+    let failed = fails(r.diagnostics, deny) || !r.policy;
     const artifacts = failed ? [] : wireArtifacts(r.policy!, name);
     if (!failed && emitTs) {
       // loaded only when asked for: ts-morph and prettier take a moment to load
-      const { emitTypeScript, emitOptionsFromSymbols } = await import('../../emit/typescript.js');
-      const text = await emitTypeScript(r.policy!, { source: displayPath(file, io.cwd), generator: `mimi-policy ${packageVersion()}`, ...emitOptionsFromSymbols(r.symbols) });
-      artifacts.push({ name: `${name}.evaluator.ts`, what: 'the generated evaluator (TypeScript, no imports)', bytes: new TextEncoder().encode(text) });
+      const { emitTypeScript, emitOptionsFromSymbols, estimateEvaluatorBytes } = await import('../../emit/typescript.js');
+      const wire = artifacts.find((a) => a.name.endsWith('.policy.bin'))?.bytes.length;
+      const estimate = estimateEvaluatorBytes(r.policy!, wire);
+      if (estimate > limits.maxEmitBytes) {
+        // decided before generating (which takes ~3 s per MB): nothing is written
+        const { message, help } = limitMessage('the generated evaluator', `about ${formatBytes(estimate)}`, formatBytes(limits.maxEmitBytes), LIMIT_FLAGS.maxEmitBytes);
+        const d = diagnostic('limit-exceeded', message, displayPath(file, io.cwd), undefined, { help });
+        r.diagnostics.push(d);
+        ds.push(d);
+        failed = true;
+        artifacts.length = 0;
+      } else {
+        const text = await emitTypeScript(r.policy!, { source: displayPath(file, io.cwd), generator: `mimi-policy ${packageVersion()}`, ...emitOptionsFromSymbols(r.symbols) });
+        artifacts.push({ name: `${name}.evaluator.ts`, what: 'the generated evaluator (TypeScript, no imports)', bytes: new TextEncoder().encode(text) });
+      }
     }
     if (!failed) writeAllOrNothing(out, artifacts);
     const outputs = artifacts.map((a) => ({ file: displayPath(join(out, a.name), io.cwd), what: a.what, bytes: a.bytes.length, sha256: createHash('sha256').update(a.bytes).digest('hex') }));
