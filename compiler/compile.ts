@@ -37,7 +37,7 @@ export interface CompileOptions {
   maxLoweredTargets?: number;
   /** also run the analyses (compiler/analyses) when the policy has no errors; default false */
   analyses?: boolean;
-  /** refuse a source file larger than this many UTF-8 bytes: one `limit-exceeded` (E0006) at 1:1, before lexing (default 32 MB, `--max-source-bytes`) */
+  /** refuse a source file larger than this many UTF-8 bytes: one `limit-exceeded` (E0006) at 1:1, before lexing (default 16 MB, `--max-source-bytes`) */
   maxSourceBytes?: number;
   /**
    * Every size limit at once (runtime/limits.ts; unset ones take their defaults; the single options

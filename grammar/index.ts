@@ -117,7 +117,7 @@ function docFor(comments: A.Comment[], declStart: number, text: string): string 
 export interface ParseOptions {
   /**
    * Refuse a source larger than this many UTF-8 bytes with one `limit-exceeded` diagnostic at 1:1,
-   * before any lexing (default `DEFAULT_LIMITS.maxSourceBytes`, 32 MB; the CLI's `--max-source-bytes`).
+   * before any lexing (default `DEFAULT_LIMITS.maxSourceBytes`, 16 MB; the CLI's `--max-source-bytes`).
    */
   maxSourceBytes?: number;
 }
@@ -163,6 +163,17 @@ export function parse(text: string, file: string, options: ParseOptions = {}): P
   const diagnostics: Diagnostic[] = [];
   /** diagnostics found but not built (past `keep` of their source) */
   let unbuilt = 0;
+
+  // a lone UTF-16 surrogate (from an editor or a library caller: never from UTF-8 bytes) has no UTF-8
+  // encoding, so no name or string holding one can go on the wire
+  for (const m of text.matchAll(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g)) {
+    if (diagnostics.length >= keep) {
+      unbuilt++;
+      continue;
+    }
+    const hex = m[0].charCodeAt(0).toString(16).toUpperCase();
+    diagnostics.push(diagnostic('invalid-token', `a lone UTF-16 surrogate (U+${hex}) has no UTF-8 encoding`, file, at({ start: m.index, end: m.index + 1 }), { help: 'remove it, or write the whole character it was part of' }));
+  }
 
   const lexed = mimiLexer.tokenize(text);
   const stripped: A.Span[] = [];

@@ -33,7 +33,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
-  maxSourceBytes: 32 * 1024 * 1024,
+  maxSourceBytes: 16 * 1024 * 1024,
   maxWireBytes: 256 * 1024 * 1024,
   maxJsonBytes: 64 * 1024 * 1024,
   maxDiagnosticsPerCode: 100,

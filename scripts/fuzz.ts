@@ -66,8 +66,11 @@ async function run(chosen: typeof targets, firstSeed: number, runs: number | und
         failures++;
         const dir = join(process.cwd(), 'fuzz-failures');
         mkdirSync(dir, { recursive: true });
-        const file = join(dir, `${t.name}-${s}.${typeof failure.input === 'string' ? 'txt' : 'bin'}`);
-        writeFileSync(file, failure.input);
+        // text that UTF-8 cannot hold (a lone surrogate) is saved as a JSON string, losslessly
+        const input = failure.input;
+        const lossy = typeof input === 'string' && /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(input);
+        const file = join(dir, `${t.name}-${s}.${typeof input !== 'string' ? 'bin' : lossy ? 'json' : 'txt'}`);
+        writeFileSync(file, lossy ? JSON.stringify(input) : input);
         process.stdout.write(`FAIL ${t.name} seed ${s}: ${failure.message}\n  input: ${file}\n  reproduce: npm run fuzz -- --target ${t.name} --seed ${s} --runs 1\n`);
       }
       done.set(t.name, done.get(t.name)! + Math.max(0, n));

@@ -19,3 +19,12 @@ describe('fuzz (seeded)', () => {
       expect(failures.map((f) => `seed ${f.seed}: ${f.failure.message}`)).toEqual([]);
     });
 });
+
+describe('found by the fuzzer', () => {
+  it('source seed 1001600: a lone UTF-16 surrogate is a located E0002, not an encode failure after a clean check', async () => {
+    const { compileFile } = await import('../compiler/compile.js');
+    const r = compileFile('/v/x.mimi', { text: 'role no_role @0 { }\nrole banned @1 { }\nrole m @2 { description "a\udc00b" }\n' });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.column, d.message])).toEqual([['E0002', 3, 27, 'a lone UTF-16 surrogate (U+DC00) has no UTF-8 encoding']]);
+  });
+});

@@ -16,7 +16,7 @@ export interface FormatOptions {
   useTabs?: boolean;
   /** the file's path, for messages */
   filepath?: string;
-  /** refuse a source larger than this many UTF-8 bytes: rejects with one `limit-exceeded` (E0006) diagnostic (default 32 MB, `--max-source-bytes`) */
+  /** refuse a source larger than this many UTF-8 bytes: rejects with one `limit-exceeded` (E0006) diagnostic (default 16 MB, `--max-source-bytes`) */
   maxSourceBytes?: number;
 }
 

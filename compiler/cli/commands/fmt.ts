@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { parse } from '../../../grammar/index.js';
 import { format } from '../../format/index.js';
 import { InputError } from '../../input.js';
-import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command } from '../command.js';
+import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command, intOption } from '../command.js';
+import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
+import { diagnostic } from '../../../runtime/diagnostics.js';
 import { displayPath, relativize } from '../paths.js';
 
 /** Folders never searched for `.mimi` files. */
@@ -49,17 +51,19 @@ Options:
       --check                 list the files that are not formatted (stdout), exit 1 if any
       --write                 rewrite the files that are not formatted, in place
       --print-width <n>       the line width to wrap at (default 100)
+      --max-source-bytes <n>  refuse a file larger than n bytes (default ${DEFAULT_LIMITS.maxSourceBytes.toLocaleString('en-US')})
       --plain, --no-color     diagnostic rendering, as for check
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
   -h, --help                  show this help
 
 Exit codes: 0 formatted, 1 a file is not formatted (--check) or has a syntax error, 2 usage or I/O error.`,
-  options: { check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
+  options: { check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, 'max-source-bytes': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
   async run(args, io) {
     const check = !!args.values.check;
     const write = !!args.values.write;
     if (check && write) throw new UsageError('use either --check or --write, not both');
     if (args.positionals.length === 0) throw new UsageError('fmt needs at least one file or folder');
+    const maxSourceBytes = intOption(args, 'max-source-bytes', DEFAULT_LIMITS.maxSourceBytes);
     const widthArg = args.values['print-width'];
     const printWidth = widthArg === undefined ? undefined : Number(widthArg);
     if (printWidth !== undefined && !(Number.isInteger(printWidth) && printWidth > 0)) throw new UsageError(`--print-width must be a positive integer (got \`${String(widthArg)}\`)`);
@@ -73,18 +77,27 @@ Exit codes: 0 formatted, 1 a file is not formatted (--check) or has a syntax err
       const path = resolve(io.cwd, file);
       let text: string;
       try {
+        // a file over the limit is not read at all (parse would refuse it after reading)
+        const size = statSync(path).size;
+        if (size > maxSourceBytes) {
+          const { message, help } = limitMessage('the source file', formatBytes(size), formatBytes(maxSourceBytes), LIMIT_FLAGS.maxSourceBytes);
+          printDiagnostics([diagnostic('limit-exceeded', message, displayPath(path, io.cwd), undefined, { offset: 0, help })], new Map(), args, io);
+          io.err(`${file}: not formatted: too large\n`);
+          failed = true;
+          continue;
+        }
         text = readFileSync(path, 'utf8');
       } catch (e) {
         throw new InputError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       }
-      const { diagnostics } = parse(text, path);
+      const { diagnostics } = parse(text, path, { maxSourceBytes });
       if (diagnostics.length > 0) {
         printDiagnostics(relativize(diagnostics, io.cwd), new Map([[displayPath(path, io.cwd), text]]), args, io);
-        io.err(`${file}: not formatted: syntax errors\n`);
+        io.err(`${file}: not formatted: ${diagnostics.some((d) => d.kind === 'limit-exceeded') ? 'too large' : 'syntax errors'}\n`);
         failed = true;
         continue;
       }
-      const formatted = await format(text, { filepath: path, ...(printWidth ? { printWidth } : {}) });
+      const formatted = await format(text, { filepath: path, maxSourceBytes, ...(printWidth ? { printWidth } : {}) });
       if (!check && !write) io.out(formatted);
       else if (formatted !== text) {
         unformatted.push(file);
