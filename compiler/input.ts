@@ -2,10 +2,9 @@
  * Reading any policy input the tools accept — `.mimi` source, wire bytes (`.bin`: a dictionary or one
  * component), or the IR as JSON (`.json`, validated by the zod schema) — into the one IR.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { diagnostic, hasErrors, type Diagnostic } from '../runtime/diagnostics.js';
 import { PolicySchema, type Policy, type Provenance } from '../runtime/ir.js';
-import { wireSizeDiagnostic } from '../runtime/codec/size.js';
 import { decodeUtf8, lineColumn, parseJson, scanJson, type JsonError } from '../runtime/evaluator/json.js';
 import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage, type Limits } from '../runtime/limits.js';
 import { compileFile, loadWire, type WireKind } from './compile.js';
@@ -91,32 +90,76 @@ export interface LoadOptions {
   limits?: Partial<Limits>;
 }
 
+/** Why a file cannot be read, in words (`no such file`, `it is a directory`, …). */
+export function ioReason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return (e as Error).message;
+  }
+}
+
+/**
+ * A file's bytes, or `{ tooLarge }` when it holds more than `limit` bytes — decided before reading a
+ * regular file (from its size), and for a pipe or device (`<(…)`, `/dev/stdin`, `/dev/zero`) by reading
+ * at most `limit + 1` bytes. A directory is an error (EISDIR). Never reads without bound, never hangs on
+ * an endless device.
+ */
+export function readBounded(path: string, limit: number): { bytes: Buffer } | { tooLarge: { size: number; exact: boolean } } {
+  const st = statSync(path);
+  if (st.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+  if (st.isFile()) {
+    if (st.size > limit) return { tooLarge: { size: st.size, exact: true } };
+    return { bytes: readFileSync(path) };
+  }
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > limit) return { tooLarge: { size: total, exact: false } };
+    }
+    return { bytes: Buffer.concat(chunks, total) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The E0006 of a file over its limit (`what`: "the source file"), at byte offset 0. */
+function tooLargeDiagnostic(path: string, what: string, t: { size: number; exact: boolean }, limit: number, flag: string): Diagnostic {
+  const exact = (n: number) => (n < 1024 ? formatBytes(n) : `${formatBytes(n)} (${n} bytes)`);
+  const { message, help } = limitMessage(what, t.exact ? exact(t.size) : `more than ${exact(limit)}`, exact(limit), flag);
+  return diagnostic('limit-exceeded', message, path, undefined, { offset: 0, help });
+}
+
 /** Load a policy from a file of any accepted format. I/O failures throw `InputError`. */
 export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedPolicy {
   const format = inputFormat(path);
   let bytes: Buffer;
+  // every format's size limit is decided before the file is read (a pipe or device: after limit + 1 bytes)
+  const [limit, what, flag] =
+    format === 'wire'
+      ? [options.limits?.maxWireBytes ?? DEFAULT_LIMITS.maxWireBytes, 'the wire file', LIMIT_FLAGS.maxWireBytes]
+      : format === 'json'
+        ? [options.limits?.maxJsonBytes ?? DEFAULT_LIMITS.maxJsonBytes, 'the JSON file', LIMIT_FLAGS.maxJsonBytes]
+        : [options.limits?.maxSourceBytes ?? DEFAULT_LIMITS.maxSourceBytes, 'the source file', LIMIT_FLAGS.maxSourceBytes];
   try {
-    // wire files: the size limit is checked before anything is read (runtime/codec/size.ts)
-    if (format === 'wire') {
-      const tooLarge = wireSizeDiagnostic(path, statSync(path).size, options.limits?.maxWireBytes);
-      if (tooLarge) return { format, sources: new Map(), diagnostics: [tooLarge], ok: false };
-    }
-    if (format === 'json') {
-      const tooLarge = jsonSizeDiagnostic(path, statSync(path).size, options.limits?.maxJsonBytes);
-      if (tooLarge) return { format, sources: new Map(), diagnostics: [tooLarge], ok: false };
-    }
-    // a source larger than the limit in bytes is refused before it is read (parse checks it again, for text given in memory)
-    if (format === 'mimi') {
-      const size = statSync(path).size;
-      const limit = options.limits?.maxSourceBytes ?? DEFAULT_LIMITS.maxSourceBytes;
-      if (size > limit) {
-        const { message, help } = limitMessage('the source file', formatBytes(size), formatBytes(limit), LIMIT_FLAGS.maxSourceBytes);
-        return { format, sources: new Map(), diagnostics: [diagnostic('limit-exceeded', message, path, undefined, { offset: 0, help })], ok: false };
-      }
-    }
-    bytes = readFileSync(path);
+    const r = readBounded(path, limit);
+    if ('tooLarge' in r) return { format, sources: new Map(), diagnostics: [tooLargeDiagnostic(path, what, r.tooLarge, limit, flag)], ok: false };
+    bytes = r.bytes;
   } catch (e) {
-    throw new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new InputError(`cannot read \`${path}\`: ${ioReason(e)}`);
   }
   if (format === 'mimi') {
     const r = compileFile(path, {
@@ -140,12 +183,6 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
   return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
 }
 
-/** `the JSON file is too large: …`, or undefined when `size` is within `limit` (checked before reading). */
-export function jsonSizeDiagnostic(file: string, size: number, limit: number = DEFAULT_LIMITS.maxJsonBytes): Diagnostic | undefined {
-  if (!(size > limit)) return undefined;
-  const { message, help } = limitMessage('the JSON file', formatBytes(size), formatBytes(limit), LIMIT_FLAGS.maxJsonBytes);
-  return diagnostic('limit-exceeded', message, file, undefined, { offset: 0, help });
-}
 
 /** An input that could not be read at all (exit code 2), as opposed to one with errors in it (1). */
 export class InputError extends Error {

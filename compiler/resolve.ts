@@ -4,7 +4,7 @@
  * files come before their importer, so declarations keep a deterministic order. Import cycles are an
  * error at the import that closes the cycle.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, toSourceSpan, LineMap, type SourceFile } from '../grammar/index.js';
@@ -38,6 +38,8 @@ export function stdlibPath(spec: string): string | undefined {
 export const nodeHost: CompilerHost = {
   readFile(path) {
     try {
+      // only regular files: `import "/dev/zero"` or a FIFO would never end
+      if (!statSync(path).isFile()) return undefined;
       return readFileSync(path, 'utf8');
     } catch {
       return undefined;

@@ -7,14 +7,14 @@
  * full), so memory depends on the longest line, not on the file; a participant list shared by many lines
  * is validated once (runtime/evaluator/batch.ts). All JSON is read strictly (runtime/evaluator/json.ts).
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import { authorize, indexPolicy, InvalidInputError, parseJsonBytes, readCase, StateCache, type CaseInput, type Decision, type IndexedPolicy } from '../../../runtime/evaluator/index.js';
 import { LineSplitter, type InputLine } from '../../../runtime/evaluator/lines.js';
 import { formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
 import type { WireKind } from '../../compile.js';
-import { InputError, loadPolicyFile } from '../../input.js';
+import { InputError, ioReason, loadPolicyFile, readBounded } from '../../input.js';
 import { summaryLine } from '../../render.js';
 import { EXIT_INPUT, EXIT_OK, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
@@ -28,18 +28,18 @@ interface Loaded {
 /** An input problem of one case or file, reported without a stack trace. */
 class CaseError extends Error {}
 
-const ioError = (path: string, e: unknown) => new InputError(`cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+const ioError = (path: string, e: unknown) => new InputError(`cannot read \`${path}\`: ${ioReason(e)}`);
 
 /** A JSON file (state or action), strictly: its size checked before reading, then UTF-8 and JSON, located. */
 function readJsonFile(path: string, shown: string, maxBytes: number): unknown {
   let bytes: Buffer;
   try {
-    const size = statSync(path).size;
-    if (size > maxBytes) {
-      const { message, help } = limitMessage('the file', formatBytes(size), formatBytes(maxBytes), LIMIT_FLAGS.maxJsonBytes);
+    const r = readBounded(path, maxBytes);
+    if ('tooLarge' in r) {
+      const { message, help } = limitMessage('the file', r.tooLarge.exact ? formatBytes(r.tooLarge.size) : `more than ${formatBytes(maxBytes)}`, formatBytes(maxBytes), LIMIT_FLAGS.maxJsonBytes);
       throw new CaseError(`${shown}: ${message}; ${help}`);
     }
-    bytes = readFileSync(path);
+    bytes = r.bytes;
   } catch (e) {
     if (e instanceof CaseError) throw e;
     throw ioError(path, e);
