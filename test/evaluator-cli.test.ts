@@ -62,7 +62,7 @@ describe('mimi-policy authorize', () => {
     expect(no.code).toBe(0);
     expect(no.out).toBe('denied (no_role_change_entry): `acme_admin` has no authorized role change `globex_member` -> `banned`\n');
   });
-  it('malformed input is an error (exit 1), usage mistakes exit 2', () => {
+  it('malformed input is an error (exit 1)', () => {
     const bad = run(['authorize', multiOrg, '--state', 'state.json', '--action', 'bad-action.json'], dir);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/`action\.to`: unrecognized key/);
@@ -72,6 +72,8 @@ describe('mimi-policy authorize', () => {
     // malformed JSON: the file, line and column where it stops being JSON
     const broken = run(['authorize', multiOrg, '--state', 'broken-state.json', '--action', 'ban-amy.json'], dir);
     expect([broken.code, broken.err.trim()]).toEqual([1, 'mimi-policy: broken-state.json:2:30: malformed JSON: unexpected `"`']);
+  });
+  it('usage mistakes exit 2', () => {
     expect(run(['authorize', multiOrg, '--state', 'state.json'], dir).code).toBe(2);
     expect(run(['authorize', multiOrg, '--state', 'state.json', '--action', 'nope.json'], dir).code).toBe(2);
     expect(run(['authorize', multiOrg, '--cases', 'suite/cases.jsonl', '--state', 'state.json'], dir).code).toBe(2);
