@@ -139,7 +139,12 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
           });
         }
         for (const ref of item.refs) for (const c of ctx.resolveGrant(ref, lv.file) ?? []) if (!lv.own.has(c)) lv.own.set(c, at(ref.span));
-      } else if (item.kind === 'Constraint') lv[item.which] = item;
+      } else if (item.kind === 'Constraint') {
+        // the wire's counts are uint32: a larger bound is refused here, as on a role
+        const big = [item.min, item.max].find((lit) => lit && lit.value > 0xffffffff);
+        if (big) ctx.report('value-out-of-range', `${big === item.min ? 'minimum' : 'maximum'} \`${big.text}\` does not fit in a uint32`, at(big.span));
+        else lv[item.which] = item;
+      }
       else if (item.kind === 'GivenBy') [lv.givenBy, lv.givenBySpan] = [levelRef(item.level, lv.file), at(item.span)];
       else if (item.kind === 'DroppedBy') [lv.droppedBy, lv.droppedBySpan] = [levelRef(item.level, lv.file), at(item.span)];
       else {

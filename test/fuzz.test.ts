@@ -27,4 +27,10 @@ describe('found by the fuzzer', () => {
     expect(r.ok).toBe(false);
     expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.column, d.message])).toEqual([['E0002', 3, 27, 'a lone UTF-16 surrogate (U+DC00) has no UTF-8 encoding']]);
   });
+  it('source seed 5015703: a hierarchy level bound past uint32 is E0114, not an encode failure after a clean check', async () => {
+    const { compileFile } = await import('../compiler/compile.js');
+    const r = compileFile('/v/h.mimi', { text: 'hierarchy { level a level b { participants 4294967296.. } }\n' });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.span?.line, d.span?.column])).toEqual([['E0114', 1, 44]]);
+  });
 });
