@@ -67,14 +67,28 @@ export function renderPlain(ds: readonly Diagnostic[]): string {
     .join('\n');
 }
 
+/** The widest source line a code frame shows whole (longer ones: a window around the span). */
+const FRAME_WIDTH = 160;
+
 function frame(lines: LineMap, span: { line: number; column: number; endLine: number; endColumn: number }, gutter: number, color: boolean | undefined, marker: string, label?: string): string[] {
   const out: string[] = [];
   const pad = ' '.repeat(gutter);
-  const text = lines.lineText(span.line);
-  const endCol = span.endLine === span.line ? Math.max(span.endColumn, span.column + 1) : text.length + 1;
-  const width = Math.max(1, endCol - span.column);
+  const full = lines.lineText(span.line);
+  const endCol = span.endLine === span.line ? Math.max(span.endColumn, span.column + 1) : full.length + 1;
+  // a long line (minified, generated, hostile) is shown as a window around the span, so that a frame
+  // costs the same on a 20 KB line as on a short one
+  let text = full;
+  let column = span.column;
+  let width = Math.max(1, endCol - span.column);
+  if (full.length > FRAME_WIDTH) {
+    width = Math.min(width, FRAME_WIDTH / 2);
+    const from = Math.max(0, span.column - 1 - FRAME_WIDTH / 4);
+    const to = Math.min(full.length, from + FRAME_WIDTH);
+    text = `${from > 0 ? '…' : ''}${full.slice(from, to)}${to < full.length ? '…' : ''}`;
+    column = span.column - from + (from > 0 ? 1 : 0);
+  }
   out.push(`${paint(color, '34;1', `${String(span.line).padStart(gutter)} |`)} ${text}`);
-  out.push(`${paint(color, '34;1', `${pad} |`)} ${' '.repeat(span.column - 1)}${paint(color, marker === '^' ? '31;1' : '34;1', marker.repeat(width))}${label ? ` ${label}` : ''}`);
+  out.push(`${paint(color, '34;1', `${pad} |`)} ${' '.repeat(column - 1)}${paint(color, marker === '^' ? '31;1' : '34;1', marker.repeat(width))}${label ? ` ${label}` : ''}`);
   return out;
 }
 

@@ -141,3 +141,17 @@ describe('generated evaluator size', () => {
     }
   });
 });
+
+describe('code frames', () => {
+  it('a diagnostic on a very long line shows a window around it, with the caret under the span', async () => {
+    const line = `${'role a{} '.repeat(500)}role x @2 { grant canUnban }`;
+    writeFileSync(join(dir, 'long.mimi'), `${line}\n`);
+    const r = await run(['check', join(dir, 'long.mimi'), '--no-analyses'], dir);
+    const frame = r.err.split('\n');
+    const i = frame.findIndex((l) => l.includes('unknown capability or package `canUnban`'));
+    const [src, caret] = [frame[i + 3]!, frame[i + 4]!];
+    expect(src.length).toBeLessThan(200);
+    expect(src.slice(caret.indexOf('^'), caret.lastIndexOf('^') + 1)).toBe('canUnban');
+    expect(r.err.length).toBeLessThan(50_000);
+  });
+});
