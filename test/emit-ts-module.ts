@@ -23,6 +23,7 @@ export interface GeneratedEvaluator {
   capabilitiesUsed: readonly number[];
   requiredCapabilities: readonly number[];
   POLICY_SHA256: string;
+  SOURCE: string;
   InvalidInputError: new (...args: never[]) => Error;
 }
 

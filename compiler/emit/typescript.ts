@@ -49,7 +49,10 @@ import {
 import type { Symbols } from '../lower.js';
 
 export interface TypeScriptEmitOptions {
-  /** the policy's source as shown in the header (a path relative to where the build ran) */
+  /**
+   * The policy's source, named in the header and in `SOURCE` by its base name only (`examples/x.mimi`,
+   * `./x.mimi` and `/abs/x.mimi` all give `x.mimi`), so the output does not depend on how a path was typed.
+   */
   source: string;
   /** the generator and version, for the header */
   generator?: string;
@@ -73,6 +76,8 @@ export function emitOptionsFromSymbols(symbols: Symbols | undefined): Pick<TypeS
 }
 
 const lit = (v: unknown): string => JSON.stringify(v);
+/** The path-independent name of a source: its base name (a name without separators is kept as is). */
+export const sourceName = (source: string): string => source.split(/[\\/]/).filter((s) => s !== '').pop() ?? source;
 /** Text inside a template literal. */
 const tplText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 const isIdent = (s: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) && s !== '__proto__';
@@ -171,8 +176,20 @@ function varExpr(plan: Plan, v: ReasonVar, extra: Partial<Record<ReasonVar, stri
   }
 }
 
+/** A constant expression's text (a number or string literal), folded into a template at generation time. */
+const constantText = (expr: string): string | undefined =>
+  /^-?\d+$/.test(expr) ? expr : /^"(?:[^"\\]|\\.)*"$/.test(expr) ? (JSON.parse(expr) as string) : undefined;
+
 const tplOf = (parts: readonly ReasonPart[], exprs: Partial<Record<ReasonVar, string>>): string =>
-  '`' + parts.map((p) => (typeof p === 'string' ? tplText(p) : '${' + exprs[p.v]! + '}')).join('') + '`';
+  '`' +
+  parts
+    .map((p) => {
+      if (typeof p === 'string') return tplText(p);
+      const c = constantText(exprs[p.v]!);
+      return c === undefined ? '${' + exprs[p.v]! + '}' : tplText(c);
+    })
+    .join('') +
+  '`';
 
 /**
  * A reason as one template literal with as few pieces as possible (each `${…}` is a string
@@ -184,7 +201,10 @@ function template(plan: Plan, parts: readonly ReasonPart[], extra?: Partial<Reco
   const pieces: ({ text: string } | { expr: string })[] = [];
   for (const part of parts) {
     if (typeof part === 'string') pieces.push({ text: part });
-    else if (extra?.[part.v]) pieces.push({ expr: extra[part.v]! });
+    else if (extra?.[part.v]) {
+      const c = constantText(extra[part.v]!);
+      pieces.push(c === undefined ? { expr: extra[part.v]! } : { text: c });
+    }
     else if (part.v === 'capability' && plan.capability !== null) pieces.push({ text: plan.capability });
     else if (part.v === 'type') pieces.push({ text: plan.type });
     else {
@@ -213,10 +233,10 @@ function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partia
     case 'matchNonZero':
       return when('m === 0');
     case 'holderHasCapability': {
-      if (plan.capability === null) return when(`cb < 0 || ((CAPS[hs * ${m.words} + (cb >>> 5)] >>> (cb & 31)) & 1) === 0`);
+      if (plan.capability === null) return when(`cb < 0 || ((CAPS[hs * ${m.words} + (cb >>> 5)]! >>> (cb & 31)) & 1) === 0`);
       const bit = m.bitOf.get(m.capNames.get(plan.capability)!);
       if (bit === undefined) return { fail: true };
-      return when(`((CAPS[hs * ${m.words} + ${bit >>> 5}] >>> ${bit & 31}) & 1) === 0`);
+      return when(`((CAPS[${m.words === 1 ? 'hs' : `hs * ${m.words}`}${bit >>> 5 ? ` + ${bit >>> 5}` : ''}]! >>> ${bit & 31}) & 1) === 0`);
     }
     case 'notSelf':
       return when('target === actor');
@@ -255,13 +275,13 @@ function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partia
     case 'destinationDefined':
       return when('ts < 0 || DEFINED[ts] === 0');
     case 'minParticipants':
-      return m.any.minP ? constraint('f !== t && f !== 0 && MIN_P[fs] > 0', 'st.count[fs] - 1', 'n < MIN_P[fs]', 'MIN_P[fs]', 'f') : { pass: true };
+      return m.any.minP ? constraint('f !== t && f !== 0 && MIN_P[fs]! > 0', 'st.count[fs]! - 1', 'n < MIN_P[fs]!', 'MIN_P[fs]', 'f') : { pass: true };
     case 'maxParticipants':
-      return m.any.maxP ? constraint('f !== t && t !== 0 && MAX_P[ts] >= 0', 'st.count[ts] + 1', 'n > MAX_P[ts]', 'MAX_P[ts]', 't') : { pass: true };
+      return m.any.maxP ? constraint('f !== t && t !== 0 && MAX_P[ts]! >= 0', 'st.count[ts]! + 1', 'n > MAX_P[ts]!', 'MAX_P[ts]', 't') : { pass: true };
     case 'minActive':
-      return m.any.minA ? constraint('f !== 0 && c0 > 0 && (f !== t || c1 === 0) && MIN_A[fs] > 0', 'st.active[fs] - 1', 'n < MIN_A[fs]', 'MIN_A[fs]', 'f') : { pass: true };
+      return m.any.minA ? constraint('f !== 0 && c0 > 0 && (f !== t || c1 === 0) && MIN_A[fs]! > 0', 'st.active[fs]! - 1', 'n < MIN_A[fs]!', 'MIN_A[fs]', 'f') : { pass: true };
     case 'maxActive':
-      return m.any.maxA ? constraint('t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts] >= 0', 'st.active[ts] + 1', 'n > MAX_A[ts]', 'MAX_A[ts]', 't') : { pass: true };
+      return m.any.maxA ? constraint('t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0', 'st.active[ts]! + 1', 'n > MAX_A[ts]!', 'MAX_A[ts]', 't') : { pass: true };
     case 'maxUsers': {
       const max = m.ip.base.maxUsers;
       if (max === null) return { pass: true };
@@ -283,8 +303,62 @@ const lacksTable = (capability: string): string => `LACKS_${capability.replace(/
 /** A local of a plan block: its name, initializer and (optional) type annotation. */
 type Local = readonly [name: string, init: string, type?: string];
 
-/** Does this code read the local `name` (an identifier on its own, not a property)? */
-const reads = (code: string, name: string): boolean => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(code);
+/**
+ * The code of generated TypeScript without what cannot name a variable: string and template text and
+ * comments are blanked (a `${…}` inside a template is kept), so that `reads` sees only real uses.
+ */
+function codeOnly(code: string): string {
+  let out = '';
+  const stack: number[] = []; // brace depth of each open `${`, innermost last
+  let depth = 0;
+  let i = 0;
+  const template = (): void => {
+    // inside template text: up to the closing backtick or a `${`
+    while (i < code.length) {
+      const ch = code[i]!;
+      if (ch === '\\') i += 2;
+      else if (ch === '`') return void i++;
+      else if (ch === '$' && code[i + 1] === '{') {
+        i += 2;
+        stack.push(depth++);
+        return;
+      } else i++;
+    }
+  };
+  while (i < code.length) {
+    const ch = code[i]!;
+    if (ch === "'" || ch === '"') {
+      for (i++; i < code.length && code[i] !== ch; i++) if (code[i] === '\\') i++;
+      i++;
+      out += ' 0 ';
+    } else if (ch === '`') {
+      i++;
+      out += ' 0 ';
+      template();
+    } else if (ch === '/' && code[i + 1] === '/') {
+      while (i < code.length && code[i] !== '\n') i++;
+    } else if (ch === '{') {
+      depth++;
+      out += ch;
+      i++;
+    } else if (ch === '}') {
+      depth--;
+      i++;
+      if (stack.length && stack[stack.length - 1] === depth) {
+        stack.pop();
+        out += ' ';
+        template();
+      } else out += ch;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Does this code read the local `name` (an identifier on its own, not a property; not in a string or comment)? */
+const reads = (code: string, name: string): boolean => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(codeOnly(code));
 
 /**
  * The straight-line block of one plan: each check, then the allowed decision. Locals are declared on
@@ -305,14 +379,17 @@ function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
     ...(plan.capability === null
       ? ([
           ['cap', 'capability', 'number'],
-          ['cb', 'CAP_BIT[cap]', 'number'],
-          ['cn', 'cb >= 0 ? CAP_LABEL[cb] : capName(cap)', 'string'],
+          ['cb', 'CAP_BIT[cap]!', 'number'],
+          ['cn', 'cb >= 0 ? CAP_LABEL[cb]! : capName(cap)', 'string'],
         ] as const)
       : []),
     ['f', e.mover ? `${who}i >= 0 ? ${who}Role : 0` : '0', 'number'],
     ['c0', e.mover ? `${who}i >= 0 ? ${who}Clients : 0` : '0', 'number'],
     ['t', plan.destination ? dest[plan.destination] : 'f', 'number'],
-    ['clients', `clientsIn < 0 ? ${e.clientsDefault} : clientsIn`, 'number'],
+    // with a `clients` field the decider declares `clients` itself (validated, default applied)
+    ...(actionFields(plan.type).clients ? [] : ([['clients', String(e.clientsDefault), 'number']] as const)),
+    // without a `to` field there is no requested role
+    ...(actionFields(plan.type).to ? [] : ([['req', '-1', 'number']] as const)),
     ['c1', c1[e.clients], 'number'],
     ['fs', 'slotOf(f)', 'number'],
     ['ts', 'slotOf(t)', 'number'],
@@ -335,7 +412,7 @@ function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
   for (const step of plan.steps) {
     const deny = (extra?: Partial<Record<ReasonVar, string>>) =>
       step.check === 'holderHasCapability' && plan.capability !== null && holderDefined
-        ? `return deny(${lit(step.rule)}, ${lacksTable(plan.capability)}[hs]);`
+        ? `return deny(${lit(step.rule)}, ${lacksTable(plan.capability)}[hs]!);`
         : `return deny(${lit(step.rule)}, ${template(plan, DENY_REASONS[step.rule], extra)});`;
     if (step.check === 'holderDefined') holderDefined = true;
     const r = emitCheck(m, plan, step.check, deny);
@@ -347,7 +424,7 @@ function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
     emit(`// ${step.check}`, r.code);
   }
   // allowed: the role holds the capability, so it has a bit (cb ≥ 0) and a precomputed rule
-  const rule = plan.capability === null ? 'OK_RULE[cb]' : lit(okRule(plan.capability));
+  const rule = plan.capability === null ? 'OK_RULE[cb]!' : lit(okRule(plan.capability));
   emit('// allowed', `return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
   return out.join('\n');
 }
@@ -358,7 +435,7 @@ function matcher(m: Model, nonZero: boolean): string {
   const lines: string[] = [];
   m.ip.preauth.forEach((e, i) => {
     if (nonZero && e.role.index === 0) return;
-    const conds = e.claims.map((c) => `has(claims, ${c.credentialType}, ${lit(c.id)}, ${lit(c.value)})`);
+    const conds = e.claims.map((c) => `hasClaim(claims, ${c.credentialType}, ${lit(c.id)}, ${lit(c.value)})`);
     lines.push(`// entry ${i}: ${oneLine(roleLabel(e.role.index, m.ip.roleName(e.role.index)))}`);
     lines.push(conds.length ? `if (${conds.join(' && ')}) return ${e.role.index};` : `return ${e.role.index};`);
   });
@@ -438,16 +515,17 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   };
   const p = (name: string, type: string, hasQuestionToken = false): OptionalKind<ParameterDeclarationStructure> => ({ name, type, hasQuestionToken });
 
+  const source = sourceName(options.source);
   sf.addStatements([
-    `// Generated by ${oneLine(options.generator ?? 'mimi-policy')} from ${oneLine(options.source)}. Do not edit: rebuild with \`mimi-policy build --emit ts\`.`,
-    `// Policy: ${ip.roles.size} roles, ${ip.preauth.length} preauth entries, ${bytes.length} wire bytes, SHA-256 ${sha}.`,
+    `// @generated by ${oneLine(options.generator ?? 'mimi-policy')} from ${oneLine(source)}. Do not edit: rebuild with \`mimi-policy build --emit ts\`.`,
+    `// Policy SHA-256 ${sha}: ${ip.roles.size} roles, ${ip.preauth.length} preauth entries, ${bytes.length} wire bytes.`,
     '// Decisions follow docs/semantics.md (draft-ietf-mimi-room-policy-03); no imports, no shared mutable state.',
   ]);
 
   // -- the policy itself
   konst('POLICY_SHA256', lit(sha), { exported: true, docs: 'SHA-256 of the policy wire bytes (the AppDataDictionary), lowercase hex.' });
   konst('POLICY_HEX', lit(hex), { exported: true, docs: 'The policy wire bytes (the AppDataDictionary of its components), lowercase hex.' });
-  konst('SOURCE', lit(options.source), { exported: true, docs: 'What this module was generated from.' });
+  konst('SOURCE', lit(source), { exported: true, docs: 'What this module was generated from.' });
   fn('policyBytes', [], 'Uint8Array', 'const out = new Uint8Array(POLICY_HEX.length / 2);\nfor (let i = 0; i < out.length; i++) out[i] = parseInt(POLICY_HEX.slice(2 * i, 2 * i + 2), 16);\nreturn out;', {
     exported: true,
     docs: 'A fresh copy of the policy wire bytes.',
@@ -545,7 +623,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     konst('SLOT', `new Int32Array([${chunked(dense)}])`, { docs: 'role index → slot (−1: no slot)' });
     const identity = m.slots.every((s, i) => s === i);
     // `i >>> 0 < n` also sends −1 (no role) and other non-indexes to −1
-    fn('slotOf', [p('i', 'number')], 'number', identity ? `return i >>> 0 < ${N} ? i : -1;` : `return i >>> 0 < ${dense.length} ? SLOT[i] : -1;`);
+    fn('slotOf', [p('i', 'number')], 'number', identity ? `return i >>> 0 < ${N} ? i : -1;` : `return i >>> 0 < ${dense.length} ? SLOT[i]! : -1;`);
   } else {
     konst('SLOT', `new Map<number, number>([${m.slots.map((s, i) => `[${s}, ${i}]`).join(', ')}])`, { type: 'ReadonlyMap<number, number>', docs: 'role index → slot' });
     fn('slotOf', [p('i', 'number')], 'number', 'const s = SLOT.get(i);\nreturn s === undefined ? -1 : s;');
@@ -580,8 +658,8 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     !m.dense
       ? `return hs >= 0 && fs >= 0 && ts >= 0 && ${name}.has((hs * N + fs) * N + ts);`
       : m.transWords === 1
-        ? `return fs >= 0 && ts >= 0 && ((${name}[hs * N + fs] >>> ts) & 1) === 1;`
-        : `return fs >= 0 && ts >= 0 && ((${name}[(hs * N + fs) * ${m.transWords} + (ts >>> 5)] >>> (ts & 31)) & 1) === 1;`;
+        ? `return fs >= 0 && ts >= 0 && ((${name}[hs * N + fs]! >>> ts) & 1) === 1;`
+        : `return fs >= 0 && ts >= 0 && ((${name}[(hs * N + fs) * ${m.transWords} + (ts >>> 5)]! >>> (ts & 31)) & 1) === 1;`;
   fn('lists', [p('hs', 'number'), p('fs', 'number'), p('ts', 'number')], 'boolean', bitTest('TRANS'), { docs: 'Does the role in slot hs list the change fs → ts?' });
   fn('can', [p('hs', 'number'), p('fs', 'number'), p('ts', 'number')], 'boolean', (m.dense ? 'if (hs < 0) return false;\n' : '') + bitTest('CAN'));
   konst('NO_CLAIMS', 'Object.freeze([])', { type: 'readonly Claim[]' });
@@ -600,7 +678,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   fn('bad', [p('path', 'string'), p('detail', 'string')], 'never', 'throw new InvalidInputError(path, detail);');
   fn('isU32', [p('x', 'unknown')], 'x is number', "return typeof x === 'number' && x >>> 0 === x;");
   fn('q', [p('user', 'string | undefined')], 'string', "return '`' + (user === undefined ? '' : user) + '`';");
-  fn('label', [p('i', 'number')], 'string', "if (i < 0) return 'no role';\nconst s = slotOf(i);\nreturn s >= 0 ? LABELS[s] : 'role ' + i;");
+  fn('label', [p('i', 'number')], 'string', "if (i < 0) return 'no role';\nconst s = slotOf(i);\nreturn s >= 0 ? LABELS[s]! : 'role ' + i;");
   fn('capName', [p('code', 'number')], 'string', "const n = NAME_OF_CAP.get(code);\nreturn n !== undefined ? n : '0x' + code.toString(16).padStart(4, '0');");
   fn('deny', [p('rule', 'string'), p('reason', 'string')], 'Decision', 'return { allowed: false, rule, reason };');
   fn('roleOf', [p('r', 'RoleRef')], 'number', "return typeof r === 'number' ? r : (ROLE_BY_NAME.get(r) as number);");
@@ -630,15 +708,16 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     'return x as readonly Claim[];',
   ].join('\n'));
   konst('HEX', '/^(?:[0-9a-f]{2})*$/');
-  fn('has', [p('claims', 'readonly Claim[]'), p('type', 'number'), p('id', 'string'), p('value', 'string')], 'boolean', [
+  fn('hasClaim', [p('claims', 'readonly Claim[]'), p('type', 'number'), p('id', 'string'), p('value', 'string')], 'boolean', [
     'for (let i = 0; i < claims.length; i++) {',
-    '  const c = claims[i];',
+    '  const c = claims[i]!;',
     '  if (c.credentialType === type && c.id === id && c.value === value) return true;',
     '}',
     'return false;',
   ].join('\n'));
-  fn('firstMatch', [p('claims', 'readonly Claim[]')], 'number', matcher(m, false), { docs: 'The role index of the first preauth entry the claims match (−1: none).' });
-  fn('firstNonZeroMatch', [p('claims', 'readonly Claim[]')], 'number', matcher(m, true), { docs: 'The first match among the entries with a non-zero role (changeOwnRole).' });
+  const claimsParam = (body: string) => [p(reads(body, 'claims') ? 'claims' : '_claims', 'readonly Claim[]')];
+  fn('firstMatch', claimsParam(matcher(m, false)), 'number', matcher(m, false), { docs: 'The role index of the first preauth entry the claims match (−1: none).' });
+  fn('firstNonZeroMatch', claimsParam(matcher(m, true)), 'number', matcher(m, true), { docs: 'The first match among the entries with a non-zero role (changeOwnRole).' });
   // -- the four questions
   fn('authorize', [p('state', 'State | PreparedState'), p('action', 'Action')], 'Decision', authorizeBody(), {
     exported: true,
@@ -702,8 +781,8 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     '  byUser[p.user] = keep ? Object.freeze({ role, clients: p.clients }) : { role, clients: p.clients };',
     '  const s = slotOf(role);',
     '  if (s >= 0) {',
-    '    count[s]++;',
-    '    if (p.clients > 0) active[s]++;',
+    '    count[s]!++;',
+    '    if (p.clients > 0) active[s]!++;',
     '  }',
     m.banned ? '  if (role !== 1) users++;' : '  users++;',
     '  clients += p.clients;',
@@ -737,7 +816,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   const identity = m.slots.every((x, i) => x === i);
   const full = N <= 32;
   if (full)
-    konst('FULL', `((): Uint32Array => {\nconst a = new Uint32Array(${32 * 2048});\nfor (let s = 0; s < ${N}; s++) capabilitiesUsed.forEach((c, b) => { if ((CAPS[s * W + (b >>> 5)] >>> (b & 31)) & 1) a[(s << 11) | (c >>> 5)] |= 1 << (c & 31); });\nreturn a;\n})()`, {
+    konst('FULL', `((): Uint32Array => {\nconst a = new Uint32Array(${32 * 2048});\nfor (let s = 0; s < ${N}; s++) capabilitiesUsed.forEach((c, b) => { if ((CAPS[s * W + (b >>> 5)]! >>> (b & 31)) & 1) a[(s << 11) | (c >>> 5)]! |= 1 << (c & 31); });\nreturn a;\n})()`, {
       docs: 'each role slot’s capabilities as a 65,536-bit set (32 rows, so any index below 32 is a row): one load per hasCapability',
     });
   // Each question has a general function (names, any index) and, where the tables allow it, a tiny
@@ -755,20 +834,20 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
       "const c = typeof capability === 'number' && (capability & 0xffff) === capability ? capability : capabilityRef(capability, 'capability');",
       'const s = slotOf(r);',
       ...(full
-        ? ['return s >= 0 && ((FULL[(s << 11) | (c >>> 5)] >>> (c & 31)) & 1) === 1;']
-        : ['const b = CAP_BIT[c];', 'return s >= 0 && b >= 0 && ((CAPS[s * W + (b >>> 5)] >>> (b & 31)) & 1) === 1;']),
+        ? ['return s >= 0 && ((FULL[(s << 11) | (c >>> 5)]! >>> (c & 31)) & 1) === 1;']
+        : ['const b = CAP_BIT[c]!;', 'return s >= 0 && b >= 0 && ((CAPS[s * W + (b >>> 5)]! >>> (b & 31)) & 1) === 1;']),
     ].join('\n'),
     full && identity
       ? [
           '// fast path: role indexes are the slots 0..N−1',
           "if (typeof role === 'number' && typeof capability === 'number' && (role & 31) === role && (capability & 0xffff) === capability)",
-          '  return ((FULL[(role << 11) | (capability >>> 5)] >>> (capability & 31)) & 1) === 1;',
+          '  return ((FULL[(role << 11) | (capability >>> 5)]! >>> (capability & 31)) & 1) === 1;',
         ].join('\n')
       : undefined,
     'Does the role hold the capability? An undefined role holds nothing; an unknown name throws.',
   );
   if (full && identity && m.dense)
-    konst('CAN32', `((): Uint32Array => {\nconst a = new Uint32Array(${32 * 32});\nfor (let h = 0; h < N; h++) for (let f = 0; f < N; f++) for (let t = 0; t < N; t++) if (can(h, f, t)) a[(h << 5) | f] |= 1 << t;\nreturn a;\n})()`, {
+    konst('CAN32', `((): Uint32Array => {\nconst a = new Uint32Array(${32 * 32});\nfor (let h = 0; h < N; h++) for (let f = 0; f < N; f++) for (let t = 0; t < N; t++) if (can(h, f, t)) a[(h << 5) | f]! |= 1 << t;\nreturn a;\n})()`, {
       docs: 'canTransition as 32 × 32 rows of 32 bits: one load for indexes below 32',
     });
   general(
@@ -784,7 +863,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
       ? [
           '// fast path: three role indexes below 32',
           "if (typeof actorRole === 'number' && typeof fromRole === 'number' && typeof toRole === 'number' && (actorRole & 31) === actorRole && (fromRole & 31) === fromRole && (toRole & 31) === toRole)",
-          '  return ((CAN32[(actorRole << 5) | fromRole] >>> toRole) & 1) === 1;',
+          '  return ((CAN32[(actorRole << 5) | fromRole]! >>> toRole) & 1) === 1;',
         ].join('\n')
       : undefined,
     'Is there an action by which a holder of actorRole may move a user from fromRole to toRole (role 0 = not listed), state and constraints aside?',
@@ -793,7 +872,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     "const as = slotOf(roleRef(actorRole, 'actorRole'));",
     "const fs = slotOf(roleRef(fromRole, 'fromRole'));",
     'const out: number[] = [];',
-    'for (let ts = 0; ts < N; ts++) if (can(as, fs, ts)) out.push(SLOT_INDEX[ts]);',
+    'for (let ts = 0; ts < N; ts++) if (can(as, fs, ts)) out.push(SLOT_INDEX[ts]!);',
     'return out;',
   ].join('\n'), { exported: true, docs: 'Every role a holder of actorRole may move a user in fromRole to, ascending (0 = out of the list).' });
   konst('SLOT_INDEX', `[${m.slots.join(', ')}]`, { type: 'readonly number[]' });
@@ -808,6 +887,34 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     docs: 'Which capabilities the policy uses (or requires) that an app does not understand; `ok` is false when a required one is unknown.',
   });
 
+  // Drop what nothing reads (a table or helper this policy does not need), until nothing changes.
+  const declared = (st: string | StatementStructures): string | undefined =>
+    typeof st === 'string' || ('isExported' in st && st.isExported)
+      ? undefined
+      : st.kind === morph().StructureKind.Function
+        ? st.name
+        : st.kind === morph().StructureKind.VariableStatement
+          ? (st.declarations[0]!.name as string)
+          : undefined;
+  const textOf = (st: string | StatementStructures): string => {
+    if (typeof st === 'string') return '';
+    if (st.kind === morph().StructureKind.Function) return codeOnly(`${(st.parameters ?? []).map((q) => q.type).join(', ')}; ${st.returnType as string}; ${st.statements as string}`);
+    if (st.kind === morph().StructureKind.VariableStatement) return codeOnly(st.declarations.map((d) => `${(d.type as string) ?? ''}; ${d.initializer as string}`).join('; '));
+    return JSON.stringify({ ...st, docs: undefined });
+  };
+  const texts = new Map(statements.map((st) => [st, textOf(st)]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = statements.length - 1; i >= 0; i--) {
+      const name = declared(statements[i]!);
+      if (name === undefined) continue;
+      const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+      if (!statements.some((st, j) => j !== i && re.test(texts.get(st)!))) {
+        statements.splice(i, 1);
+        changed = true;
+      }
+    }
+  }
   const project = new (morph().Project)({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
   const text = project.createSourceFile('evaluator.ts', { statements }, { overwrite: true }).getFullText();
   if (options.format === false) return text;
@@ -845,17 +952,28 @@ function deciderBody(m: Model, type: ActionType): string {
   if (f.target) out.push('const target = x.target;', "if (typeof target !== 'string') return bad('action.target', 'expected a string');");
   // shapes first, then names (the interpreter's order: its schema, then name resolution)
   if (f.to) out.push("const to = x.to;\nif (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');");
-  out.push(
-    f.clients
-      ? `const c = x.clients;\nconst clientsIn = c === undefined ? -1 : isU32(c)${minClients ? ' && c >= 1' : ''} ? c : bad('action.clients', ${lit(minClients ? 'expected an integer of at least 1' : 'expected an integer from 0 to 4294967295')});`
-      : 'const clientsIn = -1;',
-  );
-  out.push("const cl = x.claims;\nconst claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');");
-  if (f.via) out.push("const via = x.via;\nif (via !== 'open' && via !== 'preauth' && via !== 'code') return bad('action.via', 'expected open, preauth or code');");
-  if (f.capability) out.push("const code = x.capability;\nif (typeof code !== 'string' && !(isU32(code) && code <= 0xffff)) bad('action.capability', 'expected a capability code from 0 to 65535 or a name');");
-  out.push(f.to ? "const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');" : 'const req = -1;');
-  if (f.capability) out.push("const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');");
-  out.push('const st = state instanceof PreparedState ? state : indexState(state, false);');
+  // A field every plan of this type validates but may not read: declared when the plans read it, else
+  // only validated (an unused local would not compile under noUnusedLocals).
+  const lazy: { name: string; used: string; unused: string }[] = [];
+  if (f.clients) {
+    const ok = `isU32(c)${minClients ? ' && c >= 1' : ''}`;
+    const err = `bad('action.clients', ${lit(minClients ? 'expected an integer of at least 1' : 'expected an integer from 0 to 4294967295')})`;
+    lazy.push({
+      name: 'clients',
+      used: `const c = x.clients;\nconst clients: number = c === undefined ? ${EFFECTS[type].clientsDefault} : ${ok} ? c : ${err};`,
+      unused: `const c = x.clients;\nif (c !== undefined && !(${ok})) ${err};`,
+    });
+  }
+  lazy.push({
+    name: 'claims',
+    used: "const cl = x.claims;\nconst claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');",
+    unused: "if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');",
+  });
+  if (f.via) lazy.push({ name: '', used: "const via = x.via;\nif (via !== 'open' && via !== 'preauth' && via !== 'code') return bad('action.via', 'expected open, preauth or code');", unused: '' });
+  if (f.capability) lazy.push({ name: '', used: "const code = x.capability;\nif (typeof code !== 'string' && !(isU32(code) && code <= 0xffff)) bad('action.capability', 'expected a capability code from 0 to 65535 or a name');", unused: '' });
+  if (f.to) lazy.push({ name: 'req', used: "const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');", unused: "if (typeof to === 'string') roleRef(to, 'action.to');" });
+  if (f.capability) lazy.push({ name: '', used: "const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');", unused: '' });
+  lazy.push({ name: 'st', used: 'const st = state instanceof PreparedState ? state : indexState(state, false);', unused: 'if (!(state instanceof PreparedState)) indexState(state, false);' });
   // the participant lookups, declared where a check first needs them
   const lookups: Local[] = [
     ['ae', 'st.byUser[actor]'],
@@ -877,12 +995,19 @@ function deciderBody(m: Model, type: ActionType): string {
         ] as const)),
   ];
   const keys = PLAN_KEYS.filter((k) => PLANS[k].type === type);
-  if (keys.length === 1) out.push(planBlock(m, PLANS[keys[0]], lookups));
-  else
-    out.push(
-      `switch (via) {\n${keys.map((k) => `case ${lit(PLANS[k].via)}: {\n${planBlock(m, PLANS[k], lookups)}\n}`).join('\n')}\n}\nreturn bad('action.via', 'expected open, preauth or code');`,
-    );
-  return out.join('\n');
+  const body =
+    keys.length === 1
+      ? planBlock(m, PLANS[keys[0]!], lookups)
+      : `switch (via) {\n${keys.map((k) => `case ${lit(PLANS[k].via)}: {\n${planBlock(m, PLANS[k], lookups)}\n}`).join('\n')}\n}\nreturn bad('action.via', 'expected open, preauth or code');`;
+  // what the plans read, and what those reads read in turn (the lookups read `st` and `claims`)
+  let read = body;
+  const chosen: string[] = [];
+  for (let i = lazy.length - 1; i >= 0; i--) {
+    const l = lazy[i]!;
+    chosen[i] = l.name === '' || reads(read, l.name) ? l.used : l.unused;
+    read += '\n' + chosen[i];
+  }
+  return [...out, ...chosen.filter((c) => c !== ''), body].join('\n');
 }
 
 function updateBody(m: Model): string {
@@ -920,9 +1045,9 @@ const addedRoles = update.added.map((a, i) => {
 });
 for (const i of [...update.changed.map((c) => c.userIndex), ...update.removed])
   if (i >= pre.length) return { allowed: false, rule: ${lit(rules.bad_user_index)}, reason: ${badIndex}, changes: [] };
-update.changed.forEach((c, i) => steps.push({ change: 'changed', position: i, user: pre[c.userIndex].user, role: changedRoles[i] }));
-update.removed.forEach((r, i) => steps.push({ change: 'removed', position: i, user: pre[r].user, role: 0 }));
-update.added.forEach((a, i) => steps.push({ change: 'added', position: i, user: a.user, role: addedRoles[i] }));
+update.changed.forEach((c, i) => steps.push({ change: 'changed', position: i, user: pre[c.userIndex]!.user, role: changedRoles[i]! }));
+update.removed.forEach((r, i) => steps.push({ change: 'removed', position: i, user: pre[r]!.user, role: 0 }));
+update.added.forEach((a, i) => steps.push({ change: 'added', position: i, user: a.user, role: addedRoles[i]! }));
 const touched = new Set<string>();
 for (const s of steps) {
   if (touched.has(s.user)) return { allowed: false, rule: ${lit(rules.user_touched_twice)}, reason: ${twice}, changes: [] };
@@ -933,8 +1058,8 @@ const decided: ChangeDecision[] = [];
 ${m.banned ? 'const isBanned = (r: number): boolean => r === 1;' : 'const isBanned = (_r: number): boolean => false;'}
 for (const s of steps) {
   const at = cur.findIndex((p) => p.user === s.user);
-  const currentRole = at < 0 ? 0 : (cur[at].role as number);
-  const keys = UPDATE_ACTIONS[s.change][(s.user === user ? 4 : 0) + (isBanned(currentRole) ? 2 : 0) + (isBanned(s.role) ? 1 : 0)];
+  const currentRole = at < 0 ? 0 : (cur[at]!.role as number);
+  const keys = UPDATE_ACTIONS[s.change][(s.user === user ? 4 : 0) + (isBanned(currentRole) ? 2 : 0) + (isBanned(s.role) ? 1 : 0)]!;
   let first: { action: ChangeDecision['action']; decision: Decision } | undefined;
   let allowed: ChangeDecision['action'] | undefined;
   for (const k of keys) {
@@ -959,7 +1084,7 @@ for (const s of steps) {
   }
   const e = EFFECT[allowed];
   const role = e.to >= 0 ? e.to : s.role;
-  const clients = e.keep && at >= 0 ? cur[at].clients : e.clients;
+  const clients = e.keep && at >= 0 ? cur[at]!.clients : e.clients;
   if (role === 0) cur = cur.filter((p) => p.user !== s.user);
   else if (at >= 0) cur = cur.map((p, j) => (j === at ? { user: s.user, role, clients } : p));
   else cur = [...cur, { user: s.user, role, clients }];
