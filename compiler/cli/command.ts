@@ -2,67 +2,20 @@
  * What every subcommand shares: its metadata and help, argument parsing with usage errors, the exit
  * codes (0 ok, 1 problems in the input, 2 usage or I/O), and output streams that tests can capture.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { capDiagnostics, hasErrors, type Diagnostic } from '../../runtime/diagnostics.js';
 import { DEFAULT_LIMITS, type Limits } from '../../runtime/limits.js';
+import { INPUT_LIMITS, INPUT_LIMIT_OPTIONS, inputLimitHelp, UsageError, type CliIO, type CommandInfo, type ParsedArgs } from './options.js';
 import { diagnosticJson, renderHuman, renderPlain } from '../render.js';
 import type { Policy } from '../../runtime/ir.js';
 import type { LoadedPolicy } from '../input.js';
 import { relativeSources, relativize } from './paths.js';
 
-export const EXIT_OK = 0;
-export const EXIT_INPUT = 1;
-export const EXIT_USAGE = 2;
+export { FORMAT_OPTION, MAX_DIAGNOSTICS_OPTION, COMMON_DIAG_OPTIONS, INPUT_LIMIT_OPTIONS, inputLimitHelp, EXIT_OK, EXIT_INPUT, EXIT_USAGE, UsageError, parseCommandArgs, type CommandInfo, type CliIO, type ParsedArgs } from './options.js';
 
-export interface CliIO {
-  /** false when the output is full: wait for `drain` before writing much more */
-  out(text: string): void | boolean;
-  err(text: string): void;
-  /** colours on stderr/stdout are used only when this is true */
-  color: boolean;
-  cwd: string;
-  /** resolves once output that `out` reported full has been taken (absent: nothing to wait for) */
-  drain?(): Promise<void>;
-}
-
-export interface Command {
-  name: string;
-  summary: string;
-  /** the full --help text */
-  help: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+/** A subcommand with its implementation loaded (compare CommandInfo, what the command line starts from). */
+export interface Command extends Omit<CommandInfo, 'load'> {
   run(args: ParsedArgs, io: CliIO): Promise<number> | number;
 }
-
-export interface ParsedArgs {
-  values: Record<string, string | boolean | string[] | undefined>;
-  positionals: string[];
-}
-
-/** A usage mistake: printed with a pointer to --help, exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-export function parseCommandArgs(cmd: Command, argv: string[]): ParsedArgs {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...cmd.options }, allowPositionals: true, strict: true });
-    return { values: values as ParsedArgs['values'], positionals };
-  } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/^Unknown option/, 'unknown option'));
-  }
-}
-
-export const FORMAT_OPTION = { format: { type: 'string' as const, short: 'f' } };
-/** `--max-diagnostics N`: diagnostics shown per code and file (the rest are counted in one I0007 note). */
-export const MAX_DIAGNOSTICS_OPTION = { 'max-diagnostics': { type: 'string' as const } };
-export const COMMON_DIAG_OPTIONS = {
-  ...FORMAT_OPTION,
-  ...MAX_DIAGNOSTICS_OPTION,
-  plain: { type: 'boolean' as const },
-  'deny-warnings': { type: 'boolean' as const },
-  'no-color': { type: 'boolean' as const },
-};
 
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -82,20 +35,6 @@ export function intOption(args: ParsedArgs, flag: string, fallback: number): num
   return Number(v);
 }
 
-/**
- * The input limits every command that reads a policy takes (runtime/limits.ts): source, wire and JSON
- * sizes, decoded wire elements, and how large a `hierarchy` may lower (E0122). Each is checked before
- * the work it bounds; exceeding one is a located E0006/E0122 naming its flag.
- */
-const INPUT_LIMITS = [
-  ['maxSourceBytes', 'max-source-bytes', 'refuse a .mimi file larger than n bytes'],
-  ['maxWireBytes', 'max-wire-bytes', 'refuse a wire file larger than n bytes'],
-  ['maxWireElements', 'max-wire-elements', 'refuse a wire file of more than n vector elements'],
-  ['maxJsonBytes', 'max-json-bytes', 'refuse a JSON file (a JSONL line) larger than n bytes'],
-  ['maxLoweredRoles', 'max-lowered-roles', 'refuse a hierarchy that lowers to more roles'],
-  ['maxLoweredTargets', 'max-lowered-targets', '… or to more role-change targets'],
-] as const satisfies readonly (readonly [keyof Limits, string, string])[];
-export const INPUT_LIMIT_OPTIONS = Object.fromEntries(INPUT_LIMITS.map(([, flag]) => [flag, { type: 'string' as const }])) as Record<(typeof INPUT_LIMITS)[number][1], { type: 'string' }>;
 /** The limits given on the command line (defaults for the rest), with `--max-diagnostics` as the findings budget. */
 export function inputLimits(args: ParsedArgs): Limits {
   const out: Record<string, number> = { ...DEFAULT_LIMITS };
@@ -103,9 +42,6 @@ export function inputLimits(args: ParsedArgs): Limits {
   out.maxDiagnosticsPerCode = diagnosticCap(args);
   return out as unknown as Limits;
 }
-/** The help lines of INPUT_LIMIT_OPTIONS, with the option column at `width`. */
-export const inputLimitHelp = (width: number) =>
-  INPUT_LIMITS.map(([key, flag, text]) => `      ${`--${flag} <n>`.padEnd(width - 7)} ${text} (default ${DEFAULT_LIMITS[key].toLocaleString('en-US')})`).join('\n');
 /** @deprecated names of the first version of INPUT_LIMIT_OPTIONS (hierarchy limits only) */
 export const LOWERING_LIMIT_OPTIONS = INPUT_LIMIT_OPTIONS;
 export const loweringLimits = inputLimits;

@@ -3,10 +3,9 @@
  * to exit codes. Everything the commands do is a library function; this file only dispatches.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError } from '../input.js';
-import { packageRoot } from '../resolve.js';
-import { EXIT_USAGE, parseCommandArgs, UsageError, type CliIO, type Command } from './command.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXIT_USAGE, parseCommandArgs, UsageError, type CliIO, type CommandInfo } from './options.js';
 import { authorizeCommand } from './commands/authorize.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
@@ -22,14 +21,21 @@ import { matrixCommand } from './commands/matrix.js';
 import { reportCommand } from './commands/report.js';
 import { compareCommand } from './commands/compare.js';
 
-export const commands: readonly Command[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, explainCommand, testCommand, compareCommand, graphCommand, matrixCommand, reportCommand, demoCommand, authorizeCommand, fmtCommand, lspCommand];
+/** Each command's metadata; its implementation (`commands/<name>.run.ts`) is imported only when it runs. */
+export const commands: readonly CommandInfo[] = [checkCommand, buildCommand, decompileCommand, inspectCommand, explainCommand, testCommand, compareCommand, graphCommand, matrixCommand, reportCommand, demoCommand, authorizeCommand, fmtCommand, lspCommand];
 
+/** The package's version: the nearest package.json above this file (compiler/cli/ in the sources, dist/compiler/cli/ when built). */
 function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'mimi-policy' && pkg.version) return pkg.version;
+    } catch {
+      // not here: look further up
+    }
   }
+  return 'unknown';
 }
 
 const usage = () => `mimi-policy ${version()} — a policy-as-code compiler for MIMI room policies
@@ -61,13 +67,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.out(`${cmd.help}\n`);
       return 0;
     }
-    return await cmd.run(args, io);
+    const run = await cmd.load();
+    return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`mimi-policy: ${e.message}\nRun \`mimi-policy ${cmd ? `${cmd.name} ` : ''}--help\` for usage.\n`);
       return EXIT_USAGE;
     }
-    if (e instanceof InputError || (e as NodeJS.ErrnoException).code !== undefined) {
+    if ((e as Error).name === 'InputError' || (e as NodeJS.ErrnoException).code !== undefined) {
       io.err(`mimi-policy: ${(e as Error).message}\n`);
       return EXIT_USAGE;
     }

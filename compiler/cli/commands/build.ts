@@ -1,30 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
-import type { WireKind } from '../../compile.js';
-import { wireArtifacts } from '../../emit/wire.js';
-import { loadPolicyFile } from '../../input.js';
-import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
-import { diagnostic } from '../../../runtime/diagnostics.js';
-import { packageRoot } from '../../resolve.js';
-import { summaryLine } from '../../render.js';
-import { COMMON_DIAG_OPTIONS, intOption, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
-import { displayPath, relativeSources, relativize } from '../paths.js';
-import { writeAllOrNothing } from '../write.js';
+import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
+import { COMPONENT_KINDS, COMMON_DIAG_OPTIONS, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
 
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** `room.mimi` → `room`, `room.policy.bin` → `room`. */
-export const artifactName = (file: string): string => basename(file).replace(/(\.policy)?\.(mimi|bin|json)$/, '');
-
-export const buildCommand: Command = {
+export const buildCommand: CommandInfo = {
   name: 'build',
   summary: 'compile a policy to the MIMI wire format (and re-emit .bin/.json policies)',
   help: `Usage: mimi-policy build <file> --out <dir> [options]
@@ -67,51 +44,5 @@ Exit codes: 0 written, 1 errors in the input (nothing written), 2 usage or I/O e
     emit: { type: 'string' },
     'max-emit-bytes': { type: 'string' },
   },
-  async run(args, io) {
-    if (args.positionals.length !== 1) throw new UsageError('build takes exactly one input file');
-    const out = args.values.out;
-    if (typeof out !== 'string' || out === '') throw new UsageError('build needs --out <dir>');
-    const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
-    const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
-    const emitTs = args.values.emit === undefined ? false : oneOf(args.values.emit, ['ts'] as const, 'emit', 'ts') === 'ts';
-    const file = args.positionals[0];
-    const name = typeof args.values.name === 'string' ? args.values.name : artifactName(file);
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--name \`${name}\` may only contain letters, digits, '.', '_' and '-'`);
-    const limits = { ...inputLimits(args), maxEmitBytes: intOption(args, 'max-emit-bytes', DEFAULT_LIMITS.maxEmitBytes) };
-    const r = loadPolicyFile(file, { ...(component ? { component } : {}), limits });
-    const deny = !!args.values['deny-warnings'];
-    const ds = relativize(r.diagnostics, io.cwd);
-    let failed = fails(r.diagnostics, deny) || !r.policy;
-    const artifacts = failed ? [] : wireArtifacts(r.policy!, name);
-    if (!failed && emitTs) {
-      // loaded only when asked for: ts-morph and prettier take a moment to load
-      const { emitTypeScript, emitOptionsFromSymbols, estimateEvaluatorBytes } = await import('../../emit/typescript.js');
-      const wire = artifacts.find((a) => a.name.endsWith('.policy.bin'))?.bytes.length;
-      const estimate = estimateEvaluatorBytes(r.policy!, wire);
-      if (estimate > limits.maxEmitBytes) {
-        // decided before generating (which takes ~3 s per MB): nothing is written
-        const { message, help } = limitMessage('the generated evaluator', `about ${formatBytes(estimate)}`, formatBytes(limits.maxEmitBytes), LIMIT_FLAGS.maxEmitBytes);
-        const d = diagnostic('limit-exceeded', message, displayPath(file, io.cwd), undefined, { help });
-        r.diagnostics.push(d);
-        ds.push(d);
-        failed = true;
-        artifacts.length = 0;
-      } else {
-        const text = await emitTypeScript(r.policy!, { source: displayPath(file, io.cwd), generator: `mimi-policy ${packageVersion()}`, ...emitOptionsFromSymbols(r.symbols) });
-        artifacts.push({ name: `${name}.evaluator.ts`, what: 'the generated evaluator (TypeScript, no imports)', bytes: new TextEncoder().encode(text) });
-      }
-    }
-    if (!failed) writeAllOrNothing(out, artifacts);
-    const outputs = artifacts.map((a) => ({ file: displayPath(join(out, a.name), io.cwd), what: a.what, bytes: a.bytes.length, sha256: createHash('sha256').update(a.bytes).digest('hex') }));
-    if (format === 'json') io.out(`${JSON.stringify({ ok: !failed, outputs, diagnostics: jsonDiagnostics(ds, args) }, null, 2)}\n`);
-    else {
-      printDiagnostics(ds, relativeSources(r.sources, io.cwd), args, io);
-      if (failed) io.err(`${file}: not built (${summaryLine(r.diagnostics)}); no files written\n`);
-      else {
-        for (const o of outputs) io.out(`${o.file.padEnd(40)} ${String(o.bytes).padStart(7)} bytes  ${o.what}\n`);
-        io.err(`${file}: built ${outputs.length} files (${summaryLine(r.diagnostics)})\n`);
-      }
-    }
-    return failed ? EXIT_INPUT : EXIT_OK;
-  },
+  load: async () => (await import('./build.run.js')).run,
 };

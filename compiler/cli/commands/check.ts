@@ -1,11 +1,6 @@
-import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
-import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
-import { summaryLine } from '../../render.js';
-import { COMMON_DIAG_OPTIONS, diagnosticCap, EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, oneOf, printDiagnostics, UsageError, type Command } from '../command.js';
-import { relativeSources, relativize } from '../paths.js';
-import type { WireKind } from '../../compile.js';
+import { COMPONENT_KINDS, COMMON_DIAG_OPTIONS, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
 
-export const checkCommand: Command = {
+export const checkCommand: CommandInfo = {
   name: 'check',
   summary: 'type-check policies (.mimi sources, .bin wire files, .json IR) and report every problem',
   help: `Usage: mimi-policy check <file…> [options]
@@ -32,35 +27,5 @@ ${inputLimitHelp(30)}
 
 Exit codes: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
   options: { ...COMMON_DIAG_OPTIONS, ...INPUT_LIMIT_OPTIONS, component: { type: 'string' }, 'no-analyses': { type: 'boolean' } },
-  run(args, io) {
-    if (args.positionals.length === 0) throw new UsageError('check needs at least one file');
-    const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
-    const component = args.values.component === undefined ? undefined : oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary');
-    const deny = !!args.values['deny-warnings'];
-    const analyses = !args.values['no-analyses'];
-    const loaded: { file: string; r: LoadedPolicy }[] = args.positionals.map((file) => ({ file, r: loadPolicyFile(file, { analyses, limits: inputLimits(args), ...(component ? { component: component as WireKind } : {}) }) }));
-    // acknowledged findings are listed, but do not fail the run
-    const failing = (r: LoadedPolicy) => fails(r.diagnostics.filter((d) => !d.acknowledged), deny);
-    const all = loaded.flatMap(({ r }) => relativize(r.diagnostics, io.cwd));
-    if (format === 'json') {
-      io.out(
-        `${JSON.stringify(
-          {
-            files: loaded.map(({ file, r }) => ({ file, format: r.format, ...(r.wireKind ? { component: r.wireKind } : {}), ok: !failing(r), roles: r.policy?.roles.length ?? null })),
-            diagnostics: jsonDiagnostics(all, args),
-          },
-          null,
-          2,
-        )}\n`,
-      );
-    } else {
-      for (const { file, r } of loaded) {
-        printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
-        const verdict = failing(r) ? 'failed' : 'ok';
-        const what = r.policy ? `${r.policy.roles.length} roles${r.wireKind ? `, ${r.wireKind}` : ''}` : 'unreadable';
-        io.err(`${file}: ${verdict} (${what}; ${summaryLine(r.diagnostics)})\n`);
-      }
-    }
-    return loaded.some(({ r }) => failing(r)) ? EXIT_INPUT : EXIT_OK;
-  },
+  load: async () => (await import('./check.run.js')).run,
 };

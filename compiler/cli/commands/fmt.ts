@@ -1,40 +1,7 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse } from '../../../grammar/index.js';
-import { format } from '../../format/index.js';
-import { InputError } from '../../input.js';
-import { MAX_DIAGNOSTICS_OPTION, EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, type Command, intOption } from '../command.js';
-import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
-import { diagnostic } from '../../../runtime/diagnostics.js';
-import { displayPath, relativize } from '../paths.js';
+import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
+import { MAX_DIAGNOSTICS_OPTION, type CommandInfo } from '../options.js';
 
-/** Folders never searched for `.mimi` files. */
-const SKIPPED = new Set(['node_modules', 'dist', 'out']);
-
-/** The `.mimi` files named: files as given, folders searched recursively (sorted, dot-folders skipped). */
-function expand(args: readonly string[], cwd: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, shown: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name.startsWith('.') || SKIPPED.has(e.name)) continue;
-      if (e.isDirectory()) walk(join(dir, e.name), join(shown, e.name));
-      else if (e.name.endsWith('.mimi')) out.push(join(shown, e.name));
-    }
-  };
-  for (const arg of args) {
-    let isDir: boolean;
-    try {
-      isDir = statSync(resolve(cwd, arg)).isDirectory();
-    } catch {
-      throw new InputError(`cannot read \`${arg}\`: no such file or folder`);
-    }
-    if (isDir) walk(resolve(cwd, arg), arg);
-    else out.push(arg);
-  }
-  return out;
-}
-
-export const fmtCommand: Command = {
+export const fmtCommand: CommandInfo = {
   name: 'fmt',
   summary: 'format .mimi policies (the prettier plugin); --check for CI, --write in place',
   help: `Usage: mimi-policy fmt [--check | --write] <file|folder…>
@@ -58,63 +25,5 @@ Options:
 
 Exit codes: 0 formatted, 1 a file is not formatted (--check) or has a syntax error, 2 usage or I/O error.`,
   options: { check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, 'max-source-bytes': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
-  async run(args, io) {
-    const check = !!args.values.check;
-    const write = !!args.values.write;
-    if (check && write) throw new UsageError('use either --check or --write, not both');
-    if (args.positionals.length === 0) throw new UsageError('fmt needs at least one file or folder');
-    const maxSourceBytes = intOption(args, 'max-source-bytes', DEFAULT_LIMITS.maxSourceBytes);
-    const widthArg = args.values['print-width'];
-    const printWidth = widthArg === undefined ? undefined : Number(widthArg);
-    if (printWidth !== undefined && !(Number.isInteger(printWidth) && printWidth > 0)) throw new UsageError(`--print-width must be a positive integer (got \`${String(widthArg)}\`)`);
-    const files = expand(args.positionals, io.cwd);
-    if (!check && !write && (files.length !== 1 || args.positionals.length !== 1 || files[0] !== args.positionals[0]))
-      throw new UsageError('without --check or --write, fmt prints one file; name exactly one .mimi file');
-
-    let failed = false;
-    const unformatted: string[] = [];
-    for (const file of files) {
-      const path = resolve(io.cwd, file);
-      let text: string;
-      try {
-        // a file over the limit is not read at all (parse would refuse it after reading)
-        const size = statSync(path).size;
-        if (size > maxSourceBytes) {
-          const { message, help } = limitMessage('the source file', formatBytes(size), formatBytes(maxSourceBytes), LIMIT_FLAGS.maxSourceBytes);
-          printDiagnostics([diagnostic('limit-exceeded', message, displayPath(path, io.cwd), undefined, { offset: 0, help })], new Map(), args, io);
-          io.err(`${file}: not formatted: too large\n`);
-          failed = true;
-          continue;
-        }
-        text = readFileSync(path, 'utf8');
-      } catch (e) {
-        throw new InputError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
-      const { diagnostics } = parse(text, path, { maxSourceBytes });
-      if (diagnostics.length > 0) {
-        printDiagnostics(relativize(diagnostics, io.cwd), new Map([[displayPath(path, io.cwd), text]]), args, io);
-        io.err(`${file}: not formatted: ${diagnostics.some((d) => d.kind === 'limit-exceeded') ? 'too large' : 'syntax errors'}\n`);
-        failed = true;
-        continue;
-      }
-      const formatted = await format(text, { filepath: path, maxSourceBytes, ...(printWidth ? { printWidth } : {}) });
-      if (!check && !write) io.out(formatted);
-      else if (formatted !== text) {
-        unformatted.push(file);
-        if (write) {
-          try {
-            writeFileSync(path, formatted);
-          } catch (e) {
-            throw new InputError(`cannot write \`${file}\`: ${(e as Error).message}`);
-          }
-          io.err(`formatted ${file}\n`);
-        } else io.out(`${file}\n`);
-      }
-    }
-    if (check && unformatted.length > 0) {
-      io.err(`${unformatted.length} of ${files.length} files not formatted; run \`mimi-policy fmt --write\` on them\n`);
-      return EXIT_INPUT;
-    }
-    return failed ? EXIT_INPUT : EXIT_OK;
-  },
+  load: async () => (await import('./fmt.run.js')).run,
 };

@@ -1,10 +1,6 @@
-import { basename, dirname } from 'node:path';
-import { buildMatrix, renderMatrixCsv, renderMatrixHtml, renderMatrixMarkdown } from '../../emit/matrix.js';
-import { loadPolicyFile } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, FORMAT_OPTION, oneOf, policyOrReport, UsageError, type Command, INPUT_LIMIT_OPTIONS, inputLimitHelp, inputLimits, MAX_DIAGNOSTICS_OPTION } from '../command.js';
-import { writeAllOrNothing } from '../write.js';
+import { FORMAT_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, MAX_DIAGNOSTICS_OPTION, type CommandInfo } from '../options.js';
 
-export const matrixCommand: Command = {
+export const matrixCommand: CommandInfo = {
   name: 'matrix',
   summary: 'the roles × capabilities matrix, grouped by category (md, html or csv)',
   help: `Usage: mimi-policy matrix <policy> [options]
@@ -20,19 +16,5 @@ ${inputLimitHelp(31)}
 
 Exit codes: 0 ok, 1 the policy has errors, 2 usage or I/O.`,
   options: { ...FORMAT_OPTION, output: { type: 'string', short: 'o' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...INPUT_LIMIT_OPTIONS, ...MAX_DIAGNOSTICS_OPTION },
-  run(args, io) {
-    if (args.positionals.length !== 1) throw new UsageError('matrix takes exactly one policy');
-    const format = oneOf(args.values.format, ['md', 'html', 'csv'] as const, 'format', 'md');
-    const file = args.positionals[0];
-    const r = loadPolicyFile(file, { limits: inputLimits(args), analyses: false });
-    const policy = policyOrReport(r, file, args, io, 'no matrix');
-    if (!policy) return EXIT_INPUT;
-    const declared = new Map([...(r.symbols?.privateCapabilities ?? new Map())].map(([n, v]) => [v.code as number, n as string]));
-    const m = buildMatrix(policy, r.provenance, declared);
-    const text = format === 'md' ? renderMatrixMarkdown(m) : format === 'html' ? renderMatrixHtml(m) : renderMatrixCsv(m);
-    const output = args.values.output;
-    if (typeof output === 'string') writeAllOrNothing(dirname(output), [{ name: basename(output), bytes: new TextEncoder().encode(text) }]);
-    else io.out(text);
-    return EXIT_OK;
-  },
+  load: async () => (await import('./matrix.run.js')).run,
 };

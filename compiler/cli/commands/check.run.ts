@@ -1,0 +1,39 @@
+import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
+import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
+import { summaryLine } from '../../render.js';
+import { EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { relativeSources, relativize } from '../paths.js';
+import type { WireKind } from '../../compile.js';
+
+/** `mimi-policy check` (its options and help: ./check.ts). */
+export function run(args: ParsedArgs, io: CliIO): number {
+  if (args.positionals.length === 0) throw new UsageError('check needs at least one file');
+  const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
+  const component = args.values.component === undefined ? undefined : oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary');
+  const deny = !!args.values['deny-warnings'];
+  const analyses = !args.values['no-analyses'];
+  const loaded: { file: string; r: LoadedPolicy }[] = args.positionals.map((file) => ({ file, r: loadPolicyFile(file, { analyses, limits: inputLimits(args), ...(component ? { component: component as WireKind } : {}) }) }));
+  // acknowledged findings are listed, but do not fail the run
+  const failing = (r: LoadedPolicy) => fails(r.diagnostics.filter((d) => !d.acknowledged), deny);
+  const all = loaded.flatMap(({ r }) => relativize(r.diagnostics, io.cwd));
+  if (format === 'json') {
+    io.out(
+      `${JSON.stringify(
+        {
+          files: loaded.map(({ file, r }) => ({ file, format: r.format, ...(r.wireKind ? { component: r.wireKind } : {}), ok: !failing(r), roles: r.policy?.roles.length ?? null })),
+          diagnostics: jsonDiagnostics(all, args),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    for (const { file, r } of loaded) {
+      printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
+      const verdict = failing(r) ? 'failed' : 'ok';
+      const what = r.policy ? `${r.policy.roles.length} roles${r.wireKind ? `, ${r.wireKind}` : ''}` : 'unreadable';
+      io.err(`${file}: ${verdict} (${what}; ${summaryLine(r.diagnostics)})\n`);
+    }
+  }
+  return loaded.some(({ r }) => failing(r)) ? EXIT_INPUT : EXIT_OK;
+}
