@@ -75,11 +75,11 @@ export const DIAGNOSTIC_CODES = {
   'syntax-error': { code: 'E0001', severity: 'error', summary: 'the parser expected something else here' },
   'invalid-token': { code: 'E0002', severity: 'error', summary: 'a character that cannot start any token' },
   'invalid-literal': { code: 'E0003', severity: 'error', summary: 'a malformed number, string escape or hex string' },
-  'reserved-keyword': { code: 'E0004', severity: 'error', summary: 'a construct reserved for a later version (hierarchy, addon, bans, scenario …)' },
+  'reserved-keyword': { code: 'E0004', severity: 'error', summary: 'a word reserved for a later version (today only `use`)' },
   'too-many-errors': { code: 'E0005', severity: 'error', summary: 'reporting stopped after 100 diagnostics' },
   'limit-exceeded': { code: 'E0006', severity: 'error', summary: 'an input, or the output it would produce, is larger than a limit (the message names the flag that raises it)' },
   'diagnostics-omitted': { code: 'I0007', severity: 'info', summary: 'more diagnostics of one code than the cap (default 100 per code): the first are kept, the rest counted' },
-  // --- names and declarations (compiler/resolve, compiler/check)
+  // --- names and declarations (compiler/resolve, compiler/lower)
   'unknown-capability': { code: 'E0101', severity: 'error', summary: 'a name in `grant` that is neither a capability nor a package' },
   'unknown-role': { code: 'E0102', severity: 'error', summary: 'a role name that no role declares' },
   'unknown-package': { code: 'E0103', severity: 'error', summary: 'an `includes` of a package that does not exist' },
@@ -108,7 +108,7 @@ export const DIAGNOSTIC_CODES = {
   'lowering-info': { code: 'I0125', severity: 'info', summary: 'how many roles a hierarchy lowered to, and the bound' },
   // --- scenarios (compiler/lower, compiler/scenarios)
   'invalid-step': { code: 'E0130', severity: 'error', summary: 'a scenario step with an unknown action, a missing target or destination, or an unknown user or capability' },
-  // --- the draft's MUSTs and internal consistency (compiler/check on the IR)
+  // --- the draft's MUSTs and internal consistency (compiler/rules, on the IR)
   'duplicate-role-index': { code: 'E0201', severity: 'error', summary: 'two roles with the same index' },
   'banned-role-name': { code: 'W0202', severity: 'warning', summary: 'role 1 is not named `banned`: it is an ordinary role, and `canBan`/`canUnBan` authorize nothing' },
   'banned-name-not-role-1': { code: 'W0203', severity: 'warning', summary: 'a role named `banned` that is not role 1 (it will not act as the banned role)' },

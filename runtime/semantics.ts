@@ -86,7 +86,7 @@ export const JOIN: { readonly [K in JoinVia]: { capability: string; holder: Capa
   code: { capability: 'canUseJoinCode', holder: 'zero', transition: null },
 };
 
-/** Capability code of a registered capability used by the semantics (throws on a typo here). */
+/** Capability code of a registered capability named by the semantics or the analyses (throws on a typo there). */
 export const cap = (name: string): number => {
   const c = capabilityByName.get(name);
   if (!c) throw new Error(`semantics: unknown capability ${name}`);

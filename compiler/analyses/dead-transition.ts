@@ -9,10 +9,10 @@
  * never consult role 0's list. Entries from one source with the same missing capabilities are
  * reported together.
  */
-import { JOIN } from '../../runtime/semantics.js';
+import { cap, JOIN } from '../../runtime/semantics.js';
 import type { Analysis, AnalysisContext } from './shared/context.js';
 import { listNames } from './shared/context.js';
-import { code, fixedForbids, usesOf as usesOfEntry } from './shared/role-model.js';
+import { fixedForbids, usesOf as usesOfEntry } from './shared/role-model.js';
 
 export const deadTransition: Analysis = {
   code: 'W0502',
@@ -51,7 +51,7 @@ export const deadTransition: Analysis = {
           }
           let help = `grant ${g.needs.length > 1 ? 'one of ' : ''}${listNames(g.needs, 'or')} to \`${name}\`, or remove the entry`;
           // join codes never consult role 0's list (JOIN.code has no transition)
-          if (role === 0 && ch.from === 0 && JOIN.code.transition === null && model.has(0, code(JOIN.code.capability)))
+          if (role === 0 && ch.from === 0 && JOIN.code.transition === null && model.has(0, cap(JOIN.code.capability)))
             help = `\`${JOIN.code.capability}\` does not consult role 0's changes (a join code may name any role); ${help}`;
           ctx.report({ message: `\`${entry}\` in \`${name}\`'s changes ${verb} nothing: \`${name}\` holds no capability that uses ${g.targets.length > 1 ? 'them' : 'it'} (${listNames(g.needs, 'or')})`, roles: [role, ...g.targets], span, help });
         }

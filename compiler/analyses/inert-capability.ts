@@ -10,14 +10,14 @@
  * canJoinIfPreauthorized from a role that uses it is not reported: joining is a property of the role
  * joined into, and nobody expects to join as every role that extends it.
  */
-import { ACTIONS, ACTION_TYPES, JOIN, JOIN_VIAS, type ActionSpec, type ActionType } from '../../runtime/semantics.js';
+import { ACTIONS, ACTION_TYPES, cap, JOIN, JOIN_VIAS, type ActionSpec, type ActionType } from '../../runtime/semantics.js';
 import type { Analysis, AnalysisContext } from './shared/context.js';
-import { CAN_CHANGE_OWN_ROLE, CAN_JOIN_PREAUTH, code } from './shared/role-model.js';
+import { CAN_CHANGE_OWN_ROLE, CAN_JOIN_PREAUTH } from './shared/role-model.js';
 
 /** Capabilities scoped by a transition, with the action that consumes it. */
 const SCOPED: { capability: number; action: ActionType; transition: NonNullable<ActionSpec['transition']> }[] = [
-  ...ACTION_TYPES.filter((t) => ACTIONS[t].transition && ACTIONS[t].capability).map((t) => ({ capability: code(ACTIONS[t].capability!), action: t, transition: ACTIONS[t].transition! })),
-  ...JOIN_VIAS.filter((v) => JOIN[v].transition).map((v) => ({ capability: code(JOIN[v].capability), action: 'join' as const, transition: JOIN[v].transition! })),
+  ...ACTION_TYPES.filter((t) => ACTIONS[t].transition && ACTIONS[t].capability).map((t) => ({ capability: cap(ACTIONS[t].capability!), action: t, transition: ACTIONS[t].transition! })),
+  ...JOIN_VIAS.filter((v) => JOIN[v].transition).map((v) => ({ capability: cap(JOIN[v].capability), action: 'join' as const, transition: JOIN[v].transition! })),
 ];
 
 /** The entry an action needs, in source syntax, from the ACTIONS row: `none -> <role>`, `<role> -> banned` … */
@@ -97,7 +97,7 @@ export const inertCapability: Analysis = {
           report(role, CAN_CHANGE_OWN_ROLE, model.preauth.entries.length === 0 ? 'the policy has no preauth entries' : `no preauth entry gives a role other than \`${name}\``, 'add preauth entries for the roles it should move to, or remove the capability');
       }
       // join codes are used by non-participants, who act as role 0 (JOIN.code.holder)
-      const codeCap = code(JOIN.code.capability);
+      const codeCap = cap(JOIN.code.capability);
       if (JOIN.code.holder === 'zero' && role !== 0 && model.has(role, codeCap))
         report(role, codeCap, 'join codes are used by non-participants, who act as role 0', `grant it to role 0 instead`);
     }

@@ -5,10 +5,10 @@
  * `authorized_role_changes` of a lower role may name a higher one. Often intended (a hub's policy
  * enforcer), so severity info. Demoting = moving to a role that lacks some of Y's capabilities.
  */
-import { ACTIONS, ACTION_TYPES } from '../../runtime/semantics.js';
+import { ACTIONS, ACTION_TYPES, cap } from '../../runtime/semantics.js';
 import type { Analysis, AnalysisContext } from './shared/context.js';
 import { listNames } from './shared/context.js';
-import { code, type Move } from './shared/role-model.js';
+import { type Move } from './shared/role-model.js';
 
 /** Actions on another participant that consume no transition (kick): they reach every role. */
 const UNSCOPED = ACTION_TYPES.filter((t) => ACTIONS[t].transition === null && ACTIONS[t].refusesSelf && ACTIONS[t].capability !== null);
@@ -89,7 +89,7 @@ export const rankInversion: Analysis = {
           a.actions.add(m.action);
         }
       }
-      const kicks = UNSCOPED.filter((t) => model.has(x, code(ACTIONS[t].capability!)));
+      const kicks = UNSCOPED.filter((t) => model.has(x, cap(ACTIONS[t].capability!)));
       const kicked = kicks.length > 0 ? containing(x) : undefined;
       // how many findings (one per set of actions): counted without listing the roles reached
       const keys = new Set<string>();
@@ -113,7 +113,7 @@ export const rankInversion: Analysis = {
       for (const [y, a] of scoped) for (const action of a.actions) note(y, action, a.first);
       if (kicked)
         for (const t of kicks) {
-          const c = code(ACTIONS[t].capability!);
+          const c = cap(ACTIONS[t].capability!);
           for (let k = 0; k < nodeWords; k++)
             for (let w = kicked.bits[k]; w !== 0; w &= w - 1) {
               const y = model.indexes[(k << 5) + (31 - Math.clz32(w & -w))];

@@ -29,12 +29,6 @@ export interface PolicyRule {
   run(ctx: RuleContext): void;
 }
 
-/** `role 3 (\`admin\`)` */
-export const roleLabel = (p: Policy, index: number): string => {
-  const r = p.roles.find((x) => x.index === index);
-  return index === 0 && !r ? 'role 0 (`none`)' : r ? `role ${index} (\`${r.name}\`)` : `role ${index}`;
-};
-
 /**
  * `maxPerKind` (issue 10): findings of one kind past this many are only counted in `dropped`, never
  * built, so that a hostile wire file (a role listing one capability millions of times) costs a count,

@@ -7,7 +7,7 @@
  * The model (README "Analyses"): one role per participant; the state that matters is which roles have
  * holders, not who they are, so every question is about roles (n nodes), never about users.
  */
-import { ACTIONS, entryUses, hasBannedRole, JOIN, JOIN_VIAS, roleTable, type ActionType, type EntryUse, type JoinVia } from '../../../runtime/semantics.js';
+import { ACTIONS, cap, entryUses, hasBannedRole, JOIN, JOIN_VIAS, roleTable, type ActionType, type EntryUse, type JoinVia } from '../../../runtime/semantics.js';
 import { capabilityByCode, capabilityByName, capabilityName } from '../../../runtime/registry.js';
 import type { PreAuthEntry, Policy, Role } from '../../../runtime/ir.js';
 import type { PathStep, PathRole } from '../../../runtime/diagnostics.js';
@@ -31,25 +31,20 @@ export interface Move {
   readonly preauth?: number;
 }
 
-export const code = (name: string): number => {
-  const c = capabilityByName.get(name);
-  if (!c) throw new Error(`analyses: unknown capability ${name}`);
-  return c.code;
-};
 
 /** Capabilities a participant of a role never exercises itself: how one joins *into* it or from outside (JOIN holders `zero`/`destination`). */
-export const JOIN_CAPABILITIES: ReadonlySet<number> = new Set(JOIN_VIAS.map((v) => code(JOIN[v].capability)));
+export const JOIN_CAPABILITIES: ReadonlySet<number> = new Set(JOIN_VIAS.map((v) => cap(JOIN[v].capability)));
 /** The capabilities of actions on another user (add, remove, changeRole, ban, unban, kick). */
 export const ON_OTHERS: ReadonlySet<number> = new Set(
   Object.values(ACTIONS)
     .filter((a) => a.refusesSelf && a.capability !== null)
-    .map((a) => code(a.capability!)),
+    .map((a) => cap(a.capability!)),
 );
 /** Capabilities of actions the actor takes on its own membership or clients (it must be listed). */
 export const ON_SELF: ReadonlySet<number> = new Set(
   Object.values(ACTIONS)
     .filter((a) => a.holder === 'actor' && a.targetListed === 'n/a' && a.capability !== null)
-    .map((a) => code(a.capability!)),
+    .map((a) => cap(a.capability!)),
 );
 /**
  * Administrative capabilities: acting on other users (ON_OTHERS) or on the room and its policy as a
@@ -61,11 +56,11 @@ export const isAdministrative = (c: number): boolean => {
   return !!info && !info.reserved && (info.category === 'disruptive' || info.category === 'mls');
 };
 
-export const CAN_CHANGE_ROLES = code('canChangeRoleDefinitions');
-export const CAN_CHANGE_PREAUTH = code('canChangePreauthorizedUserList');
-export const CAN_CHANGE_OWN_ROLE = code(ACTIONS.changeOwnRole.capability!);
-export const CAN_UNBAN = code(ACTIONS.unban.capability!);
-export const CAN_JOIN_PREAUTH = code(JOIN.preauth.capability);
+export const CAN_CHANGE_ROLES = cap('canChangeRoleDefinitions');
+export const CAN_CHANGE_PREAUTH = cap('canChangePreauthorizedUserList');
+export const CAN_CHANGE_OWN_ROLE = cap(ACTIONS.changeOwnRole.capability!);
+export const CAN_UNBAN = cap(ACTIONS.unban.capability!);
+export const CAN_JOIN_PREAUTH = cap(JOIN.preauth.capability);
 
 /** Is this use of an action forbidden in a fixed-membership room? (ACTIONS: forbidden outright, or when it adds a new user) */
 export function fixedForbids(action: ActionType, from: number): boolean {
@@ -84,7 +79,7 @@ export function usesOf(bannedRole: boolean): (from: number, to: number, holder: 
     const key =
       +(from === to) | (+(from === 0) << 1) | (+(to === 0) << 2) | (+(bannedRole && from === 1) << 3) | (+(bannedRole && to === 1) << 4) | (+(holder === from) << 5) | (+(holder === 0) << 6) | (+(holder === to) << 7) | (+(bannedRole && holder === 1) << 8);
     let r = memo.get(key);
-    if (!r) memo.set(key, (r = entryUses(from, to, bannedRole, holder).map((u) => ({ action: u.action === 'join-open' ? ('join' as const) : u.action, capability: code(u.capability), on: u.on }))));
+    if (!r) memo.set(key, (r = entryUses(from, to, bannedRole, holder).map((u) => ({ action: u.action === 'join-open' ? ('join' as const) : u.action, capability: cap(u.capability), on: u.on }))));
     return r;
   };
 }
@@ -309,7 +304,7 @@ export class RoleModel {
         if (t !== 0 && this.byIndex.has(t) && this.has(t, CAN_JOIN_PREAUTH)) moves.push({ actor: t, action: 'join', via: 'preauth', capability: CAN_JOIN_PREAUTH, from: 0, to: t, on: 'joiner', entry: false, preauth: at });
       }
       // a join code may name any defined non-zero role (semantics.md); role 0's own targets first
-      const codeCap = code(JOIN.code.capability);
+      const codeCap = cap(JOIN.code.capability);
       if (this.has(0, codeCap)) {
         const listed = new Set((this.byIndex.get(0)?.changes ?? []).filter((c) => c.from === 0).flatMap((c) => c.to));
         const targets = this.indexes.filter((t) => t !== 0 && !this.isBanned(t));
