@@ -224,6 +224,17 @@ function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partia
   const constraint = (guard: string, count: string, cmp: string, limit: string, role: string): Emitted => ({
     code: `if (${guard}) { const n = ${count}; if (${cmp}) ${deny({ role: `label(${role})`, count: 'n', limit })} }`,
   });
+  // What the plan fixes statically: a constant destination, no mover (f = 0), no clients after (c1 = 0),
+  // or a destination that is the mover's own role (t = f). A constraint these make vacuous is not emitted.
+  const e = EFFECTS[plan.type];
+  const tConst = plan.destination === 'zero' ? 0 : plan.destination === 'banned' ? 1 : undefined;
+  const tSame = plan.destination === null || plan.destination === 'same';
+  const fZero = !e.mover;
+  const c1Zero = e.clients === 'zero';
+  const noLimit = (get: (r: NonNullable<ReturnType<IndexedPolicy['roles']['get']>>) => number | null): boolean => {
+    const r = tConst === undefined ? undefined : m.ip.roles.get(tConst);
+    return tConst !== undefined && (r === undefined || get(r) === null);
+  };
   switch (check) {
     case 'holderDefined':
       return when('hs < 0 || DEFINED[hs] === 0');
@@ -275,25 +286,29 @@ function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partia
     case 'destinationDefined':
       return when('ts < 0 || DEFINED[ts] === 0');
     case 'minParticipants':
-      return m.any.minP ? constraint('f !== t && f !== 0 && MIN_P[fs]! > 0', 'st.count[fs]! - 1', 'n < MIN_P[fs]!', 'MIN_P[fs]', 'f') : { pass: true };
+      if (!m.any.minP || tSame || fZero) return { pass: true };
+      return constraint(`${tConst === 0 ? '' : 'f !== t && '}f !== 0 && MIN_P[fs]! > 0`, 'st.count[fs]! - 1', 'n < MIN_P[fs]!', 'MIN_P[fs]', 'f');
     case 'maxParticipants':
-      return m.any.maxP ? constraint('f !== t && t !== 0 && MAX_P[ts]! >= 0', 'st.count[ts]! + 1', 'n > MAX_P[ts]!', 'MAX_P[ts]', 't') : { pass: true };
+      if (!m.any.maxP || tSame || tConst === 0 || noLimit((r) => r.maxParticipants)) return { pass: true };
+      return constraint('f !== t && t !== 0 && MAX_P[ts]! >= 0', 'st.count[ts]! + 1', 'n > MAX_P[ts]!', 'MAX_P[ts]', 't');
     case 'minActive':
-      return m.any.minA ? constraint('f !== 0 && c0 > 0 && (f !== t || c1 === 0) && MIN_A[fs]! > 0', 'st.active[fs]! - 1', 'n < MIN_A[fs]!', 'MIN_A[fs]', 'f') : { pass: true };
+      if (!m.any.minA || fZero) return { pass: true };
+      return constraint(`f !== 0 && c0 > 0 && ${c1Zero ? '' : '(f !== t || c1 === 0) && '}MIN_A[fs]! > 0`, 'st.active[fs]! - 1', 'n < MIN_A[fs]!', 'MIN_A[fs]', 'f');
     case 'maxActive':
-      return m.any.maxA ? constraint('t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0', 'st.active[ts]! + 1', 'n > MAX_A[ts]!', 'MAX_A[ts]', 't') : { pass: true };
+      if (!m.any.maxA || c1Zero || tConst === 0 || noLimit((r) => r.maxActive)) return { pass: true };
+      return constraint('t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0', 'st.active[ts]! + 1', 'n > MAX_A[ts]!', 'MAX_A[ts]', 't');
     case 'maxUsers': {
       const max = m.ip.base.maxUsers;
-      if (max === null) return { pass: true };
+      if (max === null || tConst === 0 || (tConst === 1 && m.banned) || tSame) return { pass: true };
       return constraint(m.banned ? '(f === 0 || f === 1) && t !== 0 && t !== 1' : 'f === 0 && t !== 0', 'st.users + 1', `n > ${max}`, String(max), '-1');
     }
     case 'maxClients': {
       const max = m.ip.base.maxClients;
-      if (max === null) return { pass: true };
+      if (max === null || c1Zero) return { pass: true };
       return constraint('c1 > c0', 'st.clients - c0 + c1', `n > ${max}`, String(max), '-1');
     }
     case 'singleDevice':
-      return m.ip.base.multiDevice ? { pass: true } : constraint('c1 > c0 && c1 > 1', 'c1', 'true', '1', '-1');
+      return m.ip.base.multiDevice || c1Zero ? { pass: true } : constraint('c1 > c0 && c1 > 1', 'c1', 'true', '1', '-1');
   }
 }
 
@@ -404,9 +419,11 @@ function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
         out.push(`const ${name}${type ? `: ${type}` : ''} = ${init};`);
       }
   };
+  /** The code of one check (its deny names the check's rule: no comment needed), after the locals it reads. */
   const emit = (comment: string, code: string) => {
     need(code);
-    out.push(comment, code);
+    if (comment) out.push(comment);
+    out.push(code);
   };
   let holderDefined = false;
   for (const step of plan.steps) {
@@ -421,11 +438,11 @@ function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
       emit(`// ${step.check}: never holds in this policy`, deny());
       return out.join('\n');
     }
-    emit(`// ${step.check}`, r.code);
+    emit('', r.code);
   }
   // allowed: the role holds the capability, so it has a bit (cb ≥ 0) and a precomputed rule
   const rule = plan.capability === null ? 'OK_RULE[cb]!' : lit(okRule(plan.capability));
-  emit('// allowed', `return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
+  emit('', `return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
   return out.join('\n');
 }
 
@@ -634,7 +651,18 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   konst('LABELS', `[${m.slots.map((s) => lit(roleLabel(s, ip.roleName(s)))).join(', ')}]`, { type: 'readonly string[]' });
   konst('ROLE_BY_NAME', `new Map<string, number>([${roleNames.map(([n, i]) => `[${lit(n)}, ${i}]`).join(', ')}])`, { type: 'ReadonlyMap<string, number>' });
   konst('CAP_BY_NAME', `new Map<string, number>(Object.entries(capabilities))`, { type: 'ReadonlyMap<string, number>' });
-  konst('NAME_OF_CAP', `new Map<number, string>([${[...m.nameOfCap].sort((a, b) => a[0] - b[0]).map(([c, n]) => `[${hex16(c)}, ${lit(n)}]`).join(', ')}])`, { type: 'ReadonlyMap<number, string>' });
+  // code → name: the first name of each code in `capabilities` (built at load) unless the policy's
+  // declared names say otherwise (a private name given a registry code keeps the registry's name)
+  const firstByCode = new Map<number, string>();
+  for (const [n, c] of capList) if (!firstByCode.has(c)) firstByCode.set(c, n);
+  const derived = firstByCode.size === m.nameOfCap.size && [...m.nameOfCap].every(([c, n]) => firstByCode.get(c) === n);
+  konst(
+    'NAME_OF_CAP',
+    derived
+      ? `((): ReadonlyMap<number, string> => {\nconst a = new Map<number, string>();\nfor (const [n, c] of Object.entries(capabilities)) if (!a.has(c)) a.set(c, n);\nreturn a;\n})()`
+      : `new Map<number, string>([${[...m.nameOfCap].sort((a, b) => a[0] - b[0]).map(([c, n]) => `[${hex16(c)}, ${lit(n)}]`).join(', ')}])`,
+    { type: 'ReadonlyMap<number, string>', docs: 'capability code → name' },
+  );
   konst('CAP_BIT', `((): Int16Array => { const a = new Int16Array(65536).fill(-1); capabilitiesUsed.forEach((c, i) => (a[c] = i)); return a; })()`, { docs: 'capability code → bit in a role’s capability set (−1: no role holds it)' });
   konst('W', String(m.words), { docs: 'words per capability set' });
   konst('CAPS', `new Uint32Array([${chunked(bits(N, m.words, (s) => (ip.roles.get(m.slots[s])?.capabilities ?? []).map((c) => m.bitOf.get(c)!)).map((x) => `0x${x.toString(16)}`), 8)}])`, {

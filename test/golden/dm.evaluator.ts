@@ -265,85 +265,12 @@ const ROLE_BY_NAME: ReadonlyMap<string, number> = new Map<string, number>([
   ['peer', 2],
 ]);
 const CAP_BY_NAME: ReadonlyMap<string, number> = new Map<string, number>(Object.entries(capabilities));
-const NAME_OF_CAP: ReadonlyMap<number, string> = new Map<number, string>([
-  [0x0000, 'canAddParticipant'],
-  [0x0001, 'canRemoveParticipant'],
-  [0x0002, 'canAddOwnClient'],
-  [0x0003, 'canRemoveOwnClient'],
-  [0x0004, 'canOpenJoin'],
-  [0x0005, 'canJoinIfPreauthorized'],
-  [0x0006, 'canRemoveSelf'],
-  [0x0007, 'canCreateJoinCode'],
-  [0x0008, 'canDeleteJoinCode'],
-  [0x0009, 'canUseJoinCode'],
-  [0x000a, 'canBan'],
-  [0x000b, 'canUnBan'],
-  [0x000c, 'canKick'],
-  [0x000d, 'canKnock'],
-  [0x000e, 'canAcceptKnock'],
-  [0x000f, 'canChangeUserRole'],
-  [0x0010, 'canChangeOwnRole'],
-  [0x0011, 'canCreateSubgroup'],
-  [0x0100, 'canSendMessage'],
-  [0x0101, 'canReceiveMessage'],
-  [0x0102, 'canCopyMessage'],
-  [0x0103, 'canReportAbuse'],
-  [0x0104, 'canReplyToMessage'],
-  [0x0105, 'canReactToMessage'],
-  [0x0106, 'canEditReaction'],
-  [0x0107, 'canDeleteOwnReaction'],
-  [0x0108, 'canDeleteOtherReaction'],
-  [0x0109, 'canEditOwnMessage'],
-  [0x010a, 'canDeleteOwnMessage'],
-  [0x010b, 'canDeleteOtherMessage'],
-  [0x010c, 'canStartTopic'],
-  [0x010d, 'canReplyInTopic'],
-  [0x010e, 'canEditOwnTopic'],
-  [0x010f, 'canEditOtherTopic'],
-  [0x0110, 'canSendDirectMessage'],
-  [0x0111, 'canTargetMessage'],
-  [0x0200, 'canUploadImage'],
-  [0x0201, 'canUploadAudio'],
-  [0x0202, 'canUploadVideo'],
-  [0x0203, 'canUploadAttachment'],
-  [0x0204, 'canDownloadImage'],
-  [0x0205, 'canDownloadAudio'],
-  [0x0206, 'canDownloadVideo'],
-  [0x0207, 'canDownloadAttachment'],
-  [0x0208, 'canSendLink'],
-  [0x0209, 'canSendLinkPreview'],
-  [0x020a, 'canFollowLink'],
-  [0x020b, 'canCopyLink'],
-  [0x0300, 'canChangeRoomName'],
-  [0x0301, 'canChangeRoomDescription'],
-  [0x0302, 'canChangeRoomAvatar'],
-  [0x0303, 'canChangeRoomSubject'],
-  [0x0304, 'canChangeRoomMood'],
-  [0x0380, 'canChangeOwnName'],
-  [0x0381, 'canChangeOwnPresence'],
-  [0x0382, 'canChangeOwnMood'],
-  [0x0383, 'canChangeOwnAvatar'],
-  [0x0400, 'canStartCall'],
-  [0x0401, 'canJoinCall'],
-  [0x0402, 'canSendAudio'],
-  [0x0403, 'canReceiveAudio'],
-  [0x0404, 'canSendVideo'],
-  [0x0405, 'canReceiveVideo'],
-  [0x0406, 'canShareScreen'],
-  [0x0407, 'canViewSharedScreen'],
-  [0x0500, 'canCreateRoom'],
-  [0x0501, 'canDestroyRoom'],
-  [0x0502, 'canChangeRoomMembershipStyle'],
-  [0x0503, 'canChangeRoleDefinitions'],
-  [0x0504, 'canChangePreauthorizedUserList'],
-  [0x0505, 'canChangeOtherPolicyAttribute'],
-  [0x0600, 'canChangeMlsOperationalPolicies'],
-  [0x0601, 'canSendMLSReinitProposal'],
-  [0x0602, 'canSendMLSUpdateProposal'],
-  [0x0603, 'canSendMLSPSKProposal'],
-  [0x0604, 'canSendMLSExternalProposal'],
-  [0x0605, 'canSendMLSExternalCommit'],
-]);
+/** capability code → name */
+const NAME_OF_CAP: ReadonlyMap<number, string> = ((): ReadonlyMap<number, string> => {
+  const a = new Map<number, string>();
+  for (const [n, c] of Object.entries(capabilities)) if (!a.has(c)) a.set(c, n);
+  return a;
+})();
 /** capability code → bit in a role’s capability set (−1: no role holds it) */
 const CAP_BIT = ((): Int16Array => {
   const a = new Int16Array(65536).fill(-1);
@@ -354,10 +281,6 @@ const CAP_BIT = ((): Int16Array => {
 const W = 1;
 /** capability bitsets by slot */
 const CAPS = new Uint32Array([0x0, 0xffffffff]);
-/** participants minimum by slot */
-const MIN_P = new Float64Array([0, 2]);
-/** participants maximum by slot (−1: none) */
-const MAX_P = new Float64Array([-1, 2]);
 /** active participants maximum by slot (−1: none) */
 const MAX_A = new Float64Array([0, -1]);
 /** canTransition: actor slot × from slot → to slots (bit matrix, 1 word(s) per row) */
@@ -563,7 +486,6 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -586,7 +508,6 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -613,7 +534,6 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -636,7 +556,6 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -663,7 +582,6 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -686,7 +604,6 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -706,7 +623,6 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -726,46 +642,22 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs]! >>> 1) & 1) === 0) return deny('missing_capability', LACKS_canRemoveOwnClient[hs]!);
-  // actorListed
   if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const aClients: number = ae === undefined ? 0 : ae.clients;
   const c0: number = ai >= 0 ? aClients : 0;
-  // moverHasClients
   if (c0 === 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
   const f: number = ai >= 0 ? aRole : 0;
   const t: number = f;
-  const fs: number = slotOf(f);
-  // minParticipants
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-    const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
-  }
-  const ts: number = slotOf(t);
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
   const c1: number = c0 - 1;
-  // maxActive
+  const ts: number = slotOf(t);
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
-  if (f === 0 && t !== 0) {
-    const n = st.users + 1;
-    if (n > 2) return deny('max_users', `the room would have ${n} users, more than max_users 2`);
-  }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canRemoveOwnClient',
@@ -790,44 +682,21 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs]! >>> 0) & 1) === 0) return deny('missing_capability', LACKS_canAddOwnClient[hs]!);
-  // actorListed
   if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ai >= 0 ? aRole : 0;
-  const t: number = f;
-  const fs: number = slotOf(f);
-  // minParticipants
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-    const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
-  }
-  const ts: number = slotOf(t);
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
   const aClients: number = ae === undefined ? 0 : ae.clients;
   const c0: number = ai >= 0 ? aClients : 0;
+  const t: number = f;
   const c1: number = c0 + clients;
-  // maxActive
+  const ts: number = slotOf(t);
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
-  if (f === 0 && t !== 0) {
-    const n = st.users + 1;
-    if (n > 2) return deny('max_users', `the room would have ${n} users, more than max_users 2`);
-  }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canAddOwnClient',
@@ -852,7 +721,6 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
@@ -880,7 +748,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
     case 'open': {
       const h: number = 0;
       const hs: number = slotOf(h);
-      // holderDefined
       if (hs < 0 || DEFINED[hs] === 0)
         return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
@@ -888,14 +755,11 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
     }
     case 'preauth': {
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
-      // preauthMatch
       if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
-      // matchNonZero
       if (m === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
       const h: number = m < 0 ? 0 : m;
       const hs: number = slotOf(h);
       const t: number = m;
-      // holderDefined
       if (hs < 0 || DEFINED[hs] === 0)
         return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
@@ -904,7 +768,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
     case 'code': {
       const h: number = 0;
       const hs: number = slotOf(h);
-      // holderDefined
       if (hs < 0 || DEFINED[hs] === 0)
         return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
@@ -932,16 +795,13 @@ function decide_capability(state: State | PreparedState, x: Record<string, unkno
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   const cap: number = capability;
   const cb: number = CAP_BIT[cap]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(cap);
-  // holderHasCapability
   if (cb < 0 || ((CAPS[hs * 1 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 0)
     return deny('missing_capability', `${label(h)} does not hold ${cn}`);
-  // allowed
   return { allowed: true, rule: OK_RULE[cb]!, reason: `${label(h)} holds ${cn}` };
 }
 

@@ -284,85 +284,12 @@ const ROLE_BY_NAME: ReadonlyMap<string, number> = new Map<string, number>([
   ['global_admin', 6],
 ]);
 const CAP_BY_NAME: ReadonlyMap<string, number> = new Map<string, number>(Object.entries(capabilities));
-const NAME_OF_CAP: ReadonlyMap<number, string> = new Map<number, string>([
-  [0x0000, 'canAddParticipant'],
-  [0x0001, 'canRemoveParticipant'],
-  [0x0002, 'canAddOwnClient'],
-  [0x0003, 'canRemoveOwnClient'],
-  [0x0004, 'canOpenJoin'],
-  [0x0005, 'canJoinIfPreauthorized'],
-  [0x0006, 'canRemoveSelf'],
-  [0x0007, 'canCreateJoinCode'],
-  [0x0008, 'canDeleteJoinCode'],
-  [0x0009, 'canUseJoinCode'],
-  [0x000a, 'canBan'],
-  [0x000b, 'canUnBan'],
-  [0x000c, 'canKick'],
-  [0x000d, 'canKnock'],
-  [0x000e, 'canAcceptKnock'],
-  [0x000f, 'canChangeUserRole'],
-  [0x0010, 'canChangeOwnRole'],
-  [0x0011, 'canCreateSubgroup'],
-  [0x0100, 'canSendMessage'],
-  [0x0101, 'canReceiveMessage'],
-  [0x0102, 'canCopyMessage'],
-  [0x0103, 'canReportAbuse'],
-  [0x0104, 'canReplyToMessage'],
-  [0x0105, 'canReactToMessage'],
-  [0x0106, 'canEditReaction'],
-  [0x0107, 'canDeleteOwnReaction'],
-  [0x0108, 'canDeleteOtherReaction'],
-  [0x0109, 'canEditOwnMessage'],
-  [0x010a, 'canDeleteOwnMessage'],
-  [0x010b, 'canDeleteOtherMessage'],
-  [0x010c, 'canStartTopic'],
-  [0x010d, 'canReplyInTopic'],
-  [0x010e, 'canEditOwnTopic'],
-  [0x010f, 'canEditOtherTopic'],
-  [0x0110, 'canSendDirectMessage'],
-  [0x0111, 'canTargetMessage'],
-  [0x0200, 'canUploadImage'],
-  [0x0201, 'canUploadAudio'],
-  [0x0202, 'canUploadVideo'],
-  [0x0203, 'canUploadAttachment'],
-  [0x0204, 'canDownloadImage'],
-  [0x0205, 'canDownloadAudio'],
-  [0x0206, 'canDownloadVideo'],
-  [0x0207, 'canDownloadAttachment'],
-  [0x0208, 'canSendLink'],
-  [0x0209, 'canSendLinkPreview'],
-  [0x020a, 'canFollowLink'],
-  [0x020b, 'canCopyLink'],
-  [0x0300, 'canChangeRoomName'],
-  [0x0301, 'canChangeRoomDescription'],
-  [0x0302, 'canChangeRoomAvatar'],
-  [0x0303, 'canChangeRoomSubject'],
-  [0x0304, 'canChangeRoomMood'],
-  [0x0380, 'canChangeOwnName'],
-  [0x0381, 'canChangeOwnPresence'],
-  [0x0382, 'canChangeOwnMood'],
-  [0x0383, 'canChangeOwnAvatar'],
-  [0x0400, 'canStartCall'],
-  [0x0401, 'canJoinCall'],
-  [0x0402, 'canSendAudio'],
-  [0x0403, 'canReceiveAudio'],
-  [0x0404, 'canSendVideo'],
-  [0x0405, 'canReceiveVideo'],
-  [0x0406, 'canShareScreen'],
-  [0x0407, 'canViewSharedScreen'],
-  [0x0500, 'canCreateRoom'],
-  [0x0501, 'canDestroyRoom'],
-  [0x0502, 'canChangeRoomMembershipStyle'],
-  [0x0503, 'canChangeRoleDefinitions'],
-  [0x0504, 'canChangePreauthorizedUserList'],
-  [0x0505, 'canChangeOtherPolicyAttribute'],
-  [0x0600, 'canChangeMlsOperationalPolicies'],
-  [0x0601, 'canSendMLSReinitProposal'],
-  [0x0602, 'canSendMLSUpdateProposal'],
-  [0x0603, 'canSendMLSPSKProposal'],
-  [0x0604, 'canSendMLSExternalProposal'],
-  [0x0605, 'canSendMLSExternalCommit'],
-]);
+/** capability code → name */
+const NAME_OF_CAP: ReadonlyMap<number, string> = ((): ReadonlyMap<number, string> => {
+  const a = new Map<number, string>();
+  for (const [n, c] of Object.entries(capabilities)) if (!a.has(c)) a.set(c, n);
+  return a;
+})();
 /** capability code → bit in a role’s capability set (−1: no role holds it) */
 const CAP_BIT = ((): Int16Array => {
   const a = new Int16Array(65536).fill(-1);
@@ -646,39 +573,29 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 0) & 1) === 0) return deny('missing_capability', LACKS_canAddParticipant[hs]!);
-  // notSelf
   if (target === actor) return deny('self_target', `\`${actor}\` cannot add itself`);
   const te = st.byUser[target];
   const ti: number = te === undefined ? -1 : 0;
-  // targetAbsent
   if (ti >= 0) return deny('target_already_listed', `\`${target}\` is already in the participant list`);
   const t: number = req;
-  // destinationGiven
   if (t < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  // destinationNonZero
   if (t === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
   const tRole: number = te === undefined ? 0 : te.role;
   const f: number = ti >= 0 ? tRole : 0;
   const fs: number = slotOf(f);
   const ts: number = slotOf(t);
-  // holderListsTransition
   if (!lists(hs, fs, ts))
     return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  // destinationDefined
   if (ts < 0 || DEFINED[ts] === 0)
     return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
-  // minParticipants
   if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
   }
-  // maxParticipants
   if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
     const n = st.count[ts]! + 1;
     if (n > MAX_P[ts]!)
@@ -687,18 +604,15 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const tClients: number = te === undefined ? 0 : te.clients;
   const c0: number = ti >= 0 ? tClients : 0;
   const c1: number = clients;
-  // maxActive
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
   if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canAddParticipant',
@@ -722,55 +636,27 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 1) & 1) === 0) return deny('missing_capability', LACKS_canRemoveParticipant[hs]!);
-  // notSelf
   if (target === actor) return deny('self_target', `\`${actor}\` cannot remove itself`);
   const te = st.byUser[target];
   const ti: number = te === undefined ? -1 : 0;
-  // targetListed
   if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
   const tRole: number = te === undefined ? 0 : te.role;
   const f: number = ti >= 0 ? tRole : 0;
   const fs: number = slotOf(f);
-  // moverRoleDefined
   if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
   const t: number = 0;
   const ts: number = slotOf(t);
-  // holderListsTransition
   if (!lists(hs, fs, ts))
     return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  // minParticipants
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
+  if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
   }
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
-  const tClients: number = te === undefined ? 0 : te.clients;
-  const c0: number = ti >= 0 ? tClients : 0;
-  const c1: number = 0;
-  // maxActive
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
-  }
-  // maxUsers
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
-    const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
-  }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canRemoveParticipant',
@@ -798,44 +684,32 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 9) & 1) === 0) return deny('missing_capability', LACKS_canChangeUserRole[hs]!);
-  // notSelf
   if (target === actor) return deny('self_target', `\`${actor}\` cannot changeRole itself`);
   const te = st.byUser[target];
   const ti: number = te === undefined ? -1 : 0;
-  // targetListed
   if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
   const tRole: number = te === undefined ? 0 : te.role;
   const f: number = ti >= 0 ? tRole : 0;
   const fs: number = slotOf(f);
-  // moverRoleDefined
   if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
   const t: number = req;
-  // destinationGiven
   if (t < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  // destinationNonZero
   if (t === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-  // destinationChanged
   if (t === f) return deny('unchanged_role', `\`${target}\` already has ${label(t)}`);
   const ts: number = slotOf(t);
-  // holderListsTransition
   if (!lists(hs, fs, ts))
     return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  // destinationDefined
   if (ts < 0 || DEFINED[ts] === 0)
     return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
-  // minParticipants
   if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
   }
-  // maxParticipants
   if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
     const n = st.count[ts]! + 1;
     if (n > MAX_P[ts]!)
@@ -844,18 +718,15 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   const tClients: number = te === undefined ? 0 : te.clients;
   const c0: number = ti >= 0 ? tClients : 0;
   const c1: number = c0;
-  // maxActive
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
   if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canChangeUserRole',
@@ -879,55 +750,27 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 6) & 1) === 0) return deny('missing_capability', LACKS_canBan[hs]!);
-  // notSelf
   if (target === actor) return deny('self_target', `\`${actor}\` cannot ban itself`);
   const te = st.byUser[target];
   const ti: number = te === undefined ? -1 : 0;
   const tRole: number = te === undefined ? 0 : te.role;
   const f: number = ti >= 0 ? tRole : 0;
   const fs: number = slotOf(f);
-  // moverRoleDefined
   if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
   const t: number = 1;
-  // destinationChanged
   if (t === f) return deny('unchanged_role', `\`${target}\` already has ${label(t)}`);
   const ts: number = slotOf(t);
-  // holderListsTransition
   if (!lists(hs, fs, ts))
     return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  // minParticipants
   if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
   }
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
-  const tClients: number = te === undefined ? 0 : te.clients;
-  const c0: number = ti >= 0 ? tClients : 0;
-  const c1: number = 0;
-  // maxActive
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
-  }
-  // maxUsers
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
-    const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
-  }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canBan',
@@ -955,48 +798,34 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 7) & 1) === 0) return deny('missing_capability', LACKS_canUnBan[hs]!);
-  // notSelf
   if (target === actor) return deny('self_target', `\`${actor}\` cannot unban itself`);
   const te = st.byUser[target];
   const ti: number = te === undefined ? -1 : 0;
-  // targetListed
   if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
   const tRole: number = te === undefined ? 0 : te.role;
   const f: number = ti >= 0 ? tRole : 0;
   const fs: number = slotOf(f);
-  // moverRoleDefined
   if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
-  // moverBanned
   if (f !== BANNED) return deny('target_not_banned', `\`${target}\` is not banned (it has ${label(f)})`);
   const t: number = req;
-  // destinationGiven
   if (t < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  // destinationNonZero
   if (t === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-  // destinationNotBanned
   if (t === 1) return deny('destination_banned', `the destination of an unban cannot be the banned role`);
-  // destinationChanged
   if (t === f) return deny('unchanged_role', `\`${target}\` already has ${label(t)}`);
   const ts: number = slotOf(t);
-  // holderListsTransition
   if (!lists(hs, fs, ts))
     return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  // destinationDefined
   if (ts < 0 || DEFINED[ts] === 0)
     return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
-  // minParticipants
   if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
   }
-  // maxParticipants
   if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
     const n = st.count[ts]! + 1;
     if (n > MAX_P[ts]!)
@@ -1005,18 +834,15 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const tClients: number = te === undefined ? 0 : te.clients;
   const c0: number = ti >= 0 ? tClients : 0;
   const c1: number = c0;
-  // maxActive
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
   if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canUnBan',
@@ -1040,54 +866,21 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 8) & 1) === 0) return deny('missing_capability', LACKS_canKick[hs]!);
-  // notSelf
   if (target === actor) return deny('self_target', `\`${actor}\` cannot kick itself`);
   const te = st.byUser[target];
   const ti: number = te === undefined ? -1 : 0;
-  // targetListed
   if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
   const tRole: number = te === undefined ? 0 : te.role;
   const f: number = ti >= 0 ? tRole : 0;
   const fs: number = slotOf(f);
-  // moverRoleDefined
   if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
   const tClients: number = te === undefined ? 0 : te.clients;
   const c0: number = ti >= 0 ? tClients : 0;
-  // moverHasClients
   if (c0 === 0) return deny('no_clients', `\`${target}\` has no clients in the group`);
-  const t: number = f;
-  // minParticipants
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-    const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
-  }
-  const ts: number = slotOf(t);
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
-  const c1: number = 0;
-  // maxActive
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
-  }
-  // maxUsers
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
-    const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
-  }
-  // allowed
   return { allowed: true, rule: 'ok:canKick', reason: `${label(h)} may remove the clients of \`${target}\` (canKick)` };
 }
 
@@ -1104,47 +897,21 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 5) & 1) === 0) return deny('missing_capability', LACKS_canRemoveSelf[hs]!);
-  // actorListed
   if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ai >= 0 ? aRole : 0;
   const t: number = 0;
   const fs: number = slotOf(f);
   const ts: number = slotOf(t);
-  // holderListsTransition
   if (!lists(hs, fs, ts))
     return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  // minParticipants
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
+  if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
   }
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
-  const aClients: number = ae === undefined ? 0 : ae.clients;
-  const c0: number = ai >= 0 ? aClients : 0;
-  const c1: number = 0;
-  // maxActive
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
-  }
-  // maxUsers
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
-    const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
-  }
-  // allowed
   return { allowed: true, rule: 'ok:canRemoveSelf', reason: `\`${actor}\` may leave ${label(f)} (canRemoveSelf)` };
 }
 
@@ -1161,46 +928,22 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 3) & 1) === 0) return deny('missing_capability', LACKS_canRemoveOwnClient[hs]!);
-  // actorListed
   if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const aClients: number = ae === undefined ? 0 : ae.clients;
   const c0: number = ai >= 0 ? aClients : 0;
-  // moverHasClients
   if (c0 === 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
   const f: number = ai >= 0 ? aRole : 0;
   const t: number = f;
-  const fs: number = slotOf(f);
-  // minParticipants
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-    const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
-  }
-  const ts: number = slotOf(t);
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
   const c1: number = c0 - 1;
-  // maxActive
+  const ts: number = slotOf(t);
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
-    const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
-  }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canRemoveOwnClient',
@@ -1225,44 +968,21 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 2) & 1) === 0) return deny('missing_capability', LACKS_canAddOwnClient[hs]!);
-  // actorListed
   if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ai >= 0 ? aRole : 0;
-  const t: number = f;
-  const fs: number = slotOf(f);
-  // minParticipants
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-    const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
-  }
-  const ts: number = slotOf(t);
-  // maxParticipants
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
-  }
   const aClients: number = ae === undefined ? 0 : ae.clients;
   const c0: number = ai >= 0 ? aClients : 0;
+  const t: number = f;
   const c1: number = c0 + clients;
-  // maxActive
+  const ts: number = slotOf(t);
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
-    const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
-  }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canAddOwnClient',
@@ -1287,35 +1007,26 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  // holderHasCapability
   if (((CAPS[hs * 2]! >>> 10) & 1) === 0) return deny('missing_capability', LACKS_canChangeOwnRole[hs]!);
-  // actorListed
   if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const m: number = firstNonZeroMatch(claims === undefined ? NO_CLAIMS : claims);
-  // ownPreauthMatch
   if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
   const f: number = ai >= 0 ? aRole : 0;
   const t: number = m;
-  // destinationChanged
   if (t === f) return deny('unchanged_role', `\`${actor}\` already has ${label(t)}`);
-  // destinationMatches
   if (req >= 0 && req !== m)
     return deny('preauth_mismatch', `the first matching preauthorization entry gives ${label(m)}, not ${label(req)}`);
   const ts: number = slotOf(t);
-  // destinationDefined
   if (ts < 0 || DEFINED[ts] === 0)
     return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
   const fs: number = slotOf(f);
-  // minParticipants
   if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
   }
-  // maxParticipants
   if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
     const n = st.count[ts]! + 1;
     if (n > MAX_P[ts]!)
@@ -1324,18 +1035,15 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   const aClients: number = ae === undefined ? 0 : ae.clients;
   const c0: number = ai >= 0 ? aClients : 0;
   const c1: number = c0;
-  // maxActive
   if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
     const n = st.active[ts]! + 1;
     if (n > MAX_A[ts]!)
       return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
   }
-  // maxUsers
   if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
-  // allowed
   return {
     allowed: true,
     rule: 'ok:canChangeOwnRole',
@@ -1365,7 +1073,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
     case 'open': {
       const h: number = 0;
       const hs: number = slotOf(h);
-      // holderDefined
       if (hs < 0 || DEFINED[hs] === 0)
         return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
@@ -1373,23 +1080,17 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
     }
     case 'preauth': {
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
-      // preauthMatch
       if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
-      // matchNonZero
       if (m === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
       const h: number = m < 0 ? 0 : m;
       const hs: number = slotOf(h);
       const t: number = m;
-      // holderDefined
       if (hs < 0 || DEFINED[hs] === 0)
         return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
-      // holderHasCapability
       if (((CAPS[hs * 2]! >>> 4) & 1) === 0) return deny('missing_capability', LACKS_canJoinIfPreauthorized[hs]!);
       const ae = st.byUser[actor];
       const ai: number = ae === undefined ? -1 : 0;
-      // actorAbsent
       if (ai >= 0) return deny('actor_listed', `\`${actor}\` is already in the participant list`);
-      // destinationMatches
       if (req >= 0 && req !== m)
         return deny(
           'preauth_mismatch',
@@ -1398,7 +1099,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       const aRole: number = ae === undefined ? 0 : ae.role;
       const f: number = ai >= 0 ? aRole : 0;
       const fs: number = slotOf(f);
-      // minParticipants
       if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
         const n = st.count[fs]! - 1;
         if (n < MIN_P[fs]!)
@@ -1408,7 +1108,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
           );
       }
       const ts: number = slotOf(t);
-      // maxParticipants
       if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
         const n = st.count[ts]! + 1;
         if (n > MAX_P[ts]!)
@@ -1420,7 +1119,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       const aClients: number = ae === undefined ? 0 : ae.clients;
       const c0: number = ai >= 0 ? aClients : 0;
       const c1: number = clients;
-      // maxActive
       if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
         const n = st.active[ts]! + 1;
         if (n > MAX_A[ts]!)
@@ -1429,12 +1127,10 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
             `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`,
           );
       }
-      // maxUsers
       if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
         const n = st.users + 1;
         if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
       }
-      // allowed
       return {
         allowed: true,
         rule: 'ok:canJoinIfPreauthorized',
@@ -1444,7 +1140,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
     case 'code': {
       const h: number = 0;
       const hs: number = slotOf(h);
-      // holderDefined
       if (hs < 0 || DEFINED[hs] === 0)
         return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
@@ -1472,16 +1167,13 @@ function decide_capability(state: State | PreparedState, x: Record<string, unkno
   const aRole: number = ae === undefined ? 0 : ae.role;
   const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
   const hs: number = slotOf(h);
-  // holderDefined
   if (hs < 0 || DEFINED[hs] === 0)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   const cap: number = capability;
   const cb: number = CAP_BIT[cap]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(cap);
-  // holderHasCapability
   if (cb < 0 || ((CAPS[hs * 2 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 0)
     return deny('missing_capability', `${label(h)} does not hold ${cn}`);
-  // allowed
   return { allowed: true, rule: OK_RULE[cb]!, reason: `${label(h)} holds ${cn}` };
 }
 
