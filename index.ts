@@ -1,9 +1,40 @@
 /**
  * mimi-policy as a library: everything a command does is a typed function here (parse, compile and
  * check, encode/decode, decompile, build outputs). The CLI only parses arguments and renders.
+ *
+ * Other entry points: `mimi-policy/runtime` (runtime/index.ts: codec, semantics, interpreter, without
+ * the compiler), `mimi-policy/emit` (the TypeScript emitter) and `mimi-policy/format` (the formatter).
+ * The emitter and the formatter are not loaded with this module: `emitTypeScript`, `format` and
+ * `isFormatted` below import them on first call.
  */
+import type * as TypeScriptEmitter from './compiler/emit/typescript.js';
+import type * as Formatter from './compiler/format/index.js';
+
 export { parse, type ParseResult, type SourceFile } from './grammar/index.js';
-export * from './compiler/index.js';
+// compiler/index.ts, without its emitter (see emitTypeScript below)
+export { compileFile, compileSource, loadWire, type CompileResult, type CompileOptions, type LoadWireResult, type WireKind } from './compiler/compile.js';
+export { lower, type Symbols, type LowerResult } from './compiler/lower.js';
+export { loadProgram, nodeHost, memoryHost, packageRoot, type CompilerHost, type Program } from './compiler/resolve.js';
+export { checkPolicy, policyRules, type PolicyRule, type RuleContext } from './compiler/rules/index.js';
+export { renderHuman, renderPlain, diagnosticJson, summaryLine, describeStep, type RenderOptions } from './compiler/render.js';
+export { suggest, didYouMean } from './runtime/suggest.js';
+export { analyse, analyses, FINDING_KINDS, type AnalyseOptions, type Analysis, type Finding } from './compiler/analyses/index.js';
+export { Explainer, type CapabilityAnswer, type RoleAnswer } from './compiler/analyses/shared/explain.js';
+export type { TypeScriptEmitOptions } from './compiler/emit/typescript.js';
+export type { FormatOptions } from './compiler/format/index.js';
+
+/** The generated TypeScript evaluator of a policy (compiler/emit/typescript.ts, loaded on first call; all of it: `mimi-policy/emit`). */
+export async function emitTypeScript(...args: Parameters<typeof TypeScriptEmitter.emitTypeScript>): ReturnType<typeof TypeScriptEmitter.emitTypeScript> {
+  return (await import('./compiler/emit/typescript.js')).emitTypeScript(...args);
+}
+/** A .mimi source formatted (the prettier plugin, loaded on first call; all of it: `mimi-policy/format`). */
+export async function format(...args: Parameters<typeof Formatter.format>): ReturnType<typeof Formatter.format> {
+  return (await import('./compiler/format/index.js')).format(...args);
+}
+/** Whether a .mimi source is formatted (loads the formatter on first call). */
+export async function isFormatted(...args: Parameters<typeof Formatter.isFormatted>): ReturnType<typeof Formatter.isFormatted> {
+  return (await import('./compiler/format/index.js')).isFormatted(...args);
+}
 export * from './runtime/ir.js';
 export * from './runtime/diagnostics.js';
 export * from './runtime/codec/index.js';
@@ -37,4 +68,3 @@ export {
   type UpdateInput,
   type InputIssue,
 } from './runtime/evaluator/index.js';
-export { format, isFormatted, mimiPlugin, MimiSyntaxError, type FormatOptions } from './compiler/format/index.js';

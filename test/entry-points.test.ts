@@ -1,0 +1,94 @@
+/**
+ * The entry points load only what they need (issue 11): `mimi-policy/runtime` has no compiler,
+ * grammar, formatter or emitter in its module graph; the package root loads the emitter and the
+ * formatter only when called; the CLI starts from command metadata and imports a command's
+ * implementation only when it runs. Checked on the static import graph of the sources (dynamic
+ * `import()`s are the lazy edges and are not followed); bench/startup.ts measures the times.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMPONENT_KINDS, INSPECT_DEFAULTS } from '../runtime/codec/index.js';
+import * as options from '../compiler/cli/options.js';
+import { commands } from '../compiler/cli/main.js';
+
+const root = join(import.meta.dirname, '..');
+
+/** The static imports of a module (type-only ones left out): relative files and package names. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:(?:import|export)\s+(type\s+)?([^;'"=()]*?)\s+from\s+|import\s+)['"]([^'"]+)['"]/gm)) {
+    const [, typeOnly, clause, spec] = m;
+    if (typeOnly) continue;
+    // `import { type A, type B } from …` is elided too
+    const names = /^\{([^}]*)\}$/.exec((clause ?? '').trim())?.[1]?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (names && names.length > 0 && names.every((n) => n.startsWith('type '))) continue;
+    out.push(spec!);
+  }
+  return out;
+}
+
+/** Every module reachable by static imports from `entry`: our files (relative to the root) and packages. */
+function graph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const todo = [resolve(root, entry)];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    const rel = relative(root, file);
+    if (files.has(rel)) continue;
+    files.add(rel);
+    for (const spec of importsOf(file)) {
+      if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec).replace(/\.js$/, '.ts'));
+      else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+    }
+  }
+  return { files, packages };
+}
+
+const HEAVY = ['chevrotain', 'prettier', 'ts-morph', 'typescript', 'vscode-languageserver', 'vscode-languageserver-textdocument', '@hpcc-js/wasm-graphviz'];
+
+describe('entry points', () => {
+  it('mimi-policy/runtime: codec, semantics, interpreter; no compiler, grammar, formatter or emitter', async () => {
+    const g = graph('runtime/index.ts');
+    expect([...g.files].filter((f) => !f.startsWith('runtime/') && !f.startsWith('stdlib/'))).toEqual([]);
+    expect([...g.packages].filter((p) => !p.startsWith('node:'))).toEqual(['zod']);
+    const runtime = await import('../runtime/index.js');
+    for (const name of ['authorize', 'authorizeUpdate', 'canTransition', 'allowedTargets', 'hasCapability', 'parseState', 'encodePolicy', 'decodePolicy', 'PolicySchema', 'DIAGNOSTIC_CODES', 'DEFAULT_LIMITS', 'capabilityByName']) {
+      expect(runtime, name).toHaveProperty(name);
+    }
+  });
+
+  it('the package root loads the TypeScript emitter and the formatter only when called', () => {
+    const g = graph('index.ts');
+    expect([...g.files].filter((f) => f.startsWith('compiler/emit/') || f.startsWith('compiler/format/') || f.startsWith('compiler/cli/'))).toEqual([]);
+    expect([...g.packages].filter((p) => HEAVY.includes(p) && p !== 'chevrotain')).toEqual([]);
+  });
+
+  it('the package exports name files that exist', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { default: string }> };
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './runtime', './emit', './format', './prettier-plugin']));
+    for (const { default: target } of Object.values(pkg.exports)) {
+      const source = target.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts');
+      expect(() => readFileSync(join(root, source)), source).not.toThrow();
+    }
+  });
+
+  it('the CLI starts from command metadata: no parser, compiler or renderer before a command runs', () => {
+    const g = graph('compiler/cli/main.ts');
+    expect([...g.files].filter((f) => !/^compiler\/cli\/(main|options|commands\/[a-z]+)\.ts$/.test(f) && f !== 'runtime/limits.ts')).toEqual([]);
+    expect([...g.packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect(commands.map((c) => c.name)).toEqual(['check', 'build', 'decompile', 'inspect', 'explain', 'test', 'compare', 'graph', 'matrix', 'report', 'demo', 'authorize', 'fmt', 'lsp']);
+  });
+
+  it("the help texts' copies of codec constants equal the codec's", () => {
+    expect([...options.COMPONENT_KINDS]).toEqual(COMPONENT_KINDS);
+    expect(options.INSPECT_DEFAULTS).toEqual({ ...INSPECT_DEFAULTS });
+  });
+
+  it("a command's implementation loads on demand", async () => {
+    const check = commands.find((c) => c.name === 'check')!;
+    expect(typeof (await check.load())).toBe('function');
+  });
+});
