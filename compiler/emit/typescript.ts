@@ -497,7 +497,7 @@ function roleTables(m: Model, which: 'lists' | 'can'): { kind: 'dense'; data: nu
 export function estimateEvaluatorBytes(policy: Policy, wireBytes = encodePolicy(policy).length): number {
   let targets = 0;
   for (const r of policy.roles) for (const c of r.changes) targets += c.to.length;
-  return 80_000 + 2 * wireBytes + 200 * policy.roles.length + 24 * targets + 150 * (policy.preauth?.length ?? 0);
+  return 55_000 + 2 * wireBytes + 200 * policy.roles.length + 24 * targets + 150 * (policy.preauth?.length ?? 0);
 }
 
 export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOptions): Promise<string> {
