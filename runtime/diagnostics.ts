@@ -79,7 +79,7 @@ export const DIAGNOSTIC_CODES = {
   'too-many-errors': { code: 'E0005', severity: 'error', summary: 'reporting stopped after 100 diagnostics' },
   'limit-exceeded': { code: 'E0006', severity: 'error', summary: 'an input, or the output it would produce, is larger than a limit (the message names the flag that raises it)' },
   'diagnostics-omitted': { code: 'I0007', severity: 'info', summary: 'more diagnostics of one code than the cap (default 100 per code): the first are kept, the rest counted' },
-  // --- names and declarations (compiler/resolve, compiler/lower)
+  // --- names and declarations (compiler/resolve, compiler/passes: resolve-names, check-program)
   'unknown-capability': { code: 'E0101', severity: 'error', summary: 'a name in `grant` that is neither a capability nor a package' },
   'unknown-role': { code: 'E0102', severity: 'error', summary: 'a role name that no role declares' },
   'unknown-package': { code: 'E0103', severity: 'error', summary: 'an `includes` of a package that does not exist' },
