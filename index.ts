@@ -20,6 +20,7 @@ export { renderHuman, renderPlain, diagnosticJson, summaryLine, describeStep, ty
 export { suggest, didYouMean } from './runtime/suggest.js';
 export { analyse, analyses, FINDING_KINDS, type AnalyseOptions, type Analysis, type Finding } from './compiler/analyses/index.js';
 export { Explainer, type CapabilityAnswer, type RoleAnswer } from './compiler/analyses/shared/explain.js';
+export { decompile, DecompileError, type DecompileOptions } from './compiler/emit/source.js';
 export type { TypeScriptEmitOptions } from './compiler/emit/typescript.js';
 export type { FormatOptions } from './compiler/format/index.js';
 
