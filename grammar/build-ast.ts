@@ -32,6 +32,8 @@ const tok = (list: readonly IToken[] | undefined): IToken | undefined => {
 };
 const toks = (list: readonly IToken[] | undefined): IToken[] => (list ?? []).filter((t) => !t.isInsertedInRecovery && !Number.isNaN(t.startOffset));
 const nodes = <N extends CstNode>(list: readonly N[] | undefined): readonly N[] => list ?? [];
+/** the names of a rule's token children (for the rules that try keywords from a table) */
+type TokenKey<Ch> = { [K in keyof Ch]-?: NonNullable<Ch[K]> extends IToken[] ? K : never }[keyof Ch];
 /** tokens carry only their start offset (lexer.ts): the end is start + length */
 const spanOf = (t: IToken): A.Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
 const join = (a: A.Span, b: A.Span): A.Span => ({ start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) });
@@ -134,13 +136,13 @@ export class AstBuilder extends BaseVisitor {
     return { kind: 'Room', ...(name ? { name } : {}), settings, span: join(spanOf(kw), end ? spanOf(end) : (settings.at(-1)?.span ?? spanOf(kw))) };
   }
   roomSetting(c: C.RoomSettingCstChildren): A.RoomSetting | undefined {
-    const keyNames: [keyof C.RoomSettingCstChildren, A.RoomSettingKey][] = [
+    const keyNames: [TokenKey<C.RoomSettingCstChildren>, A.RoomSettingKey][] = [
       ['Kw_fixed_membership', 'fixed_membership'], ['Kw_parent_dependant', 'parent_dependant'], ['Kw_multi_device', 'multi_device'],
       ['Kw_pseudonyms_allowed', 'pseudonyms_allowed'], ['Kw_persistent_room', 'persistent_room'], ['Kw_discoverable', 'discoverable'],
       ['Kw_max_clients', 'max_clients'], ['Kw_max_users', 'max_users'], ['Kw_parent_room', 'parent_room'], ['Kw_components', 'components'],
     ];
     for (const [tokName, key] of keyNames) {
-      const k = tok(c[tokName] as IToken[] | undefined);
+      const k = tok(c[tokName]);
       if (!k) continue;
       let value: A.RoomSetting['value'] | undefined;
       if (key === 'max_clients' || key === 'max_users') value = this.int(tok(c.Integer));
@@ -395,12 +397,12 @@ export class AstBuilder extends BaseVisitor {
     return { kind: 'Level', name, items, span: join(spanOf(kw), end ? spanOf(end) : name.span) };
   }
   hierarchySetting(c: C.HierarchySettingCstChildren): A.HierarchySetting | undefined {
-    const keys: [keyof C.HierarchySettingCstChildren, A.HierarchySettingKey][] = [
+    const keys: [TokenKey<C.HierarchySettingCstChildren>, A.HierarchySettingKey][] = [
       ['Kw_protect', 'protect'], ['Kw_entry', 'entry'], ['Kw_add_by', 'add_by'], ['Kw_remove_by', 'remove_by'],
       ['Kw_kick_by', 'kick_by'], ['Kw_leave', 'leave'], ['Kw_open_join', 'open_join'],
     ];
     for (const [tokName, key] of keys) {
-      const k = tok(c[tokName] as IToken[] | undefined);
+      const k = tok(c[tokName]);
       if (!k) continue;
       if (key === 'leave' || key === 'open_join') return { kind: 'HierarchySetting', key, keySpan: spanOf(k), span: spanOf(k) };
       const v = key === 'protect' ? (tok(c.Kw_strictly_lower) ?? tok(c.Kw_lower_or_equal) ?? tok(c.Kw_none)) : tok(c.Identifier);
