@@ -195,7 +195,7 @@ export const Claims = kw('claims');
 export const True = kw('true');
 export const False = kw('false');
 
-/** Words reserved for the later role-model, analysis and scenario features: an error if used now. */
+/** Words reserved for a later version: an error if used now. Today only `use` (write `import`). */
 export const RESERVED_WORDS = [
   'use',
 ] as const;
