@@ -35,17 +35,26 @@ export async function resolve(specifier, context, next) {
 const register = join(tmp, 'register.mjs');
 writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
 
+// the process's CPU time (user + system), written at exit: steadier than wall time on a loaded machine
+const cpuHook = join(tmp, 'cpu.mjs');
+writeFileSync(cpuHook, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.cpuUsage(); writeFileSync(process.env.MIMI_CPU, String((u.user + u.system) / 1000)); });\n`);
+const cpuFile = join(tmp, 'cpu.txt');
+
+const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function wall(args: string[], env: Record<string, string> = {}): number {
+/** Median wall time and CPU time (ms) of a cold `node …`. */
+function wall(args: string[], env: Record<string, string> = {}): string {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(cpuHook).href, ...args], { cwd: root, env: { ...process.env, ...env, MIMI_CPU: cpuFile }, encoding: 'utf8' });
     times.push(performance.now() - t);
     if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+    cpu.push(Number(readFileSync(cpuFile, 'utf8')));
   }
-  return median(times);
+  return `${ms(median(times))} (cpu ${median(cpu).toFixed(0)} ms)`;
 }
 
 /** The time of the `import()` itself, measured inside the process. */
@@ -73,9 +82,8 @@ function modules(args: string[], env: Record<string, string> = {}): { count: num
   return { count: urls.length, by: [...groups].sort((a, b) => b[1] - a[1]).map(([g, n]) => `${g} ${n}`).join(', ') };
 }
 
-const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
 console.log(`start-up, cold processes, median of ${RUNS} (node ${process.version})\n`);
-console.log(`${'node -e 0'.padEnd(44)} ${ms(wall(['-e', '0']))}`);
+console.log(`${'node -e 0'.padEnd(44)} ${wall(['-e', '0'])}`);
 
 const rt = (p: string) => pathToFileURL(join(root, p)).href;
 for (const [name, spec] of [
@@ -95,8 +103,8 @@ for (const [name, args] of [
   ['mimi-policy check examples/dm.mimi', ['check', 'examples/dm.mimi']],
   ['mimi-policy check examples/multi-org.mimi', ['check', 'examples/multi-org.mimi']],
 ] as const) {
-  const bundled = bundle ? `${ms(wall([bin, ...args]))} bundled (${modules([bin, ...args]).count} modules)` : '(no bundle: npm run build)';
+  const bundled = bundle ? `${wall([bin, ...args])} bundled (${modules([bin, ...args]).count} modules)` : '(no bundle: npm run build)';
   const m = modules([bin, ...args], { MIMI_POLICY_NO_BUNDLE: '1' });
-  console.log(`${name.padEnd(44)} ${bundled}; ${ms(wall([bin, ...args], { MIMI_POLICY_NO_BUNDLE: '1' }))} unbundled (${m.count} modules)`);
+  console.log(`${name.padEnd(44)} ${bundled}; ${wall([bin, ...args], { MIMI_POLICY_NO_BUNDLE: '1' })} unbundled (${m.count} modules)`);
 }
 rmSync(tmp, { recursive: true, force: true });
