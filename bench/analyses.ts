@@ -14,22 +14,12 @@ import { performance } from 'node:perf_hooks';
 import { analyse, analyses } from '../compiler/analyses/index.js';
 import { defaultBasePolicy, type Policy, type Role } from '../runtime/ir.js';
 import { capabilities, capabilityByName } from '../runtime/registry.js';
+import { prng as rng } from '../test/fuzz/rand.js';
 
 const SIZES = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [10, 100, 1000, 3000];
 const SOURCES = 12;
 const TARGETS = 24;
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generate(n: number): Policy {
   const rand = rng(n);

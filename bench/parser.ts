@@ -17,23 +17,13 @@ import { compileFile } from '../compiler/compile.js';
 import { memoryHost } from '../compiler/resolve.js';
 import { format } from '../compiler/format/index.js';
 import { parse } from '../grammar/index.js';
+import { prng } from '../test/fuzz/rand.js';
 
 const KINDS = ['valid', 'caps', 'comments', 'random', 'tokens', 'braces', 'nest', 'longline', 'string', 'comment', 'errors'] as const;
 type Kind = (typeof KINDS)[number];
 const WHAT = ['parse', 'check', 'fmt'] as const;
 type What = (typeof WHAT)[number];
 
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lines from `line(i)` up to `bytes`. */
 function lines(bytes: number, line: (i: number) => string): string {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
 import type { CompileOptions } from '../compiler/compile.js';
 import { FrameParser, FrameReader, startServer, type FrameEvent } from '../compiler/lsp/index.js';
+import { prng } from './fuzz/rand.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -294,17 +295,6 @@ describe('bounded work per change', () => {
   });
 });
 
-/** mulberry32: a small deterministic PRNG */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` random frames: good-looking messages with random methods and params, truncated, mutated, garbage. */
 function fuzzFrames(seed: number, count: number): Buffer[] {

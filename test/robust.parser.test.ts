@@ -12,6 +12,7 @@ import { parse, MAX_DIAGNOSTICS } from '../grammar/index.js';
 import { compileFile, memoryHost } from '../compiler/index.js';
 import { format, MimiSyntaxError } from '../compiler/format/index.js';
 import type { Diagnostic } from '../runtime/diagnostics.js';
+import { prng } from './fuzz/rand.js';
 
 /** Every diagnostic is located: a span inside the text, line and column from 1. */
 function expectLocated(ds: readonly Diagnostic[], text: string): void {
@@ -152,17 +153,6 @@ describe('source size limit', () => {
 
 // --- seeded mini-fuzz ----------------------------------------------------------------------------------
 
-/** mulberry32: a deterministic PRNG, so a failure is reproduced by its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['{', '}', '[', ']', ',', '->', '..', '@', '=', ':', '+', '"', '/*', '*/', '//', 'hex"', '0x', '99999999999999999999', 'role', 'grant', 'none', 'use', '\\', '$', 'é', '\u0000', '\n'];
 

@@ -3,18 +3,23 @@
  * does is decided by its seed, so a failure is reproduced by its target name and seed alone.
  */
 
-/** mulberry32: small, fast, and good enough to pick mutations. */
-export class Rand {
-  private a: number;
-  constructor(seed: number) {
-    this.a = seed >>> 0;
-  }
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
+/** mulberry32: a small, fast, deterministic PRNG of floats in [0, 1) — the one the tests and benchmarks share. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** prng with the helpers the mutators use. */
+export class Rand {
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = prng(seed);
   }
   /** an integer in [0, n) */
   int(n: number): number {
