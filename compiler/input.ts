@@ -137,7 +137,7 @@ export function readBounded(path: string, limit: number): { bytes: Buffer } | { 
 }
 
 /** The E0006 of a file over its limit (`what`: "the source file"), at byte offset 0. */
-function tooLargeDiagnostic(path: string, what: string, t: { size: number; exact: boolean }, limit: number, flag: string): Diagnostic {
+export function tooLargeDiagnostic(path: string, what: string, t: { size: number; exact: boolean }, limit: number, flag: string): Diagnostic {
   const exact = (n: number) => (n < 1024 ? formatBytes(n) : `${formatBytes(n)} (${n} bytes)`);
   const { message, help } = limitMessage(what, t.exact ? exact(t.size) : `more than ${exact(limit)}`, exact(limit), flag);
   return diagnostic('limit-exceeded', message, path, undefined, { offset: 0, help });

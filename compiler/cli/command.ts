@@ -42,10 +42,6 @@ export function inputLimits(args: ParsedArgs): Limits {
   out.maxDiagnosticsPerCode = diagnosticCap(args);
   return out as unknown as Limits;
 }
-/** @deprecated names of the first version of INPUT_LIMIT_OPTIONS (hierarchy limits only) */
-export const LOWERING_LIMIT_OPTIONS = INPUT_LIMIT_OPTIONS;
-export const loweringLimits = inputLimits;
-export const loweringLimitHelp = inputLimitHelp;
 
 /** How many diagnostics of one code (per file) to show: `--max-diagnostics`, 0 = all. */
 export const diagnosticCap = (args: ParsedArgs): number => intOption(args, 'max-diagnostics', DEFAULT_LIMITS.maxDiagnosticsPerCode);

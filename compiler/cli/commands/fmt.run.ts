@@ -1,11 +1,10 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from '../../../grammar/index.js';
 import { format } from '../../format/index.js';
-import { InputError } from '../../input.js';
+import { InputError, ioReason, readBounded, tooLargeDiagnostic } from '../../input.js';
 import { EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, intOption, type ParsedArgs, type CliIO } from '../command.js';
-import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.js';
-import { diagnostic } from '../../../runtime/diagnostics.js';
+import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../../../runtime/limits.js';
 import { displayPath, relativize } from '../paths.js';
 
 /** Folders never searched for `.mimi` files. */
@@ -55,17 +54,16 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     let text: string;
     try {
       // a file over the limit is not read at all (parse would refuse it after reading)
-      const size = statSync(path).size;
-      if (size > maxSourceBytes) {
-        const { message, help } = limitMessage('the source file', formatBytes(size), formatBytes(maxSourceBytes), LIMIT_FLAGS.maxSourceBytes);
-        printDiagnostics([diagnostic('limit-exceeded', message, displayPath(path, io.cwd), undefined, { offset: 0, help })], new Map(), args, io);
+      const r = readBounded(path, maxSourceBytes);
+      if ('tooLarge' in r) {
+        printDiagnostics([tooLargeDiagnostic(displayPath(path, io.cwd), 'the source file', r.tooLarge, maxSourceBytes, LIMIT_FLAGS.maxSourceBytes)], new Map(), args, io);
         io.err(`${file}: not formatted: too large\n`);
         failed = true;
         continue;
       }
-      text = readFileSync(path, 'utf8');
+      text = r.bytes.toString('utf8');
     } catch (e) {
-      throw new InputError(`cannot read \`${file}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      throw new InputError(`cannot read \`${file}\`: ${ioReason(e)}`);
     }
     const { diagnostics } = parse(text, path, { maxSourceBytes });
     if (diagnostics.length > 0) {
