@@ -28,7 +28,6 @@ import {
   ACTION_TYPES,
   ACTIONS,
   actionFields,
-  ALLOW_REASONS,
   DENY_REASONS,
   EFFECTS,
   JOIN_VIAS,
@@ -40,13 +39,11 @@ import {
   UPDATE_RULES,
   updateActions,
   type ActionType,
-  type CheckKind,
-  type Plan,
-  type PlanKey,
   type ReasonPart,
   type ReasonVar,
 } from '../../runtime/semantics.js';
 import type { Symbols } from '../lower.js';
+import { lacksTable, printPlan } from './plan-printer.js';
 
 export interface TypeScriptEmitOptions {
   /**
@@ -144,38 +141,6 @@ function model(policy: Policy, options: TypeScriptEmitOptions): Model {
 
 // ---- Plans as code ----------------------------------------------------------------------------------
 
-/** The expression each reason variable reads in a plan block. */
-function varExpr(plan: Plan, v: ReasonVar, extra: Partial<Record<ReasonVar, string>> = {}): string {
-  if (extra[v]) return extra[v]!;
-  switch (v) {
-    case 'actor':
-      return 'q(actor)';
-    case 'target':
-      return 'q(target)';
-    case 'mover':
-      return EFFECTS[plan.type].mover === 'target' ? 'q(target)' : 'q(actor)';
-    case 'holder':
-      return 'label(h)';
-    case 'from':
-      return 'label(f)';
-    case 'to':
-      return 'label(t)';
-    case 'requested':
-      return 'label(req)';
-    case 'match':
-      return 'label(m)';
-    case 'capability':
-      return plan.capability === null ? 'cn' : lit(plan.capability);
-    case 'type':
-      return lit(plan.type);
-    case 'count':
-      return 'clients';
-    case 'role':
-    case 'limit':
-      throw new Error(`reason variable ${v} outside a constraint check`);
-  }
-}
-
 /** A constant expression's text (a number or string literal), folded into a template at generation time. */
 const constantText = (expr: string): string | undefined =>
   /^-?\d+$/.test(expr) ? expr : /^"(?:[^"\\]|\\.)*"$/.test(expr) ? (JSON.parse(expr) as string) : undefined;
@@ -190,133 +155,6 @@ const tplOf = (parts: readonly ReasonPart[], exprs: Partial<Record<ReasonVar, st
     })
     .join('') +
   '`';
-
-/**
- * A reason as one template literal with as few pieces as possible (each `${…}` is a string
- * concatenation at run time): constant variables (capability, action type) are folded into the text,
- * and a user's backticks join the neighbouring text instead of going through `q()`.
- */
-function template(plan: Plan, parts: readonly ReasonPart[], extra?: Partial<Record<ReasonVar, string>>): string {
-  const hasTarget = actionFields(plan.type).target;
-  const pieces: ({ text: string } | { expr: string })[] = [];
-  for (const part of parts) {
-    if (typeof part === 'string') pieces.push({ text: part });
-    else if (extra?.[part.v]) {
-      const c = constantText(extra[part.v]!);
-      pieces.push(c === undefined ? { expr: extra[part.v]! } : { text: c });
-    }
-    else if (part.v === 'capability' && plan.capability !== null) pieces.push({ text: plan.capability });
-    else if (part.v === 'type') pieces.push({ text: plan.type });
-    else {
-      const user = part.v === 'actor' ? 'actor' : part.v === 'target' ? 'target' : part.v === 'mover' ? (EFFECTS[plan.type].mover === 'target' ? 'target' : 'actor') : undefined;
-      if (user === 'actor' || (user === 'target' && hasTarget)) pieces.push({ text: '`' }, { expr: user }, { text: '`' });
-      else pieces.push({ expr: varExpr(plan, part.v, extra) });
-    }
-  }
-  return '`' + pieces.map((p) => ('text' in p ? tplText(p.text) : '${' + p.expr + '}')).join('') + '`';
-}
-
-type Emitted = { code: string } | { pass: true } | { fail: true };
-
-/** One emitter per check kind: the code that denies when the check fails, or a static outcome. */
-function emitCheck(m: Model, plan: Plan, check: CheckKind, deny: (extra?: Partial<Record<ReasonVar, string>>) => string): Emitted {
-  const when = (cond: string): Emitted => ({ code: `if (${cond}) ${deny()}` });
-  const constraint = (guard: string, count: string, cmp: string, limit: string, role: string): Emitted => ({
-    code: `if (${guard}) { const n = ${count}; if (${cmp}) ${deny({ role: `label(${role})`, count: 'n', limit })} }`,
-  });
-  // What the plan fixes statically: a constant destination, no mover (f = 0), no clients after (c1 = 0),
-  // or a destination that is the mover's own role (t = f). A constraint these make vacuous is not emitted.
-  const e = EFFECTS[plan.type];
-  const tConst = plan.destination === 'zero' ? 0 : plan.destination === 'banned' ? 1 : undefined;
-  const tSame = plan.destination === null || plan.destination === 'same';
-  const fZero = !e.mover;
-  const c1Zero = e.clients === 'zero';
-  const noLimit = (get: (r: NonNullable<ReturnType<IndexedPolicy['roles']['get']>>) => number | null): boolean => {
-    const r = tConst === undefined ? undefined : m.ip.roles.get(tConst);
-    return tConst !== undefined && (r === undefined || get(r) === null);
-  };
-  switch (check) {
-    case 'holderDefined':
-      return when('hs < 0 || DEFINED[hs] === 0');
-    case 'preauthMatch':
-    case 'ownPreauthMatch':
-      return when('m < 0');
-    case 'matchNonZero':
-      return when('m === 0');
-    case 'holderHasCapability': {
-      if (plan.capability === null) return when(`cb < 0 || ((CAPS[hs * ${m.words} + (cb >>> 5)]! >>> (cb & 31)) & 1) === 0`);
-      const bit = m.bitOf.get(m.capNames.get(plan.capability)!);
-      if (bit === undefined) return { fail: true };
-      return when(`((CAPS[${m.words === 1 ? 'hs' : `hs * ${m.words}`}${bit >>> 5 ? ` + ${bit >>> 5}` : ''}]! >>> ${bit & 31}) & 1) === 0`);
-    }
-    case 'notSelf':
-      return when('target === actor');
-    case 'targetListed':
-      return when('ti < 0');
-    case 'targetAbsent':
-      return when('ti >= 0');
-    case 'actorListed':
-      return when('ai < 0');
-    case 'actorAbsent':
-      return when('ai >= 0');
-    case 'notFixed':
-      return m.fixed ? { fail: true } : { pass: true };
-    case 'notFixedIfNewUser':
-      return m.fixed ? when(`${EFFECTS[plan.type].mover === 'target' ? 'ti' : 'ai'} < 0`) : { pass: true };
-    case 'bannedRoleExists':
-      return m.banned ? { pass: true } : { fail: true };
-    case 'moverRoleDefined':
-      return when('f !== 0 && (fs < 0 || DEFINED[fs] === 0)');
-    case 'moverBanned':
-      return m.banned ? when('f !== BANNED') : { fail: true };
-    case 'moverHasClients':
-      return when('c0 === 0');
-    case 'destinationGiven':
-      return when('t < 0');
-    case 'destinationNonZero':
-      return when('t === 0');
-    case 'destinationNotBanned':
-      return m.banned ? when('t === 1') : { pass: true };
-    case 'destinationChanged':
-      return when('t === f');
-    case 'destinationMatches':
-      return when('req >= 0 && req !== m');
-    case 'holderListsTransition':
-      return when('!lists(hs, fs, ts)');
-    case 'destinationDefined':
-      return when('ts < 0 || DEFINED[ts] === 0');
-    case 'minParticipants':
-      if (!m.any.minP || tSame || fZero) return { pass: true };
-      return constraint(`${tConst === 0 ? '' : 'f !== t && '}f !== 0 && MIN_P[fs]! > 0`, 'st.count[fs]! - 1', 'n < MIN_P[fs]!', 'MIN_P[fs]', 'f');
-    case 'maxParticipants':
-      if (!m.any.maxP || tSame || tConst === 0 || noLimit((r) => r.maxParticipants)) return { pass: true };
-      return constraint('f !== t && t !== 0 && MAX_P[ts]! >= 0', 'st.count[ts]! + 1', 'n > MAX_P[ts]!', 'MAX_P[ts]', 't');
-    case 'minActive':
-      if (!m.any.minA || fZero) return { pass: true };
-      return constraint(`f !== 0 && c0 > 0 && ${c1Zero ? '' : '(f !== t || c1 === 0) && '}MIN_A[fs]! > 0`, 'st.active[fs]! - 1', 'n < MIN_A[fs]!', 'MIN_A[fs]', 'f');
-    case 'maxActive':
-      if (!m.any.maxA || c1Zero || tConst === 0 || noLimit((r) => r.maxActive)) return { pass: true };
-      return constraint('t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0', 'st.active[ts]! + 1', 'n > MAX_A[ts]!', 'MAX_A[ts]', 't');
-    case 'maxUsers': {
-      const max = m.ip.base.maxUsers;
-      if (max === null || tConst === 0 || (tConst === 1 && m.banned) || tSame) return { pass: true };
-      return constraint(m.banned ? '(f === 0 || f === 1) && t !== 0 && t !== 1' : 'f === 0 && t !== 0', 'st.users + 1', `n > ${max}`, String(max), '-1');
-    }
-    case 'maxClients': {
-      const max = m.ip.base.maxClients;
-      if (max === null || c1Zero) return { pass: true };
-      return constraint('c1 > c0', 'st.clients - c0 + c1', `n > ${max}`, String(max), '-1');
-    }
-    case 'singleDevice':
-      return m.ip.base.multiDevice || c1Zero ? { pass: true } : constraint('c1 > c0 && c1 > 1', 'c1', 'true', '1', '-1');
-  }
-}
-
-/** The table of `missing_capability` reasons for a capability, by holder slot (built once, at load). */
-const lacksTable = (capability: string): string => `LACKS_${capability.replace(/[^A-Za-z0-9_$]/g, '_')}`;
-
-/** A local of a plan block: its name, initializer and (optional) type annotation. */
-type Local = readonly [name: string, init: string, type?: string];
 
 /**
  * The code of generated TypeScript without what cannot name a variable: string and template text and
@@ -374,77 +212,6 @@ function codeOnly(code: string): string {
 
 /** Does this code read the local `name` (an identifier on its own, not a property; not in a string or comment)? */
 const reads = (code: string, name: string): boolean => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(codeOnly(code));
-
-/**
- * The straight-line block of one plan: each check, then the allowed decision. Locals are declared on
- * first use, so an early denial (most are) skips the lookups and claim matching it does not need.
- */
-function planBlock(m: Model, plan: Plan, pre: readonly Local[]): string {
-  const e = EFFECTS[plan.type];
-  const out: string[] = [];
-  const claimsOrNone = 'claims === undefined ? NO_CLAIMS : claims';
-  const who = e.mover === 'target' ? 't' : 'a';
-  const dest = { zero: '0', banned: '1', to: 'req', match: 'm', matchNonZero: 'm', same: 'f' } as const;
-  const c1 = { keep: 'c0', zero: '0', set: 'clients', add: 'c0 + clients', removeOne: 'c0 - 1' } as const;
-  const locals: Local[] = [
-    ...pre,
-    ['m', plan.destination === 'match' ? `firstMatch(${claimsOrNone})` : plan.destination === 'matchNonZero' ? `firstNonZeroMatch(${claimsOrNone})` : '-1', 'number'],
-    ['h', plan.holder === 'actor' ? 'ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims))' : plan.holder === 'zero' ? '0' : 'm < 0 ? 0 : m', 'number'],
-    ['hs', 'slotOf(h)', 'number'],
-    ...(plan.capability === null
-      ? ([
-          ['cap', 'capability', 'number'],
-          ['cb', 'CAP_BIT[cap]!', 'number'],
-          ['cn', 'cb >= 0 ? CAP_LABEL[cb]! : capName(cap)', 'string'],
-        ] as const)
-      : []),
-    ['f', e.mover ? `${who}i >= 0 ? ${who}Role : 0` : '0', 'number'],
-    ['c0', e.mover ? `${who}i >= 0 ? ${who}Clients : 0` : '0', 'number'],
-    ['t', plan.destination ? dest[plan.destination] : 'f', 'number'],
-    // with a `clients` field the decider declares `clients` itself (validated, default applied)
-    ...(actionFields(plan.type).clients ? [] : ([['clients', String(e.clientsDefault), 'number']] as const)),
-    // without a `to` field there is no requested role
-    ...(actionFields(plan.type).to ? [] : ([['req', '-1', 'number']] as const)),
-    ['c1', c1[e.clients], 'number'],
-    ['fs', 'slotOf(f)', 'number'],
-    ['ts', 'slotOf(t)', 'number'],
-  ];
-  const declared = new Set<string>();
-  /** Declare (once, what it reads first) every local this code reads. */
-  const need = (code: string): void => {
-    for (const [name, init, type] of locals)
-      if (!declared.has(name) && reads(code, name)) {
-        declared.add(name);
-        need(init);
-        out.push(`const ${name}${type ? `: ${type}` : ''} = ${init};`);
-      }
-  };
-  /** The code of one check (its deny names the check's rule: no comment needed), after the locals it reads. */
-  const emit = (comment: string, code: string) => {
-    need(code);
-    if (comment) out.push(comment);
-    out.push(code);
-  };
-  let holderDefined = false;
-  for (const step of plan.steps) {
-    const deny = (extra?: Partial<Record<ReasonVar, string>>) =>
-      step.check === 'holderHasCapability' && plan.capability !== null && holderDefined
-        ? `return deny(${lit(step.rule)}, ${lacksTable(plan.capability)}[hs]!);`
-        : `return deny(${lit(step.rule)}, ${template(plan, DENY_REASONS[step.rule], extra)});`;
-    if (step.check === 'holderDefined') holderDefined = true;
-    const r = emitCheck(m, plan, step.check, deny);
-    if ('pass' in r) continue;
-    if ('fail' in r) {
-      emit(`// ${step.check}: never holds in this policy`, deny());
-      return out.join('\n');
-    }
-    emit('', r.code);
-  }
-  // allowed: the role holds the capability, so it has a bit (cb ≥ 0) and a precomputed rule
-  const rule = plan.capability === null ? 'OK_RULE[cb]!' : lit(okRule(plan.capability));
-  emit('', `return { allowed: true, rule: ${rule}, reason: ${template(plan, ALLOW_REASONS[plan.key])} };`);
-  return out.join('\n');
-}
 
 // ---- Claims -------------------------------------------------------------------------------------------
 
@@ -1002,39 +769,15 @@ function deciderBody(m: Model, type: ActionType): string {
   if (f.to) lazy.push({ name: 'req', used: "const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');", unused: "if (typeof to === 'string') roleRef(to, 'action.to');" });
   if (f.capability) lazy.push({ name: '', used: "const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');", unused: '' });
   lazy.push({ name: 'st', used: 'const st = state instanceof PreparedState ? state : indexState(state, false);', unused: 'if (!(state instanceof PreparedState)) indexState(state, false);' });
-  // the participant lookups, declared where a check first needs them
-  const lookups: Local[] = [
-    ['ae', 'st.byUser[actor]'],
-    ['ai', 'ae === undefined ? -1 : 0', 'number'],
-    ['aRole', 'ae === undefined ? 0 : ae.role', 'number'],
-    ['aClients', 'ae === undefined ? 0 : ae.clients', 'number'],
-    ...(f.target
-      ? ([
-          ['te', 'st.byUser[target]'],
-          ['ti', 'te === undefined ? -1 : 0', 'number'],
-          ['tRole', 'te === undefined ? 0 : te.role', 'number'],
-          ['tClients', 'te === undefined ? 0 : te.clients', 'number'],
-        ] as const)
-      : ([
-          ['target', 'undefined', 'string | undefined'],
-          ['ti', '-1', 'number'],
-          ['tRole', '0', 'number'],
-          ['tClients', '0', 'number'],
-        ] as const)),
-  ];
   const keys = PLAN_KEYS.filter((k) => PLANS[k].type === type);
+  const plans = keys.map((k) => printPlan(m, PLANS[k]));
   const body =
     keys.length === 1
-      ? planBlock(m, PLANS[keys[0]!], lookups)
-      : `switch (via) {\n${keys.map((k) => `case ${lit(PLANS[k].via)}: {\n${planBlock(m, PLANS[k], lookups)}\n}`).join('\n')}\n}\nreturn bad('action.via', 'expected open, preauth or code');`;
-  // what the plans read, and what those reads read in turn (the lookups read `st` and `claims`)
-  let read = body;
-  const chosen: string[] = [];
-  for (let i = lazy.length - 1; i >= 0; i--) {
-    const l = lazy[i]!;
-    chosen[i] = l.name === '' || reads(read, l.name) ? l.used : l.unused;
-    read += '\n' + chosen[i];
-  }
+      ? plans[0]!.code
+      : `switch (via) {\n${keys.map((k, i) => `case ${lit(PLANS[k].via)}: {\n${plans[i]!.code}\n}`).join('\n')}\n}\nreturn bad('action.via', 'expected open, preauth or code');`;
+  // what the plans read (the printer tracks it as it prints the IR)
+  const read = new Set<string>(plans.flatMap((pl) => [...pl.reads]));
+  const chosen = lazy.map((l) => (l.name === '' || read.has(l.name) ? l.used : l.unused));
   return [...out, ...chosen.filter((c) => c !== ''), body].join('\n');
 }
 

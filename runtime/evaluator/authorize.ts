@@ -1,11 +1,12 @@
 /**
  * The interpreter: runs an action's plan (runtime/semantics.ts, PLANS) step by step and reports the
  * first check that fails as `{ allowed: false, rule, reason }`, or `{ allowed: true, rule: ok:<cap> }`.
- * Each check kind is one small function here; the code generator emits the same checks as code, and
- * the differential tests keep the two equal.
+ * The checks are the plan IR of runtime/checks.ts, compiled here once per plan into closures; the code
+ * generator prints the same IR as TypeScript, so there is one definition of each check.
  */
+import { CHECK_DEFS, LOCALS, planLocals, reasonValue, type CheckDef, type Expr, type Fact, type Input, type Local, type RoleTable } from '../checks.js';
 import type { Claim } from '../ir.js';
-import { ALLOW_REASONS, claimsMatch, DENY_REASONS, EFFECTS, okRule, PLANS, roleLabel, userLabel, type CheckKind, type DenyRule, type Plan, type ReasonPart, type ReasonVar, type UpdateRule } from '../semantics.js';
+import { ALLOW_REASONS, claimsMatch, DENY_REASONS, EFFECTS, okRule, PLAN_KEYS, PLANS, roleLabel, userLabel, type DenyRule, type Plan, type PlanKey, type ReasonPart, type UpdateRule } from '../semantics.js';
 import { parseAction, parseState, type ActionInput, type Entry, type ParsedAction, type ParsedState, type StateInput } from './inputs.js';
 import { indexPolicy, type IndexedPolicy, type IndexOptions } from './policy.js';
 
@@ -24,212 +25,257 @@ export function firstPreauthMatch(ip: IndexedPolicy, claims: readonly Claim[], n
   return undefined;
 }
 
-/** Everything a plan's checks read, computed once per decision. */
+/** What a decision was decided with: the plan, and the values of its locals (for applying its effect). */
 export interface Context {
   readonly ip: IndexedPolicy;
   readonly plan: Plan;
   readonly action: ParsedAction;
   readonly state: ParsedState;
-  readonly actorEntry: Entry | undefined;
-  readonly targetEntry: Entry | undefined;
-  /** the user whose role or clients change, when listed */
-  readonly mover: Entry | undefined;
+  /** the user whose role or clients change (the target or the actor), or the actor when nobody moves */
   readonly moverUser: string;
   readonly holder: number;
   readonly capability: number;
-  /** the preauth match the plan uses (join by preauth: any role; changeOwnRole: non-zero) */
-  readonly match: number | undefined;
-  /** the mover's role and clients before (0 when not listed) and after (role 0 = not listed) */
+  /** the mover's role before (0 = not listed) and after (role 0 = out of the list; undefined = no destination) */
   readonly from: number;
   readonly to: number | undefined;
   readonly clientsBefore: number;
   readonly clientsAfter: number;
-  /** set by a failing constraint check, for the reason */
-  role?: number;
-  count?: number;
-  limit?: number;
 }
 
-function context(ip: IndexedPolicy, state: ParsedState, action: ParsedAction): Context {
-  const plan = PLANS[action.key];
-  const effect = EFFECTS[plan.type];
-  const actorEntry = state.byUser.get(action.actor);
-  const targetEntry = action.target === undefined ? undefined : state.byUser.get(action.target);
-  const claims = action.claims ?? [];
-  const match = plan.destination === 'match' ? firstPreauthMatch(ip, claims) : plan.destination === 'matchNonZero' ? firstPreauthMatch(ip, claims, true) : undefined;
-  const holder =
-    plan.holder === 'zero' ? 0 : plan.holder === 'destination' ? (match ?? 0) : actorEntry ? actorEntry.role : action.claims ? (firstPreauthMatch(ip, action.claims) ?? 0) : 0;
-  const mover = effect.mover === 'target' ? targetEntry : effect.mover === 'actor' ? actorEntry : undefined;
-  const from = mover ? mover.role : 0;
-  const c0 = mover ? mover.clients : 0;
-  let to: number | undefined;
-  switch (plan.destination) {
-    case 'zero':
-      to = 0;
-      break;
-    case 'banned':
-      to = 1;
-      break;
-    case 'to':
-      to = action.to;
-      break;
-    case 'match':
-    case 'matchNonZero':
-      to = match;
-      break;
-    default:
-      to = from;
-  }
-  let c1: number;
-  switch (effect.clients) {
-    case 'keep':
-      c1 = c0;
-      break;
-    case 'zero':
-      c1 = 0;
-      break;
-    case 'set':
-      c1 = action.clients;
-      break;
-    case 'add':
-      c1 = c0 + action.clients;
-      break;
-    case 'removeOne':
-      c1 = c0 - 1;
-  }
-  return {
-    ip,
-    plan,
-    action,
-    state,
-    actorEntry,
-    targetEntry,
-    mover,
-    moverUser: effect.mover === 'target' ? (action.target ?? '') : action.actor,
-    holder,
-    capability: plan.capability === null ? action.capability! : ip.capabilityCodes.get(plan.capability)!,
-    match,
-    from,
-    to,
-    clientsBefore: c0,
-    clientsAfter: c1,
-  };
+/** One decision's inputs and its locals, computed on first use. */
+interface Frame {
+  readonly ip: IndexedPolicy;
+  readonly state: ParsedState;
+  readonly action: ParsedAction;
+  readonly actor: Entry | undefined;
+  readonly target: Entry | undefined;
+  readonly locals: (number | boolean | undefined)[];
 }
+type Value = number | boolean;
+type Compiled = (fr: Frame) => Value;
 
-const isBanned = (c: Context, i: number) => c.ip.bannedRole && i === 1;
-const fail = (c: Context, role: number, count: number, limit: number) => ((c.role = role), (c.count = count), (c.limit = limit), false);
-const moves = (c: Context) => c.from !== c.to;
-
-/** One function per check kind: true when the check passes. */
-export const CHECK: { readonly [K in CheckKind]: (c: Context) => boolean } = {
-  holderDefined: (c) => c.ip.roles.has(c.holder),
-  preauthMatch: (c) => c.match !== undefined,
-  matchNonZero: (c) => c.match !== 0,
-  holderHasCapability: (c) => c.ip.holds(c.holder, c.capability),
-  notSelf: (c) => c.action.target !== c.action.actor,
-  targetListed: (c) => c.targetEntry !== undefined,
-  targetAbsent: (c) => c.targetEntry === undefined,
-  actorListed: (c) => c.actorEntry !== undefined,
-  actorAbsent: (c) => c.actorEntry === undefined,
-  notFixed: (c) => !c.ip.base.fixedMembership,
-  notFixedIfNewUser: (c) => !c.ip.base.fixedMembership || c.mover !== undefined,
-  bannedRoleExists: (c) => c.ip.bannedRole,
-  moverRoleDefined: (c) => c.from === 0 || c.ip.roles.has(c.from),
-  moverBanned: (c) => isBanned(c, c.from),
-  moverHasClients: (c) => c.clientsBefore > 0,
-  destinationGiven: (c) => c.to !== undefined,
-  destinationNonZero: (c) => c.to !== 0,
-  destinationNotBanned: (c) => !isBanned(c, c.to!),
-  ownPreauthMatch: (c) => c.match !== undefined,
-  destinationChanged: (c) => c.to !== c.from,
-  destinationMatches: (c) => c.action.to === undefined || c.action.to === c.match,
-  holderListsTransition: (c) => c.ip.lists(c.holder, c.from, c.to!),
-  destinationDefined: (c) => c.ip.roles.has(c.to!),
-  minParticipants: (c) => {
-    if (!moves(c) || c.from === 0) return true;
-    const n = (c.state.count.get(c.from) ?? 0) - 1;
-    const min = c.ip.roles.get(c.from)!.minParticipants;
-    return n >= min || fail(c, c.from, n, min);
-  },
-  maxParticipants: (c) => {
-    if (!moves(c) || c.to === 0) return true;
-    const n = (c.state.count.get(c.to!) ?? 0) + 1;
-    const max = c.ip.roles.get(c.to!)!.maxParticipants;
-    return max === null || n <= max || fail(c, c.to!, n, max);
-  },
-  minActive: (c) => {
-    if (c.from === 0 || c.clientsBefore === 0 || (!moves(c) && c.clientsAfter > 0)) return true;
-    const n = (c.state.active.get(c.from) ?? 0) - 1;
-    const min = c.ip.roles.get(c.from)!.minActive;
-    return n >= min || fail(c, c.from, n, min);
-  },
-  maxActive: (c) => {
-    if (c.to === 0 || c.clientsAfter === 0 || (!moves(c) && c.clientsBefore > 0)) return true;
-    const n = (c.state.active.get(c.to!) ?? 0) + 1;
-    const max = c.ip.roles.get(c.to!)!.maxActive;
-    return max === null || n <= max || fail(c, c.to!, n, max);
-  },
-  maxUsers: (c) => {
-    const max = c.ip.base.maxUsers;
-    const before = c.from !== 0 && !isBanned(c, c.from);
-    const after = c.to !== 0 && !isBanned(c, c.to!);
-    if (max === null || before || !after) return true;
-    return c.state.users + 1 <= max || fail(c, -1, c.state.users + 1, max);
-  },
-  maxClients: (c) => {
-    const max = c.ip.base.maxClients;
-    if (max === null || c.clientsAfter <= c.clientsBefore) return true;
-    const n = c.state.clients - c.clientsBefore + c.clientsAfter;
-    return n <= max || fail(c, -1, n, max);
-  },
-  singleDevice: (c) => c.ip.base.multiDevice || c.clientsAfter <= c.clientsBefore || c.clientsAfter <= 1 || fail(c, -1, c.clientsAfter, 1),
+const INPUTS: { readonly [I in Input]: Compiled } = {
+  actorListed: (fr) => fr.actor !== undefined,
+  actorRole: (fr) => fr.actor?.role ?? 0,
+  actorClients: (fr) => fr.actor?.clients ?? 0,
+  targetListed: (fr) => fr.target !== undefined,
+  targetRole: (fr) => fr.target?.role ?? 0,
+  targetClients: (fr) => fr.target?.clients ?? 0,
+  targetIsActor: (fr) => fr.action.target === fr.action.actor,
+  requested: (fr) => fr.action.to ?? -1,
+  clients: (fr) => fr.action.clients,
+  hasClaims: (fr) => fr.action.claims !== null,
+  match: (fr) => firstPreauthMatch(fr.ip, fr.action.claims ?? []) ?? -1,
+  matchNonZero: (fr) => firstPreauthMatch(fr.ip, fr.action.claims ?? [], true) ?? -1,
+  capability: (fr) => fr.action.capability ?? -1,
+  users: (fr) => fr.state.users,
+  roomClients: (fr) => fr.state.clients,
 };
+const FACTS: { readonly [F in Fact]: (ip: IndexedPolicy) => Value } = {
+  fixedMembership: (ip) => ip.base.fixedMembership,
+  bannedRole: (ip) => ip.bannedRole,
+  multiDevice: (ip) => ip.base.multiDevice,
+  maxUsers: (ip) => ip.base.maxUsers ?? -1,
+  maxClients: (ip) => ip.base.maxClients ?? -1,
+};
+/** The role tables at any index: an undefined role has no constraints and nobody in it counts. */
+export const TABLES: { readonly [T in RoleTable]: (ip: IndexedPolicy, state: ParsedState | undefined, role: number) => number } = {
+  defined: (ip, _s, r) => (ip.roles.has(r) ? 1 : 0),
+  count: (_ip, s, r) => s?.count.get(r) ?? 0,
+  active: (_ip, s, r) => s?.active.get(r) ?? 0,
+  minP: (ip, _s, r) => ip.roles.get(r)?.minParticipants ?? 0,
+  maxP: (ip, _s, r) => ip.roles.get(r)?.maxParticipants ?? -1,
+  minA: (ip, _s, r) => ip.roles.get(r)?.minActive ?? 0,
+  maxA: (ip, _s, r) => ip.roles.get(r)?.maxActive ?? -1,
+};
+export { FACTS };
 
-function reasonVar(c: Context, v: ReasonVar): string {
-  switch (v) {
-    case 'actor':
-      return userLabel(c.action.actor);
-    case 'target':
-      return userLabel(c.action.target ?? '');
-    case 'mover':
-      return userLabel(c.moverUser);
-    case 'holder':
-      return roleText(c, c.holder);
-    case 'from':
-      return roleText(c, c.from);
-    case 'to':
-      return roleText(c, c.to);
-    case 'requested':
-      return roleText(c, c.action.to);
-    case 'match':
-      return roleText(c, c.match);
-    case 'capability':
-      return c.ip.capabilityName(c.capability);
-    case 'type':
-      return c.plan.type;
-    case 'role':
-      return roleText(c, c.role);
-    case 'count':
-      return String(c.count ?? c.action.clients);
-    case 'limit':
-      return String(c.limit);
+/** An expression of the plan IR as a closure over a decision's frame (built once per plan). */
+function compile(e: Expr, locals: { readonly [L in Local]: Expr }): Compiled {
+  const c = (x: Expr) => compile(x, locals);
+  switch (e.k) {
+    case 'lit': {
+      const v = e.v;
+      return () => v;
+    }
+    case 'in':
+      return INPUTS[e.name];
+    case 'fact': {
+      const get = FACTS[e.name];
+      return (fr) => get(fr.ip);
+    }
+    case 'local': {
+      const i = LOCALS.indexOf(e.name);
+      const init = c(locals[e.name]);
+      return (fr) => {
+        const v = fr.locals[i];
+        return v !== undefined ? v : (fr.locals[i] = init(fr));
+      };
+    }
+    case 'table': {
+      const [get, role] = [TABLES[e.table], c(e.role)];
+      return (fr) => get(fr.ip, fr.state, role(fr) as number);
+    }
+    case 'holds': {
+      const [role, capability] = [c(e.role), c(e.capability)];
+      return (fr) => fr.ip.holds(role(fr) as number, capability(fr) as number);
+    }
+    case 'lists': {
+      const [holder, from, to] = [c(e.holder), c(e.from), c(e.to)];
+      return (fr) => fr.ip.lists(holder(fr) as number, from(fr) as number, to(fr) as number);
+    }
+    case 'not': {
+      const a = c(e.a);
+      return (fr) => !a(fr);
+    }
+    case 'and': {
+      const args = e.args.map(c);
+      return (fr) => {
+        for (const a of args) if (!a(fr)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const args = e.args.map(c);
+      return (fr) => {
+        for (const a of args) if (a(fr)) return true;
+        return false;
+      };
+    }
+    case 'cmp': {
+      const [a, b] = [c(e.a), c(e.b)];
+      switch (e.op) {
+        case '===':
+          return (fr) => a(fr) === b(fr);
+        case '!==':
+          return (fr) => a(fr) !== b(fr);
+        case '<':
+          return (fr) => (a(fr) as number) < (b(fr) as number);
+        case '<=':
+          return (fr) => (a(fr) as number) <= (b(fr) as number);
+        case '>':
+          return (fr) => (a(fr) as number) > (b(fr) as number);
+        case '>=':
+          return (fr) => (a(fr) as number) >= (b(fr) as number);
+      }
+    }
+    // falls through (unreachable: every operator returned)
+    case 'add': {
+      const [a, b] = [c(e.a), c(e.b)];
+      return (fr) => (a(fr) as number) + (b(fr) as number);
+    }
+    case 'sub': {
+      const [a, b] = [c(e.a), c(e.b)];
+      return (fr) => (a(fr) as number) - (b(fr) as number);
+    }
+    case 'max': {
+      const [a, b] = [c(e.a), c(e.b)];
+      return (fr) => Math.max(a(fr) as number, b(fr) as number);
+    }
+    case 'cond': {
+      const [test, a, b] = [c(e.c), c(e.a), c(e.b)];
+      return (fr) => (test(fr) ? a(fr) : b(fr));
+    }
   }
 }
 
-const roleText = (c: Context, i: number | undefined): string => (i === undefined ? 'no role' : roleLabel(i, c.ip.roleName(i)));
+interface CompiledStep {
+  readonly rule: DenyRule;
+  /** true when the check passes */
+  readonly pass: Compiled;
+  /** the failing constraint's role, count and limit, for the reason */
+  readonly limit?: { readonly role?: Compiled; readonly count: Compiled; readonly limit: Compiled; readonly def: Extract<CheckDef, { kind: 'limit' }> };
+}
+interface CompiledPlan {
+  readonly plan: Plan;
+  readonly locals: { readonly [L in Local]: Expr };
+  readonly steps: readonly CompiledStep[];
+  readonly local: { readonly [L in Local]: Compiled };
+  /** reason expressions compiled on first use, by identity (runtime/checks.ts builds each once) */
+  readonly reasons: Map<Expr, Compiled>;
+}
 
-export function renderReason(c: Context, parts: readonly ReasonPart[]): string {
+function compilePlan(plan: Plan): CompiledPlan {
+  const locals = planLocals(plan);
+  const steps = plan.steps.map((s): CompiledStep => {
+    const def = CHECK_DEFS[s.check];
+    if (def.kind === 'ok') return { rule: s.rule, pass: compile(def.ok, locals) };
+    const [guard, count, limit] = [compile(def.guard, locals), compile(def.count, locals), compile(def.limit, locals)];
+    const beyond = def.op === '<' ? (fr: Frame) => (count(fr) as number) < (limit(fr) as number) : (fr: Frame) => (count(fr) as number) > (limit(fr) as number);
+    return { rule: s.rule, pass: (fr) => !(guard(fr) && beyond(fr)), limit: { ...(def.role ? { role: compile(def.role, locals) } : {}), count, limit, def } };
+  });
+  const local = Object.fromEntries(LOCALS.map((l) => [l, compile({ k: 'local', name: l }, locals)])) as { [L in Local]: Compiled };
+  return { plan, locals, steps, local, reasons: new Map() };
+}
+
+const COMPILED = new Map<PlanKey, CompiledPlan>(PLAN_KEYS.map((k) => [k, compilePlan(PLANS[k])]));
+
+/** A reason's expression compiled once per plan (reasons are rendered for every decision). */
+function compiled(cp: CompiledPlan, e: Expr): Compiled {
+  let f = cp.reasons.get(e);
+  if (!f) cp.reasons.set(e, (f = compile(e, cp.locals)));
+  return f;
+}
+
+const roleText = (ip: IndexedPolicy, i: number): string => (i < 0 ? 'no role' : roleLabel(i, ip.roleName(i)));
+
+/** A reason with its variables filled in, each by what reasonValue (runtime/checks.ts) says it names. */
+function renderReason(cp: CompiledPlan, fr: Frame, parts: readonly ReasonPart[], step?: CompiledStep): string {
   let s = '';
-  for (const p of parts) s += typeof p === 'string' ? p : reasonVar(c, p.v);
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      s += p;
+      continue;
+    }
+    const v = reasonValue(cp.plan, p.v, step?.limit?.def);
+    switch (v.kind) {
+      case 'text':
+        s += v.text;
+        break;
+      case 'user':
+        s += userLabel((v.user === 'actor' ? fr.action.actor : fr.action.target) ?? '');
+        break;
+      case 'capability':
+        s += fr.ip.capabilityName(cp.local.cap(fr) as number);
+        break;
+      case 'role':
+        s += roleText(fr.ip, compiled(cp, v.role)(fr) as number);
+        break;
+      case 'number':
+        s += String(compiled(cp, v.value)(fr));
+    }
+  }
   return s;
 }
 
 /** Decide a validated action: the decision and the context it was decided in (for applying its effect). */
 export function evaluate(ip: IndexedPolicy, state: ParsedState, action: ParsedAction): { decision: Decision; context: Context } {
-  const c = context(ip, state, action);
-  for (const s of c.plan.steps)
-    if (!CHECK[s.check](c)) return { decision: { allowed: false, rule: s.rule, reason: renderReason(c, DENY_REASONS[s.rule]) }, context: c };
-  return { decision: { allowed: true, rule: okRule(ip.capabilityName(c.capability)), reason: renderReason(c, ALLOW_REASONS[c.plan.key]) }, context: c };
+  const cp = COMPILED.get(action.key)!;
+  const fr: Frame = { ip, state, action, actor: state.byUser.get(action.actor), target: action.target === undefined ? undefined : state.byUser.get(action.target), locals: [] };
+  let decision: Decision | undefined;
+  for (const s of cp.steps)
+    if (!s.pass(fr)) {
+      decision = { allowed: false, rule: s.rule, reason: renderReason(cp, fr, DENY_REASONS[s.rule], s) };
+      break;
+    }
+  const L = cp.local;
+  const capability = L.cap(fr) as number;
+  decision ??= { allowed: true, rule: okRule(ip.capabilityName(capability)), reason: renderReason(cp, fr, ALLOW_REASONS[cp.plan.key]) };
+  const to = L.t(fr) as number;
+  const context: Context = {
+    ip,
+    plan: cp.plan,
+    action,
+    state,
+    moverUser: EFFECTS[cp.plan.type].mover === 'target' ? (action.target ?? '') : action.actor,
+    holder: L.h(fr) as number,
+    capability,
+    from: L.f(fr) as number,
+    to: to < 0 ? undefined : to,
+    clientsBefore: L.c0(fr) as number,
+    clientsAfter: L.c1(fr) as number,
+  };
+  return { decision, context };
 }
 
 /**

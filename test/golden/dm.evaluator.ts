@@ -481,12 +481,10 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   if (typeof to === 'string') roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canAddParticipant[hs]!);
@@ -503,12 +501,10 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canRemoveParticipant[hs]!);
@@ -529,12 +525,10 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   if (typeof to === 'string') roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canChangeUserRole[hs]!);
@@ -551,12 +545,10 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canBan[hs]!);
@@ -577,12 +569,10 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   if (typeof to === 'string') roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canUnBan[hs]!);
@@ -599,12 +589,10 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canKick[hs]!);
@@ -618,12 +606,10 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canRemoveSelf[hs]!);
@@ -637,26 +623,22 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs]! >>> 1) & 1) === 0) return deny('missing_capability', LACKS_canRemoveOwnClient[hs]!);
-  if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
-  const aClients: number = ae === undefined ? 0 : ae.clients;
-  const c0: number = ai >= 0 ? aClients : 0;
-  if (c0 === 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
-  const f: number = ai >= 0 ? aRole : 0;
-  const t: number = f;
+  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  const c0: number = ae.clients;
+  if (c0 <= 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
+  const f: number = ae.role;
   const c1: number = c0 - 1;
-  const ts: number = slotOf(t);
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
+  const fs: number = slotOf(f);
+  if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
+    const n = st.active[fs]! + 1;
+    if (n > MAX_A[fs]!)
+      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
   }
   return {
     allowed: true,
@@ -677,25 +659,21 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs]! >>> 0) & 1) === 0) return deny('missing_capability', LACKS_canAddOwnClient[hs]!);
-  if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
-  const f: number = ai >= 0 ? aRole : 0;
-  const aClients: number = ae === undefined ? 0 : ae.clients;
-  const c0: number = ai >= 0 ? aClients : 0;
-  const t: number = f;
+  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  const f: number = ae.role;
+  const c0: number = ae.clients;
   const c1: number = c0 + clients;
-  const ts: number = slotOf(t);
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
+  const fs: number = slotOf(f);
+  if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
+    const n = st.active[fs]! + 1;
+    if (n > MAX_A[fs]!)
+      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
   }
   return {
     allowed: true,
@@ -716,12 +694,10 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   if (typeof to === 'string') roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', LACKS_canChangeOwnRole[hs]!);
@@ -746,12 +722,8 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
   if (!(state instanceof PreparedState)) indexState(state, false);
   switch (via) {
     case 'open': {
-      const h: number = 0;
-      const hs: number = slotOf(h);
-      if (hs < 0 || DEFINED[hs] === 0)
-        return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canOpenJoin[hs]!);
+      return deny('missing_capability', LACKS_canOpenJoin[0]!);
     }
     case 'preauth': {
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
@@ -759,19 +731,14 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       if (m === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
       const h: number = m < 0 ? 0 : m;
       const hs: number = slotOf(h);
-      const t: number = m;
-      if (hs < 0 || DEFINED[hs] === 0)
-        return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
+      if (DEFINED[hs] !== 1)
+        return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
       return deny('missing_capability', LACKS_canJoinIfPreauthorized[hs]!);
     }
     case 'code': {
-      const h: number = 0;
-      const hs: number = slotOf(h);
-      if (hs < 0 || DEFINED[hs] === 0)
-        return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canUseJoinCode[hs]!);
+      return deny('missing_capability', LACKS_canUseJoinCode[0]!);
     }
   }
   return bad('action.via', 'expected open, preauth or code');
@@ -790,17 +757,14 @@ function decide_capability(state: State | PreparedState, x: Record<string, unkno
     bad('action.capability', 'expected a capability code from 0 to 65535 or a name');
   const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  const cap: number = capability;
-  const cb: number = CAP_BIT[cap]!;
-  const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(cap);
-  if (cb < 0 || ((CAPS[hs * 1 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 0)
+  const cb: number = CAP_BIT[capability]!;
+  const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
+  if (!(cb >= 0 && ((CAPS[hs + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))
     return deny('missing_capability', `${label(h)} does not hold ${cn}`);
   return { allowed: true, rule: OK_RULE[cb]!, reason: `${label(h)} holds ${cn}` };
 }

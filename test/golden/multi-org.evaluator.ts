@@ -260,8 +260,6 @@ function slotOf(i: number): number {
   return i >>> 0 < 7 ? i : -1;
 }
 
-/** the banned role (typed `number` so that comparing with it does not narrow) */
-const BANNED: number = 1;
 /** role slots: role 0, every defined role, and every index a transition names */
 const N = 7;
 const DEFINED = new Uint8Array([1, 1, 1, 1, 1, 1, 1]);
@@ -568,55 +566,46 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 0) & 1) === 0) return deny('missing_capability', LACKS_canAddParticipant[hs]!);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot add itself`);
-  const te = st.byUser[target];
-  const ti: number = te === undefined ? -1 : 0;
-  if (ti >= 0) return deny('target_already_listed', `\`${target}\` is already in the participant list`);
-  const t: number = req;
-  if (t < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  if (t === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-  const tRole: number = te === undefined ? 0 : te.role;
-  const f: number = ti >= 0 ? tRole : 0;
-  const fs: number = slotOf(f);
-  const ts: number = slotOf(t);
-  if (!lists(hs, fs, ts))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  if (ts < 0 || DEFINED[ts] === 0)
-    return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-    const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
+  const te: ByUser[string] = st.byUser[target];
+  if (te !== undefined) return deny('target_already_listed', `\`${target}\` is already in the participant list`);
+  if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
+  if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
+  const rs: number = slotOf(req);
+  if (!lists(hs, 0, rs))
+    return deny('no_role_change_entry', `${label(h)} has no authorized role change \`no_role\` -> ${label(req)}`);
+  if (DEFINED[rs] !== 1)
+    return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
+  if (req !== 0 && MAX_P[rs]! >= 0) {
+    const n = st.count[rs]! + 1;
+    if (n > MAX_P[rs]!)
+      return deny(
+        'max_participants',
+        `${label(req)} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
+      );
   }
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
+  if (req !== 0 && clients > 0 && MAX_A[rs]! >= 0) {
+    const n = st.active[rs]! + 1;
+    if (n > MAX_A[rs]!)
+      return deny(
+        'max_active',
+        `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
+      );
   }
-  const tClients: number = te === undefined ? 0 : te.clients;
-  const c0: number = ti >= 0 ? tClients : 0;
-  const c1: number = clients;
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
-  }
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
+  if (req !== 0 && req !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
   return {
     allowed: true,
     rule: 'ok:canAddParticipant',
-    reason: `${label(h)} may add \`${target}\` as ${label(t)} (canAddParticipant)`,
+    reason: `${label(h)} may add \`${target}\` as ${label(req)} (canAddParticipant)`,
   };
 }
 
@@ -631,31 +620,25 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 1) & 1) === 0) return deny('missing_capability', LACKS_canRemoveParticipant[hs]!);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot remove itself`);
-  const te = st.byUser[target];
-  const ti: number = te === undefined ? -1 : 0;
-  if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
-  const tRole: number = te === undefined ? 0 : te.role;
-  const f: number = ti >= 0 ? tRole : 0;
+  const te: ByUser[string] = st.byUser[target];
+  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
+  if (f !== 0 && DEFINED[fs] !== 1)
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
-  const t: number = 0;
-  const ts: number = slotOf(t);
-  if (!lists(hs, fs, ts))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
+  if (!lists(hs, fs, 0))
+    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> \`no_role\``);
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
+      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
   }
   return {
     allowed: true,
@@ -679,58 +662,57 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 9) & 1) === 0) return deny('missing_capability', LACKS_canChangeUserRole[hs]!);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot changeRole itself`);
-  const te = st.byUser[target];
-  const ti: number = te === undefined ? -1 : 0;
-  if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
-  const tRole: number = te === undefined ? 0 : te.role;
-  const f: number = ti >= 0 ? tRole : 0;
+  const te: ByUser[string] = st.byUser[target];
+  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
+  if (f !== 0 && DEFINED[fs] !== 1)
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
-  const t: number = req;
-  if (t < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  if (t === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-  if (t === f) return deny('unchanged_role', `\`${target}\` already has ${label(t)}`);
-  const ts: number = slotOf(t);
-  if (!lists(hs, fs, ts))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  if (ts < 0 || DEFINED[ts] === 0)
-    return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
+  if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
+  if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
+  if (req === f) return deny('unchanged_role', `\`${target}\` already has ${label(req)}`);
+  const rs: number = slotOf(req);
+  if (!lists(hs, fs, rs))
+    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(req)}`);
+  if (DEFINED[rs] !== 1)
+    return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
+  if (f !== req && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
+      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
   }
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
+  if (f !== req && req !== 0 && MAX_P[rs]! >= 0) {
+    const n = st.count[rs]! + 1;
+    if (n > MAX_P[rs]!)
+      return deny(
+        'max_participants',
+        `${label(req)} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
+      );
   }
-  const tClients: number = te === undefined ? 0 : te.clients;
-  const c0: number = ti >= 0 ? tClients : 0;
-  const c1: number = c0;
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
+  const c0: number = te.clients;
+  if (req !== 0 && c0 > 0 && (f !== req || c0 === 0) && MAX_A[rs]! >= 0) {
+    const n = st.active[rs]! + 1;
+    if (n > MAX_A[rs]!)
+      return deny(
+        'max_active',
+        `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
+      );
   }
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
+  if ((f === 0 || f === 1) && req !== 0 && req !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
   return {
     allowed: true,
     rule: 'ok:canChangeUserRole',
-    reason: `${label(h)} may move \`${target}\` from ${label(f)} to ${label(t)} (canChangeUserRole)`,
+    reason: `${label(h)} may move \`${target}\` from ${label(f)} to ${label(req)} (canChangeUserRole)`,
   };
 }
 
@@ -745,31 +727,25 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 6) & 1) === 0) return deny('missing_capability', LACKS_canBan[hs]!);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot ban itself`);
-  const te = st.byUser[target];
-  const ti: number = te === undefined ? -1 : 0;
-  const tRole: number = te === undefined ? 0 : te.role;
-  const f: number = ti >= 0 ? tRole : 0;
+  const te: ByUser[string] = st.byUser[target];
+  const f: number = te !== undefined ? te.role : 0;
   const fs: number = slotOf(f);
-  if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
+  if (f !== 0 && DEFINED[fs] !== 1)
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
-  const t: number = 1;
-  if (t === f) return deny('unchanged_role', `\`${target}\` already has ${label(t)}`);
-  const ts: number = slotOf(t);
-  if (!lists(hs, fs, ts))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
+  if (f === 1) return deny('unchanged_role', `\`${target}\` already has \`banned\``);
+  if (!lists(hs, fs, 1))
+    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> \`banned\``);
+  if (f !== 1 && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
+      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
   }
   return {
     allowed: true,
@@ -793,60 +769,54 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 7) & 1) === 0) return deny('missing_capability', LACKS_canUnBan[hs]!);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot unban itself`);
-  const te = st.byUser[target];
-  const ti: number = te === undefined ? -1 : 0;
-  if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
-  const tRole: number = te === undefined ? 0 : te.role;
-  const f: number = ti >= 0 ? tRole : 0;
+  const te: ByUser[string] = st.byUser[target];
+  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
+  if (f !== 0 && DEFINED[fs] !== 1)
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
-  if (f !== BANNED) return deny('target_not_banned', `\`${target}\` is not banned (it has ${label(f)})`);
-  const t: number = req;
-  if (t < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  if (t === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-  if (t === 1) return deny('destination_banned', `the destination of an unban cannot be the banned role`);
-  if (t === f) return deny('unchanged_role', `\`${target}\` already has ${label(t)}`);
-  const ts: number = slotOf(t);
-  if (!lists(hs, fs, ts))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
-  if (ts < 0 || DEFINED[ts] === 0)
-    return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-    const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
+  if (f !== 1) return deny('target_not_banned', `\`${target}\` is not banned (it has ${label(f)})`);
+  if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
+  if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
+  if (req === 1) return deny('destination_banned', `the destination of an unban cannot be the banned role`);
+  if (req === 1) return deny('unchanged_role', `\`${target}\` already has ${label(req)}`);
+  const rs: number = slotOf(req);
+  if (!lists(hs, 1, rs))
+    return deny('no_role_change_entry', `${label(h)} has no authorized role change \`banned\` -> ${label(req)}`);
+  if (DEFINED[rs] !== 1)
+    return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
+  if (req !== 1 && req !== 0 && MAX_P[rs]! >= 0) {
+    const n = st.count[rs]! + 1;
+    if (n > MAX_P[rs]!)
+      return deny(
+        'max_participants',
+        `${label(req)} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
+      );
   }
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
+  const c0: number = te.clients;
+  if (req !== 0 && c0 > 0 && (req !== 1 || c0 === 0) && MAX_A[rs]! >= 0) {
+    const n = st.active[rs]! + 1;
+    if (n > MAX_A[rs]!)
+      return deny(
+        'max_active',
+        `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
+      );
   }
-  const tClients: number = te === undefined ? 0 : te.clients;
-  const c0: number = ti >= 0 ? tClients : 0;
-  const c1: number = c0;
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
-  }
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
+  if (req !== 0 && req !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
   return {
     allowed: true,
     rule: 'ok:canUnBan',
-    reason: `${label(h)} may unban \`${target}\` to ${label(t)} (canUnBan)`,
+    reason: `${label(h)} may unban \`${target}\` to ${label(req)} (canUnBan)`,
   };
 }
 
@@ -861,26 +831,25 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 8) & 1) === 0) return deny('missing_capability', LACKS_canKick[hs]!);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot kick itself`);
-  const te = st.byUser[target];
-  const ti: number = te === undefined ? -1 : 0;
-  if (ti < 0) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
-  const tRole: number = te === undefined ? 0 : te.role;
-  const f: number = ti >= 0 ? tRole : 0;
+  const te: ByUser[string] = st.byUser[target];
+  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && (fs < 0 || DEFINED[fs] === 0))
+  if (f !== 0 && DEFINED[fs] !== 1)
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
-  const tClients: number = te === undefined ? 0 : te.clients;
-  const c0: number = ti >= 0 ? tClients : 0;
-  if (c0 === 0) return deny('no_clients', `\`${target}\` has no clients in the group`);
+  const c0: number = te.clients;
+  if (c0 <= 0) return deny('no_clients', `\`${target}\` has no clients in the group`);
+  if ((f === 0 || f === 1) && f !== 0 && f !== 1) {
+    const n = st.users + 1;
+    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+  }
   return { allowed: true, rule: 'ok:canKick', reason: `${label(h)} may remove the clients of \`${target}\` (canKick)` };
 }
 
@@ -892,25 +861,21 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 5) & 1) === 0) return deny('missing_capability', LACKS_canRemoveSelf[hs]!);
-  if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
-  const f: number = ai >= 0 ? aRole : 0;
-  const t: number = 0;
+  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  const f: number = ae.role;
   const fs: number = slotOf(f);
-  const ts: number = slotOf(t);
-  if (!lists(hs, fs, ts))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(t)}`);
+  if (!lists(hs, fs, 0))
+    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> \`no_role\``);
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
+      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
   }
   return { allowed: true, rule: 'ok:canRemoveSelf', reason: `\`${actor}\` may leave ${label(f)} (canRemoveSelf)` };
 }
@@ -923,26 +888,26 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 3) & 1) === 0) return deny('missing_capability', LACKS_canRemoveOwnClient[hs]!);
-  if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
-  const aClients: number = ae === undefined ? 0 : ae.clients;
-  const c0: number = ai >= 0 ? aClients : 0;
-  if (c0 === 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
-  const f: number = ai >= 0 ? aRole : 0;
-  const t: number = f;
+  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  const c0: number = ae.clients;
+  if (c0 <= 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
+  const f: number = ae.role;
   const c1: number = c0 - 1;
-  const ts: number = slotOf(t);
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
+  const fs: number = slotOf(f);
+  if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
+    const n = st.active[fs]! + 1;
+    if (n > MAX_A[fs]!)
+      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
+  }
+  if ((f === 0 || f === 1) && f !== 0 && f !== 1) {
+    const n = st.users + 1;
+    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
   return {
     allowed: true,
@@ -963,25 +928,25 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const cl = x.claims;
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 2) & 1) === 0) return deny('missing_capability', LACKS_canAddOwnClient[hs]!);
-  if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
-  const f: number = ai >= 0 ? aRole : 0;
-  const aClients: number = ae === undefined ? 0 : ae.clients;
-  const c0: number = ai >= 0 ? aClients : 0;
-  const t: number = f;
+  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  const f: number = ae.role;
+  const c0: number = ae.clients;
   const c1: number = c0 + clients;
-  const ts: number = slotOf(t);
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
+  const fs: number = slotOf(f);
+  if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
+    const n = st.active[fs]! + 1;
+    if (n > MAX_A[fs]!)
+      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
+  }
+  if ((f === 0 || f === 1) && f !== 0 && f !== 1) {
+    const n = st.users + 1;
+    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
   return {
     allowed: true,
@@ -1002,52 +967,47 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
   const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 10) & 1) === 0) return deny('missing_capability', LACKS_canChangeOwnRole[hs]!);
-  if (ai < 0) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const m: number = firstNonZeroMatch(claims === undefined ? NO_CLAIMS : claims);
   if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
-  const f: number = ai >= 0 ? aRole : 0;
-  const t: number = m;
-  if (t === f) return deny('unchanged_role', `\`${actor}\` already has ${label(t)}`);
+  const f: number = ae.role;
+  if (m === f) return deny('unchanged_role', `\`${actor}\` already has ${label(m)}`);
   if (req >= 0 && req !== m)
     return deny('preauth_mismatch', `the first matching preauthorization entry gives ${label(m)}, not ${label(req)}`);
-  const ts: number = slotOf(t);
-  if (ts < 0 || DEFINED[ts] === 0)
-    return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
+  const ms: number = slotOf(m);
+  if (DEFINED[ms] !== 1)
+    return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
   const fs: number = slotOf(f);
-  if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
+  if (f !== m && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`);
+      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
   }
-  if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-    const n = st.count[ts]! + 1;
-    if (n > MAX_P[ts]!)
-      return deny('max_participants', `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`);
+  if (f !== m && m !== 0 && MAX_P[ms]! >= 0) {
+    const n = st.count[ms]! + 1;
+    if (n > MAX_P[ms]!)
+      return deny('max_participants', `${label(m)} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`);
   }
-  const aClients: number = ae === undefined ? 0 : ae.clients;
-  const c0: number = ai >= 0 ? aClients : 0;
-  const c1: number = c0;
-  if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-    const n = st.active[ts]! + 1;
-    if (n > MAX_A[ts]!)
-      return deny('max_active', `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`);
+  const c0: number = ae.clients;
+  if (m !== 0 && c0 > 0 && (f !== m || c0 === 0) && MAX_A[ms]! >= 0) {
+    const n = st.active[ms]! + 1;
+    if (n > MAX_A[ms]!)
+      return deny('max_active', `${label(m)} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`);
   }
-  if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
+  if ((f === 0 || f === 1) && m !== 0 && m !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
   return {
     allowed: true,
     rule: 'ok:canChangeOwnRole',
-    reason: `\`${actor}\` may change its role from ${label(f)} to ${label(t)} (canChangeOwnRole)`,
+    reason: `\`${actor}\` may change its role from ${label(f)} to ${label(m)} (canChangeOwnRole)`,
   };
 }
 
@@ -1071,12 +1031,8 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
   const st = state instanceof PreparedState ? state : indexState(state, false);
   switch (via) {
     case 'open': {
-      const h: number = 0;
-      const hs: number = slotOf(h);
-      if (hs < 0 || DEFINED[hs] === 0)
-        return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canOpenJoin[hs]!);
+      return deny('missing_capability', LACKS_canOpenJoin[0]!);
     }
     case 'preauth': {
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
@@ -1084,66 +1040,46 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       if (m === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
       const h: number = m < 0 ? 0 : m;
       const hs: number = slotOf(h);
-      const t: number = m;
-      if (hs < 0 || DEFINED[hs] === 0)
-        return deny('undefined_destination_role', `the destination ${label(t)} is not defined by the policy`);
+      if (DEFINED[hs] !== 1)
+        return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
       if (((CAPS[hs * 2]! >>> 4) & 1) === 0) return deny('missing_capability', LACKS_canJoinIfPreauthorized[hs]!);
-      const ae = st.byUser[actor];
-      const ai: number = ae === undefined ? -1 : 0;
-      if (ai >= 0) return deny('actor_listed', `\`${actor}\` is already in the participant list`);
+      const ae: ByUser[string] = st.byUser[actor];
+      if (ae !== undefined) return deny('actor_listed', `\`${actor}\` is already in the participant list`);
       if (req >= 0 && req !== m)
         return deny(
           'preauth_mismatch',
           `the first matching preauthorization entry gives ${label(m)}, not ${label(req)}`,
         );
-      const aRole: number = ae === undefined ? 0 : ae.role;
-      const f: number = ai >= 0 ? aRole : 0;
-      const fs: number = slotOf(f);
-      if (f !== t && f !== 0 && MIN_P[fs]! > 0) {
-        const n = st.count[fs]! - 1;
-        if (n < MIN_P[fs]!)
-          return deny(
-            'min_participants',
-            `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]}`,
-          );
-      }
-      const ts: number = slotOf(t);
-      if (f !== t && t !== 0 && MAX_P[ts]! >= 0) {
-        const n = st.count[ts]! + 1;
-        if (n > MAX_P[ts]!)
+      const ms: number = slotOf(m);
+      if (m !== 0 && MAX_P[ms]! >= 0) {
+        const n = st.count[ms]! + 1;
+        if (n > MAX_P[ms]!)
           return deny(
             'max_participants',
-            `${label(t)} would have ${n} participants, more than its maximum ${MAX_P[ts]}`,
+            `${label(m)} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`,
           );
       }
-      const aClients: number = ae === undefined ? 0 : ae.clients;
-      const c0: number = ai >= 0 ? aClients : 0;
-      const c1: number = clients;
-      if (t !== 0 && c1 > 0 && (f !== t || c0 === 0) && MAX_A[ts]! >= 0) {
-        const n = st.active[ts]! + 1;
-        if (n > MAX_A[ts]!)
+      if (m !== 0 && clients > 0 && MAX_A[ms]! >= 0) {
+        const n = st.active[ms]! + 1;
+        if (n > MAX_A[ms]!)
           return deny(
             'max_active',
-            `${label(t)} would have ${n} active participants, more than its maximum ${MAX_A[ts]}`,
+            `${label(m)} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`,
           );
       }
-      if ((f === 0 || f === 1) && t !== 0 && t !== 1) {
+      if (m !== 0 && m !== 1) {
         const n = st.users + 1;
         if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
       }
       return {
         allowed: true,
         rule: 'ok:canJoinIfPreauthorized',
-        reason: `\`${actor}\` may join as ${label(t)} (canJoinIfPreauthorized)`,
+        reason: `\`${actor}\` may join as ${label(m)} (canJoinIfPreauthorized)`,
       };
     }
     case 'code': {
-      const h: number = 0;
-      const hs: number = slotOf(h);
-      if (hs < 0 || DEFINED[hs] === 0)
-        return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canUseJoinCode[hs]!);
+      return deny('missing_capability', LACKS_canUseJoinCode[0]!);
     }
   }
   return bad('action.via', 'expected open, preauth or code');
@@ -1162,17 +1098,14 @@ function decide_capability(state: State | PreparedState, x: Record<string, unkno
     bad('action.capability', 'expected a capability code from 0 to 65535 or a name');
   const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  const ae = st.byUser[actor];
-  const ai: number = ae === undefined ? -1 : 0;
-  const aRole: number = ae === undefined ? 0 : ae.role;
-  const h: number = ai >= 0 ? aRole : claims === undefined ? 0 : Math.max(0, firstMatch(claims));
+  const ae: ByUser[string] = st.byUser[actor];
+  const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (hs < 0 || DEFINED[hs] === 0)
+  if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  const cap: number = capability;
-  const cb: number = CAP_BIT[cap]!;
-  const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(cap);
-  if (cb < 0 || ((CAPS[hs * 2 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 0)
+  const cb: number = CAP_BIT[capability]!;
+  const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
+  if (!(cb >= 0 && ((CAPS[hs * 2 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))
     return deny('missing_capability', `${label(h)} does not hold ${cn}`);
   return { allowed: true, rule: OK_RULE[cb]!, reason: `${label(h)} holds ${cn}` };
 }

@@ -1,0 +1,292 @@
+/**
+ * Prints a plan's checks (the IR of runtime/checks.ts) as the straight-line TypeScript of the
+ * generated evaluator. The IR is first folded with what the policy fixes (constant facts and tables,
+ * constant destinations), so a check the policy makes vacuous is not printed and one it makes
+ * impossible ends the block. Locals are declared where a check first reads them, found by walking
+ * the IR as it is printed (no text search), and the names a plan reads from its decider (the action's
+ * fields, the participant lookups) are reported so that the decider declares only those.
+ */
+import { CHECK_DEFS, established, fold, planLocals, reasonValue, type CheckDef, type Cmp, type Expr, type FoldEnv, type Input, type Local } from '../../runtime/checks.js';
+import { FACTS, TABLES } from '../../runtime/evaluator/authorize.js';
+import type { IndexedPolicy } from '../../runtime/evaluator/policy.js';
+import { ALLOW_REASONS, DENY_REASONS, EFFECTS, actionFields, okRule, roleLabel, type Plan, type ReasonPart } from '../../runtime/semantics.js';
+
+/** What the printer needs to know of the generated module's tables. */
+export interface PlanModel {
+  readonly ip: IndexedPolicy;
+  readonly slotOf: ReadonlyMap<number, number>;
+  /** capability code → bit in a role's capability set (codes no role holds have none) */
+  readonly bitOf: ReadonlyMap<number, number>;
+  /** 32-bit words per capability set */
+  readonly words: number;
+}
+
+/** The names a plan block reads from its decider, each declared there only when read. */
+export type DeciderName = 'actor' | 'target' | 'req' | 'clients' | 'claims' | 'capability' | 'st';
+
+const lit = (v: unknown): string => JSON.stringify(v);
+const tplText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+export const lacksTable = (capability: string): string => `LACKS_${capability.replace(/[^A-Za-z0-9_$]/g, '_')}`;
+
+/** The fold environment of a policy: its facts and constant tables, read with the interpreter's own definitions. */
+export function foldEnv(model: PlanModel, plan: Plan, known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>() }): FoldEnv {
+  const ip = model.ip;
+  const roles = [...ip.roles.keys()];
+  const fields = actionFields(plan.type);
+  return {
+    fact: (name) => FACTS[name](ip),
+    table: (t, role) => (t === 'count' || t === 'active' ? undefined : TABLES[t](ip, undefined, role)),
+    tableMax: (t) => (t === 'count' || t === 'active' ? undefined : Math.max(t === 'defined' ? 0 : -1, ...roles.map((r) => TABLES[t](ip, undefined, r)))),
+    holds: (role, capability) => (role !== undefined ? ip.holds(role, capability) : model.bitOf.has(capability) ? undefined : false),
+    lists: (h, f, t) => ip.lists(h, f, t),
+    // a field the action type does not take has its default (the schema rejects it)
+    localValue: (name) => known.locals.get(name),
+    input: (name) => known.inputs.get(name) ?? (name === 'requested' && !fields.to ? -1 : name === 'clients' && !fields.clients ? EFFECTS[plan.type].clientsDefault : (name === 'targetListed' || name === 'targetIsActor') && !fields.target ? false : undefined),
+    locals: planLocals(plan),
+  };
+}
+
+// precedence: higher binds tighter
+const PREC = { cond: 1, or: 2, and: 3, eq: 4, rel: 5, add: 6, not: 7, atom: 8 } as const;
+const INVERSE: Record<Cmp, Cmp> = { '===': '!==', '!==': '===', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+/** How each input reads in a decider: its code, how tightly it binds, the decider names and entry lookups it reads. */
+const INPUT_CODE: { readonly [I in Input]: { code: string; prec: number; reads?: readonly DeciderName[]; entry?: 'ae' | 'te' } } = {
+  actorListed: { code: 'ae !== undefined', prec: PREC.eq, entry: 'ae' },
+  actorRole: { code: 'ae.role', prec: PREC.atom, entry: 'ae' },
+  actorClients: { code: 'ae.clients', prec: PREC.atom, entry: 'ae' },
+  targetListed: { code: 'te !== undefined', prec: PREC.eq, entry: 'te' },
+  targetRole: { code: 'te.role', prec: PREC.atom, entry: 'te' },
+  targetClients: { code: 'te.clients', prec: PREC.atom, entry: 'te' },
+  targetIsActor: { code: 'target === actor', prec: PREC.eq, reads: ['target', 'actor'] },
+  requested: { code: 'req', prec: PREC.atom, reads: ['req'] },
+  clients: { code: 'clients', prec: PREC.atom, reads: ['clients'] },
+  hasClaims: { code: 'claims !== undefined', prec: PREC.eq, reads: ['claims'] },
+  match: { code: 'firstMatch(claims === undefined ? NO_CLAIMS : claims)', prec: PREC.atom, reads: ['claims'] },
+  matchNonZero: { code: 'firstNonZeroMatch(claims === undefined ? NO_CLAIMS : claims)', prec: PREC.atom, reads: ['claims'] },
+  capability: { code: 'capability', prec: PREC.atom, reads: ['capability'] },
+  users: { code: 'st.users', prec: PREC.atom, reads: ['st'] },
+  roomClients: { code: 'st.clients', prec: PREC.atom, reads: ['st'] },
+};
+const TABLE_CODE = { count: 'st.count', active: 'st.active', minP: 'MIN_P', maxP: 'MAX_P', minA: 'MIN_A', maxA: 'MAX_A' } as const;
+
+/** The code of one plan: its checks in order, then the allowed decision; and the decider names it reads. */
+export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: ReadonlySet<DeciderName> } {
+  // what the checks printed so far establish (as TypeScript narrows it): later checks are folded with it
+  const known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>() };
+  const env = foldEnv(model, plan, known);
+  const out: string[] = [];
+  const reads = new Set<DeciderName>();
+  const declared = new Set<string>();
+  /** a local's initializer, folded with what is known where it is first read */
+  const locals = { get: (l: Local): Expr => fold(env.locals[l], env) };
+
+  /** Declare a derived name (a slot, a capability bit or name) on first use, after what it reads. */
+  const declare = (name: string, init: () => string, type = 'number'): string => {
+    if (!declared.has(name)) {
+      declared.add(name);
+      const code = init();
+      out.push(`const ${name}: ${type} = ${code};`);
+    }
+    return name;
+  };
+  const useLocal = (l: Local): string => declare(l, () => print(locals.get(l), 0), l === 'moverListed' ? 'boolean' : 'number');
+  /** A role's slot: a local's slot local, a constant's slot number, or `slotOf(…)`. */
+  const slot = (role: Expr): string => {
+    if (role.k === 'lit') return String(model.slotOf.get(role.v as number) ?? -1);
+    if (role.k === 'local') {
+      const name = useLocal(role.name);
+      return declare(`${name}s`, () => `slotOf(${name})`);
+    }
+    if (role.k === 'in' && role.name === 'requested') {
+      reads.add('req');
+      return declare('rs', () => 'slotOf(req)');
+    }
+    return `slotOf(${print(role, 0)})`;
+  };
+  /** The participant entry of the actor or the target, looked up where a check first needs it. */
+  const entry = (name: 'ae' | 'te'): string => {
+    const user = name === 'ae' ? 'actor' : 'target';
+    reads.add('st').add(user);
+    return declare(name, () => `st.byUser[${user}]`, 'ByUser[string]');
+  };
+  const capBit = (): string => declare('cb', () => `CAP_BIT[${print(locals.get('cap'), 0)}]!`);
+
+  let claimsGiven = 0;
+  const wrap = (code: string, prec: number, min: number) => (prec < min ? `(${code})` : code);
+
+  /** The expression's code, parenthesised when it binds looser than `min`. */
+  function print(e: Expr, min: number): string {
+    switch (e.k) {
+      case 'lit':
+        return typeof e.v === 'number' && e.v < 0 ? wrap(String(e.v), PREC.not, min) : String(e.v);
+      case 'in': {
+        // inside `claims !== undefined ? … : …` the claims need no default
+        if ((e.name === 'match' || e.name === 'matchNonZero') && claimsGiven > 0) {
+          reads.add('claims');
+          return `${e.name === 'match' ? 'firstMatch' : 'firstNonZeroMatch'}(claims)`;
+        }
+        const c = INPUT_CODE[e.name];
+        c.reads?.forEach((r) => reads.add(r));
+        if (c.entry) entry(c.entry);
+        return wrap(c.code, c.prec, min);
+      }
+      case 'fact':
+        return String(env.fact(e.name));
+      case 'local':
+        return useLocal(e.name);
+      case 'table':
+        if (e.table === 'defined') return wrap(`DEFINED[${slot(e.role)}] === 1`, PREC.eq, min);
+        if (e.table === 'count' || e.table === 'active') reads.add('st');
+        return `${TABLE_CODE[e.table]}[${slot(e.role)}]!`;
+      case 'holds': {
+        const hs = slot(e.role);
+        const row = model.words === 1 ? hs : `${hs} * ${model.words}`;
+        if (e.capability.k === 'lit') {
+          const bit = model.bitOf.get(e.capability.v as number)!;
+          return wrap(`((CAPS[${row}${bit >>> 5 ? ` + ${bit >>> 5}` : ''}]! >>> ${bit & 31}) & 1) === 1`, PREC.eq, min);
+        }
+        const cb = capBit();
+        return wrap(`${cb} >= 0 && ((CAPS[${row} + (${cb} >>> 5)]! >>> (${cb} & 31)) & 1) === 1`, PREC.and, min);
+      }
+      case 'lists':
+        return `lists(${slot(e.holder)}, ${slot(e.from)}, ${slot(e.to)})`;
+      case 'not':
+        return printNot(e.a, min);
+      case 'and':
+      case 'or': {
+        const p = e.k === 'and' ? PREC.and : PREC.or;
+        return wrap(e.args.map((a) => print(a, p + 1)).join(e.k === 'and' ? ' && ' : ' || '), p, min);
+      }
+      case 'cmp': {
+        const p = e.op === '===' || e.op === '!==' ? PREC.eq : PREC.rel;
+        return wrap(`${print(e.a, p + 1)} ${e.op} ${print(e.b, p + 1)}`, p, min);
+      }
+      case 'add':
+      case 'sub':
+        return wrap(`${print(e.a, PREC.add)} ${e.k === 'add' ? '+' : '-'} ${print(e.b, PREC.add + 1)}`, PREC.add, min);
+      case 'max':
+        return `Math.max(${print(e.a, 0)}, ${print(e.b, 0)})`;
+      case 'cond': {
+        const test = print(e.c, PREC.cond + 1);
+        const given = e.c.k === 'in' && e.c.name === 'hasClaims' ? 1 : 0;
+        claimsGiven += given;
+        const a = print(e.a, PREC.cond + 1);
+        claimsGiven -= given;
+        return wrap(`${test} ? ${a} : ${print(e.b, PREC.cond)}`, PREC.cond, min);
+      }
+    }
+  }
+  /** A negation, pushed inward where that reads better (De Morgan, inverted comparisons). */
+  function printNot(a: Expr, min: number): string {
+    switch (a.k) {
+      case 'cmp':
+        return print({ ...a, op: INVERSE[a.op] }, min);
+      case 'and':
+      case 'or':
+        return print({ k: a.k === 'and' ? 'or' : 'and', args: a.args.map((x) => ({ k: 'not', a: x }) as Expr) }, min);
+      case 'not':
+        return print(a.a, min);
+      case 'table':
+        if (a.table === 'defined') return wrap(`DEFINED[${slot(a.role)}] !== 1`, PREC.eq, min);
+        break;
+      case 'in':
+        if (a.name === 'actorListed' || a.name === 'targetListed') return wrap(`${entry(a.name === 'actorListed' ? 'ae' : 'te')} === undefined`, PREC.eq, min);
+        if (a.name === 'targetIsActor') {
+          reads.add('target').add('actor');
+          return wrap('target !== actor', PREC.eq, min);
+        }
+        break;
+      case 'holds':
+        if (a.capability.k === 'lit') return print(a, PREC.eq).replace(/=== 1$/, '=== 0');
+        break;
+    }
+    return wrap(`!${print(a, PREC.not)}`, PREC.not, min);
+  }
+
+  /** A reason as one template literal; what the policy fixes (capability, type, constant roles) is folded into the text. */
+  const hasTarget = actionFields(plan.type).target;
+  const template = (parts: readonly ReasonPart[], limit?: Extract<CheckDef, { kind: 'limit' }>, n?: string): string => {
+    let s = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        s += tplText(part);
+        continue;
+      }
+      const v = reasonValue(plan, part.v, limit);
+      switch (v.kind) {
+        case 'text':
+          s += tplText(v.text);
+          break;
+        case 'user':
+          if (v.user === 'actor') reads.add('actor');
+          if (v.user === 'target') reads.add('target');
+          s += v.user === 'actor' || hasTarget ? `\\\`\${${v.user}}\\\`` : '\\`\\`';
+          break;
+        case 'capability': {
+          const c = locals.get('cap');
+          if (c.k === 'lit') s += tplText(model.ip.capabilityName(c.v as number));
+          else {
+            const cb = capBit();
+            s += `\${${declare('cn', () => `${cb} >= 0 ? CAP_LABEL[${cb}]! : capName(${print(c, 0)})`, 'string')}}`;
+          }
+          break;
+        }
+        case 'role': {
+          const r = fold(v.role, env);
+          s += r.k === 'lit' ? tplText((r.v as number) < 0 ? 'no role' : roleLabel(r.v as number, model.ip.roleName(r.v as number))) : `\${label(${print(r, 0)})}`;
+          break;
+        }
+        case 'number': {
+          if (n !== undefined && limit && v.value === limit.count) {
+            s += `\${${n}}`;
+            break;
+          }
+          const x = fold(v.value, env);
+          s += x.k === 'lit' ? String(x.v) : `\${${print(x, 0)}}`;
+        }
+      }
+    }
+    return '`' + s + '`';
+  };
+
+  let holderDefined = false;
+  for (const step of plan.steps) {
+    const def = CHECK_DEFS[step.check];
+    const deny = (limit?: Extract<CheckDef, { kind: 'limit' }>, n?: string): string => {
+      const capability = locals.get('cap');
+      // the most frequent denial (a role lacks the capability) names only the role: its reasons are made once
+      if (step.check === 'holderHasCapability' && capability.k === 'lit' && holderDefined) {
+        const name = model.ip.capabilityName(capability.v as number);
+        return `return deny(${lit(step.rule)}, ${lacksTable(name)}[${slot(fold({ k: 'local', name: 'h' }, env))}]!);`;
+      }
+      return `return deny(${lit(step.rule)}, ${template(DENY_REASONS[step.rule], limit, n)});`;
+    };
+    if (step.check === 'holderDefined') holderDefined = true;
+    if (def.kind === 'ok') {
+      const ok = fold(def.ok, env);
+      if (ok.k === 'lit' && ok.v) continue;
+      if (ok.k === 'lit') {
+        out.push(`// ${step.check}: never holds in this policy`, deny());
+        return { code: out.join('\n'), reads };
+      }
+      const cond = printNot(ok, 0);
+      out.push(`if (${cond}) ${deny()}`);
+      established(ok, known);
+      continue;
+    }
+    const guard = fold(def.guard, env);
+    if (guard.k === 'lit' && !guard.v) continue;
+    const guardCode = guard.k === 'lit' ? undefined : print(guard, 0);
+    const count = print(fold(def.count, env), 0);
+    const limitCode = print(fold(def.limit, env), PREC.rel + 1);
+    const body = `const n = ${count};\nif (n ${def.op} ${limitCode}) ${deny(def, 'n')}`;
+    out.push(guardCode === undefined ? `{\n${body}\n}` : `if (${guardCode}) {\n${body}\n}`);
+  }
+  // allowed: the role holds the capability, so it has a bit (cb ≥ 0) and a precomputed rule
+  const capability = locals.get('cap');
+  const rule = capability.k === 'lit' ? lit(okRule(model.ip.capabilityName(capability.v as number))) : `OK_RULE[${capBit()}]!`;
+  const reason = template(ALLOW_REASONS[plan.key]);
+  out.push(`return { allowed: true, rule: ${rule}, reason: ${reason} };`);
+  return { code: out.join('\n'), reads };
+}
