@@ -36,13 +36,13 @@ import {
   okRule,
   roleLabel,
   UPDATE_ORDER,
-  UPDATE_RULES,
   updateActions,
   type ActionType,
   type ReasonPart,
   type ReasonVar,
 } from '../../runtime/semantics.js';
 import type { Symbols } from '../lower.js';
+import { UPDATE_CORE } from './embedded.js';
 import { lacksTable, printPlan } from './plan-printer.js';
 
 export interface TypeScriptEmitOptions {
@@ -600,6 +600,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     "if (r === undefined) return typeof role === 'string' ? -1 : roleRef(role, `participants.${i}.role`);",
     'return r;',
   ].join('\n'), { docs: 'A participant entry of the right shape (InvalidInputError otherwise): its role index, or −1 for a role name the policy lacks (the caller reports it, and role 0, once every entry has its shape).' });
+  sf.addStatements([UPDATE_CORE]);
   fn('authorizeUpdate', [p('state', 'State | PreparedState'), p('sender', 'string | { readonly user: string; readonly claims?: readonly Claim[] }'), p('update', 'ParticipantListUpdate')], 'UpdateDecision', updateBody(m), {
     exported: true,
     docs: 'A whole ParticipantListUpdate: role changes, then removals (indexes into the list before the update), then additions, each user at most once, each change authorized against the state as it evolves.',
@@ -782,9 +783,6 @@ function deciderBody(m: Model, type: ActionType): string {
 }
 
 function updateBody(m: Model): string {
-  const rules = Object.fromEntries(UPDATE_RULES.map((r) => [r, r]));
-  const badIndex = tplOf(DENY_REASONS.bad_user_index, { count: 'i', limit: 'pre.length' });
-  const twice = tplOf(DENY_REASONS.user_touched_twice, { target: 'q(s.user)' });
   return `
 let user: string;
 let claims: readonly Claim[] | undefined;
@@ -799,8 +797,6 @@ if (typeof update !== 'object' || update === null) return bad('update', 'expecte
 for (const k in update) if (k !== 'changed' && k !== 'removed' && k !== 'added') bad('update.' + k, 'unrecognized key');
 if (!Array.isArray(update.changed) || !Array.isArray(update.removed) || !Array.isArray(update.added)) return bad('update', 'expected changed, removed and added arrays');
 const pre = st0.participants;
-type Step = { change: ChangeDecision['change']; position: number; user: string; role: number };
-const steps: Step[] = [];
 const index = (v: unknown, path: string): number => (isU32(v) ? v : bad(path, 'expected an integer from 0 to 4294967295'));
 const changedRoles = update.changed.map((c, i) => {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) bad('update.changed.' + i, 'expected an object');
@@ -814,26 +810,15 @@ const addedRoles = update.added.map((a, i) => {
   for (const k in a) if (k !== 'user' && k !== 'role') bad('update.added.' + i + '.' + k, 'unrecognized key');
   return roleRef(a.role, 'update.added.' + i + '.role');
 });
-for (const i of [...update.changed.map((c) => c.userIndex), ...update.removed])
-  if (i >= pre.length) return { allowed: false, rule: ${lit(rules.bad_user_index)}, reason: ${badIndex}, changes: [] };
-update.changed.forEach((c, i) => steps.push({ change: 'changed', position: i, user: pre[c.userIndex]!.user, role: changedRoles[i]! }));
-update.removed.forEach((r, i) => steps.push({ change: 'removed', position: i, user: pre[r]!.user, role: 0 }));
-update.added.forEach((a, i) => steps.push({ change: 'added', position: i, user: a.user, role: addedRoles[i]! }));
-const touched = new Set<string>();
-for (const s of steps) {
-  if (touched.has(s.user)) return { allowed: false, rule: ${lit(rules.user_touched_twice)}, reason: ${twice}, changes: [] };
-  touched.add(s.user);
-}
-let cur: Participant[] = pre.map((p) => ({ user: p.user, role: roleOf(p.role), clients: p.clients }));
-const decided: ChangeDecision[] = [];
-${m.banned ? 'const isBanned = (r: number): boolean => r === 1;' : 'const isBanned = (_r: number): boolean => false;'}
-for (const s of steps) {
-  const at = cur.findIndex((p) => p.user === s.user);
-  const currentRole = at < 0 ? 0 : (cur[at]!.role as number);
-  const keys = UPDATE_ACTIONS[s.change][(s.user === user ? 4 : 0) + (isBanned(currentRole) ? 2 : 0) + (isBanned(s.role) ? 1 : 0)]!;
-  let first: { action: ChangeDecision['action']; decision: Decision } | undefined;
-  let allowed: ChangeDecision['action'] | undefined;
-  for (const k of keys) {
+type Entry = { readonly user: string; readonly role: number; readonly clients: number };
+const ops: UpdateOps<readonly Entry[], ChangeDecision['action'], Decision> = {
+  roleOf: (cur, u) => {
+    for (const p of cur) if (p.user === u) return p.role;
+    return 0;
+  },
+  isBanned: ${m.banned ? '(r) => r === 1' : '(_r) => false'},
+  actions: (change, self, fromBanned, toBanned) => UPDATE_ACTIONS[change][(self ? 4 : 0) + (fromBanned ? 2 : 0) + (toBanned ? 1 : 0)]!,
+  decide: (cur, k, s) => {
     const e = EFFECT[k];
     const type = k.startsWith('join:') ? 'join' : k;
     const a: Record<string, unknown> = { type, actor: user };
@@ -842,23 +827,19 @@ for (const s of steps) {
     if (e.to < 0) a.to = s.role;
     if (claims !== undefined) a.claims = claims;
     const decision = authorize({ participants: cur }, a as unknown as Action);
-    if (first === undefined) first = { action: k, decision };
-    if (decision.allowed) {
-      allowed = k;
-      decided.push({ change: s.change, position: s.position, user: s.user, action: k, decision });
-      break;
-    }
-  }
-  if (allowed === undefined) {
-    decided.push({ change: s.change, position: s.position, user: s.user, action: first!.action, decision: first!.decision });
-    return { allowed: false, rule: first!.decision.rule, reason: s.change + ' ' + q(s.user) + ': ' + first!.decision.reason, changes: decided };
-  }
-  const e = EFFECT[allowed];
-  const role = e.to >= 0 ? e.to : s.role;
-  const clients = e.keep && at >= 0 ? cur[at]!.clients : e.clients;
-  if (role === 0) cur = cur.filter((p) => p.user !== s.user);
-  else if (at >= 0) cur = cur.map((p, j) => (j === at ? { user: s.user, role, clients } : p));
-  else cur = [...cur, { user: s.user, role, clients }];
-}
-return { allowed: true, rule: 'ok:update', reason: 'all ' + steps.length + ' changes are authorized', changes: decided };`;
+    if (!decision.allowed) return { decision, next: cur };
+    const at = cur.findIndex((p) => p.user === s.user);
+    const role = e.to >= 0 ? e.to : s.role;
+    const moved = { user: s.user, role, clients: e.keep && at >= 0 ? cur[at]!.clients : e.clients };
+    const next = role === 0 ? cur.filter((p) => p.user !== s.user) : at >= 0 ? cur.map((p, j) => (j === at ? moved : p)) : [...cur, moved];
+    return { decision, next };
+  },
+  badIndex: (i, n) => ${tplOf(DENY_REASONS.bad_user_index, { count: 'i', limit: 'n' })},
+  touchedTwice: (u) => ${tplOf(DENY_REASONS.user_touched_twice, { target: 'q(u)' })},
+  label: q,
+};
+const cur = pre.map((p) => ({ user: p.user, role: roleOf(p.role), clients: p.clients }));
+const changed = update.changed.map((c, i) => ({ userIndex: c.userIndex, role: changedRoles[i]! }));
+const added = update.added.map((a, i) => ({ user: a.user, role: addedRoles[i]! }));
+return decideUpdate(cur, pre.map((p) => p.user), user, { changed, removed: update.removed, added }, ops);`;
 }

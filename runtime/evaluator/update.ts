@@ -1,29 +1,20 @@
 /**
- * A whole ParticipantListUpdate (semantics.md, "Outside single-action authorization"): role changes,
- * then removals (indexes into the list before the update), then additions; each user touched at most
- * once; each change authorized on its own, as the action runtime/semantics.ts `updateActions` maps it
- * to, against the state as it evolves.
+ * A whole ParticipantListUpdate (semantics.md, "Outside single-action authorization"), decided by
+ * update-core.ts (the one definition of its order, shared with the generated evaluator) with the
+ * interpreter's validation, its actions (runtime/semantics.ts `updateActions`) and its effects.
  */
-import { DENY_REASONS, EFFECTS, PLANS, planAction, updateActions, userLabel, type PlanKey, type ReasonPart, type UpdateChangeKind } from '../semantics.js';
+import { DENY_REASONS, EFFECTS, PLANS, planAction, updateActions, userLabel, type PlanKey, type ReasonPart } from '../semantics.js';
 import type { Claim } from '../ir.js';
 import { evaluate, type Context, type Decision } from './authorize.js';
 import { InvalidInputError } from './errors.js';
 import { ParsedAction, ParsedState, parseSender, parseState, parseUpdate, resolveRole, type Entry, type SenderInput, type StateInput, type UpdateInput } from './inputs.js';
 import { indexPolicy, type IndexedPolicy, type IndexOptions } from './policy.js';
+import { decideUpdate, type UpdateChangeDecision, type UpdateOps, type UpdateResult } from './update-core.js';
 
-export interface ChangeDecision {
-  readonly change: UpdateChangeKind;
-  /** position in its list (`changed`, `removed` or `added`) */
-  readonly position: number;
-  readonly user: string;
-  /** the plan the change was decided as (the one that allowed it, or the first tried when all deny) */
-  readonly action: PlanKey;
-  readonly decision: Decision;
-}
-export interface UpdateDecision extends Decision {
-  /** the changes decided, in the order they apply, up to the first denied one */
-  readonly changes: readonly ChangeDecision[];
-}
+/** One change of an update, decided: its place, its user, the action it was decided as and the decision. */
+export type ChangeDecision = UpdateChangeDecision<PlanKey, Decision>;
+/** A whole update's decision: allowed when every change is, with the changes decided up to the first denied one. */
+export type UpdateDecision = UpdateResult<PlanKey, Decision>;
 
 const fill = (parts: readonly ReasonPart[], vars: Partial<Record<string, string>>) => parts.map((p) => (typeof p === 'string' ? p : (vars[p.v] ?? ''))).join('');
 
@@ -46,7 +37,7 @@ export function authorizeUpdate(
   options?: IndexOptions,
 ): UpdateDecision {
   const ip: IndexedPolicy = indexPolicy(policy, options);
-  let st = parseState(ip, state);
+  const st = parseState(ip, state);
   const s = parseSender(sender);
   const u = parseUpdate(update);
   const actor = typeof s === 'string' ? s : s.user;
@@ -56,44 +47,24 @@ export function authorizeUpdate(
   const addedRoles = u.added.map((a, i) => resolveRole(ip, a.role, `update.added.${i}.role`, issues));
   if (issues.length) throw new InvalidInputError(issues);
 
-  const pre = st.participants;
-  const deny = (rule: 'bad_user_index' | 'user_touched_twice', vars: Record<string, string>): UpdateDecision => ({ allowed: false, rule, reason: fill(DENY_REASONS[rule], vars), changes: [] });
-  for (const i of [...u.changed.map((c) => c.userIndex), ...u.removed]) if (i >= pre.length) return deny('bad_user_index', { count: String(i), limit: String(pre.length) });
-  const touched = new Set<string>();
-  const steps: { change: UpdateChangeKind; position: number; user: string; role: number }[] = [
-    ...u.changed.map((c, i) => ({ change: 'changed' as const, position: i, user: pre[c.userIndex].user, role: changedRoles[i] })),
-    ...u.removed.map((r, i) => ({ change: 'removed' as const, position: i, user: pre[r].user, role: 0 })),
-    ...u.added.map((a, i) => ({ change: 'added' as const, position: i, user: a.user, role: addedRoles[i] })),
-  ];
-  for (const step of steps) {
-    if (touched.has(step.user)) return deny('user_touched_twice', { target: userLabel(step.user) });
-    touched.add(step.user);
-  }
-
   const banned = (i: number) => ip.bannedRole && i === 1;
-  const decided: ChangeDecision[] = [];
-  for (const step of steps) {
-    const current = st.byUser.get(step.user)?.role ?? 0;
-    const keys = updateActions(step.change, step.user === actor, banned(current), banned(step.role));
-    let first: { key: PlanKey; decision: Decision } | undefined;
-    let allowed: { key: PlanKey; context: Context; decision: Decision } | undefined;
-    for (const key of keys) {
+  const ops: UpdateOps<ParsedState, PlanKey, Decision> = {
+    roleOf: (state, user) => state.byUser.get(user)?.role ?? 0,
+    isBanned: banned,
+    actions: updateActions,
+    decide: (state, key, step) => {
       const { type } = planAction(key);
       const plan = PLANS[key];
       const target = EFFECTS[type].mover === 'target' ? step.user : undefined;
       const to = plan.destination === 'to' || plan.destination === 'match' || plan.destination === 'matchNonZero' ? step.role : undefined;
-      const action = new ParsedAction(key, type, actor, target, to, EFFECTS[type].clientsDefault, claims, undefined);
-      const r = evaluate(ip, st, action);
-      first ??= { key, decision: r.decision };
-      if (r.decision.allowed) {
-        allowed = { key, ...r };
-        break;
-      }
-    }
-    const chosen = allowed ?? first!;
-    decided.push({ change: step.change, position: step.position, user: step.user, action: chosen.key, decision: chosen.decision });
-    if (!allowed) return { allowed: false, rule: chosen.decision.rule, reason: `${step.change} ${userLabel(step.user)}: ${chosen.decision.reason}`, changes: decided };
-    st = applyEffect(st, allowed.context, ip.bannedRole);
-  }
-  return { allowed: true, rule: 'ok:update', reason: `all ${steps.length} changes are authorized`, changes: decided };
+      const r = evaluate(ip, state, new ParsedAction(key, type, actor, target, to, EFFECTS[type].clientsDefault, claims, undefined));
+      return { decision: r.decision, next: r.decision.allowed ? applyEffect(state, r.context, ip.bannedRole) : state };
+    },
+    badIndex: (index, length) => fill(DENY_REASONS.bad_user_index, { count: String(index), limit: String(length) }),
+    touchedTwice: (user) => fill(DENY_REASONS.user_touched_twice, { target: userLabel(user) }),
+    label: userLabel,
+  };
+  const changed = u.changed.map((c, i) => ({ userIndex: c.userIndex, role: changedRoles[i]! }));
+  const added = u.added.map((a, i) => ({ user: a.user, role: addedRoles[i]! }));
+  return decideUpdate(st, st.participants.map((p) => p.user), actor, { changed, removed: u.removed, added }, ops);
 }

@@ -1200,6 +1200,129 @@ function checkParticipant(x: unknown, i: number): number {
   return r;
 }
 
+type UpdateChange = 'changed' | 'removed' | 'added';
+
+/** One change of the update, in the order changes apply. */
+interface UpdateStep {
+  readonly change: UpdateChange;
+  /** its position in its own list (`changed`, `removed` or `added`) */
+  readonly position: number;
+  readonly user: string;
+  /** the role the change gives the user (0: removed from the list) */
+  readonly role: number;
+}
+
+/** An update with its roles resolved to indexes. */
+interface ResolvedUpdate {
+  readonly changed: readonly { readonly userIndex: number; readonly role: number }[];
+  readonly removed: readonly number[];
+  readonly added: readonly { readonly user: string; readonly role: number }[];
+}
+
+interface DecisionLike {
+  readonly allowed: boolean;
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** What deciding an update needs from an evaluator. */
+interface UpdateOps<S, K extends string, D extends DecisionLike> {
+  /** the user's role in a state (0: not listed) */
+  roleOf(state: S, user: string): number;
+  isBanned(role: number): boolean;
+  /** the actions a change may be authorized as, most specific first (runtime/semantics.ts updateActions) */
+  actions(change: UpdateChange, self: boolean, fromBanned: boolean, toBanned: boolean): readonly K[];
+  /** the change decided as action `key` in `state`, and the state after it (used when it is allowed) */
+  decide(state: S, key: K, step: UpdateStep): { readonly decision: D; readonly next: S };
+  /** the reason of `bad_user_index`: the update names index `index` of a `length`-entry list */
+  badIndex(index: number, length: number): string;
+  /** the reason of `user_touched_twice` */
+  touchedTwice(user: string): string;
+  /** how a user is named in a reason */
+  label(user: string): string;
+}
+
+interface UpdateChangeDecision<K extends string, D extends DecisionLike> {
+  readonly change: UpdateChange;
+  readonly position: number;
+  readonly user: string;
+  /** the action the change was decided as (the one that allowed it, or the first tried when all deny) */
+  readonly action: K;
+  readonly decision: D;
+}
+
+interface UpdateResult<K extends string, D extends DecisionLike> extends DecisionLike {
+  /** the changes decided, in the order they apply, up to the first denied one */
+  readonly changes: readonly UpdateChangeDecision<K, D>[];
+}
+
+/** Decide an update sent by `sender` against `state`, whose participants before the update are `listed` (in list order). */
+function decideUpdate<S, K extends string, D extends DecisionLike>(
+  state: S,
+  listed: readonly string[],
+  sender: string,
+  update: ResolvedUpdate,
+  ops: UpdateOps<S, K, D>,
+): UpdateResult<K, D> {
+  for (const i of [...update.changed.map((c) => c.userIndex), ...update.removed])
+    if (i >= listed.length)
+      return { allowed: false, rule: 'bad_user_index', reason: ops.badIndex(i, listed.length), changes: [] };
+  const steps: UpdateStep[] = [
+    ...update.changed.map((c, i): UpdateStep => ({
+      change: 'changed',
+      position: i,
+      user: listed[c.userIndex]!,
+      role: c.role,
+    })),
+    ...update.removed.map((r, i): UpdateStep => ({ change: 'removed', position: i, user: listed[r]!, role: 0 })),
+    ...update.added.map((a, i): UpdateStep => ({ change: 'added', position: i, user: a.user, role: a.role })),
+  ];
+  const touched = new Set<string>();
+  for (const s of steps) {
+    if (touched.has(s.user))
+      return { allowed: false, rule: 'user_touched_twice', reason: ops.touchedTwice(s.user), changes: [] };
+    touched.add(s.user);
+  }
+  const decided: UpdateChangeDecision<K, D>[] = [];
+  let current = state;
+  for (const s of steps) {
+    const keys = ops.actions(
+      s.change,
+      s.user === sender,
+      ops.isBanned(ops.roleOf(current, s.user)),
+      ops.isBanned(s.role),
+    );
+    let first: { readonly action: K; readonly decision: D } | undefined;
+    let allowed: { readonly action: K; readonly decision: D; readonly next: S } | undefined;
+    for (const action of keys) {
+      const r = ops.decide(current, action, s);
+      if (first === undefined) first = { action, decision: r.decision };
+      if (r.decision.allowed) {
+        allowed = { action, ...r };
+        break;
+      }
+    }
+    const chosen = allowed ?? first;
+    if (chosen === undefined) throw new Error(`no action for a ${s.change} change`);
+    decided.push({
+      change: s.change,
+      position: s.position,
+      user: s.user,
+      action: chosen.action,
+      decision: chosen.decision,
+    });
+    if (allowed === undefined)
+      return {
+        allowed: false,
+        rule: chosen.decision.rule,
+        reason: `${s.change} ${ops.label(s.user)}: ${chosen.decision.reason}`,
+        changes: decided,
+      };
+    current = allowed.next;
+  }
+  return { allowed: true, rule: 'ok:update', reason: `all ${steps.length} changes are authorized`, changes: decided };
+}
+
 /** A whole ParticipantListUpdate: role changes, then removals (indexes into the list before the update), then additions, each user at most once, each change authorized against the state as it evolves. */
 export function authorizeUpdate(
   state: State | PreparedState,
@@ -1221,8 +1344,6 @@ export function authorizeUpdate(
   if (!Array.isArray(update.changed) || !Array.isArray(update.removed) || !Array.isArray(update.added))
     return bad('update', 'expected changed, removed and added arrays');
   const pre = st0.participants;
-  type Step = { change: ChangeDecision['change']; position: number; user: string; role: number };
-  const steps: Step[] = [];
   const index = (v: unknown, path: string): number =>
     isU32(v) ? v : bad(path, 'expected an integer from 0 to 4294967295');
   const changedRoles = update.changed.map((c, i) => {
@@ -1238,43 +1359,16 @@ export function authorizeUpdate(
     for (const k in a) if (k !== 'user' && k !== 'role') bad('update.added.' + i + '.' + k, 'unrecognized key');
     return roleRef(a.role, 'update.added.' + i + '.role');
   });
-  for (const i of [...update.changed.map((c) => c.userIndex), ...update.removed])
-    if (i >= pre.length)
-      return {
-        allowed: false,
-        rule: 'bad_user_index',
-        reason: `the update names participant index ${i}, but the list has ${pre.length} entries`,
-        changes: [],
-      };
-  update.changed.forEach((c, i) =>
-    steps.push({ change: 'changed', position: i, user: pre[c.userIndex]!.user, role: changedRoles[i]! }),
-  );
-  update.removed.forEach((r, i) => steps.push({ change: 'removed', position: i, user: pre[r]!.user, role: 0 }));
-  update.added.forEach((a, i) => steps.push({ change: 'added', position: i, user: a.user, role: addedRoles[i]! }));
-  const touched = new Set<string>();
-  for (const s of steps) {
-    if (touched.has(s.user))
-      return {
-        allowed: false,
-        rule: 'user_touched_twice',
-        reason: `the update changes ${q(s.user)} more than once`,
-        changes: [],
-      };
-    touched.add(s.user);
-  }
-  let cur: Participant[] = pre.map((p) => ({ user: p.user, role: roleOf(p.role), clients: p.clients }));
-  const decided: ChangeDecision[] = [];
-  const isBanned = (r: number): boolean => r === 1;
-  for (const s of steps) {
-    const at = cur.findIndex((p) => p.user === s.user);
-    const currentRole = at < 0 ? 0 : (cur[at]!.role as number);
-    const keys =
-      UPDATE_ACTIONS[s.change][
-        (s.user === user ? 4 : 0) + (isBanned(currentRole) ? 2 : 0) + (isBanned(s.role) ? 1 : 0)
-      ]!;
-    let first: { action: ChangeDecision['action']; decision: Decision } | undefined;
-    let allowed: ChangeDecision['action'] | undefined;
-    for (const k of keys) {
+  type Entry = { readonly user: string; readonly role: number; readonly clients: number };
+  const ops: UpdateOps<readonly Entry[], ChangeDecision['action'], Decision> = {
+    roleOf: (cur, u) => {
+      for (const p of cur) if (p.user === u) return p.role;
+      return 0;
+    },
+    isBanned: (r) => r === 1,
+    actions: (change, self, fromBanned, toBanned) =>
+      UPDATE_ACTIONS[change][(self ? 4 : 0) + (fromBanned ? 2 : 0) + (toBanned ? 1 : 0)]!,
+    decide: (cur, k, s) => {
       const e = EFFECT[k];
       const type = k.startsWith('join:') ? 'join' : k;
       const a: Record<string, unknown> = { type, actor: user };
@@ -1283,41 +1377,32 @@ export function authorizeUpdate(
       if (e.to < 0) a.to = s.role;
       if (claims !== undefined) a.claims = claims;
       const decision = authorize({ participants: cur }, a as unknown as Action);
-      if (first === undefined) first = { action: k, decision };
-      if (decision.allowed) {
-        allowed = k;
-        decided.push({ change: s.change, position: s.position, user: s.user, action: k, decision });
-        break;
-      }
-    }
-    if (allowed === undefined) {
-      decided.push({
-        change: s.change,
-        position: s.position,
-        user: s.user,
-        action: first!.action,
-        decision: first!.decision,
-      });
-      return {
-        allowed: false,
-        rule: first!.decision.rule,
-        reason: s.change + ' ' + q(s.user) + ': ' + first!.decision.reason,
-        changes: decided,
-      };
-    }
-    const e = EFFECT[allowed];
-    const role = e.to >= 0 ? e.to : s.role;
-    const clients = e.keep && at >= 0 ? cur[at]!.clients : e.clients;
-    if (role === 0) cur = cur.filter((p) => p.user !== s.user);
-    else if (at >= 0) cur = cur.map((p, j) => (j === at ? { user: s.user, role, clients } : p));
-    else cur = [...cur, { user: s.user, role, clients }];
-  }
-  return {
-    allowed: true,
-    rule: 'ok:update',
-    reason: 'all ' + steps.length + ' changes are authorized',
-    changes: decided,
+      if (!decision.allowed) return { decision, next: cur };
+      const at = cur.findIndex((p) => p.user === s.user);
+      const role = e.to >= 0 ? e.to : s.role;
+      const moved = { user: s.user, role, clients: e.keep && at >= 0 ? cur[at]!.clients : e.clients };
+      const next =
+        role === 0
+          ? cur.filter((p) => p.user !== s.user)
+          : at >= 0
+            ? cur.map((p, j) => (j === at ? moved : p))
+            : [...cur, moved];
+      return { decision, next };
+    },
+    badIndex: (i, n) => `the update names participant index ${i}, but the list has ${n} entries`,
+    touchedTwice: (u) => `the update changes ${q(u)} more than once`,
+    label: q,
   };
+  const cur = pre.map((p) => ({ user: p.user, role: roleOf(p.role), clients: p.clients }));
+  const changed = update.changed.map((c, i) => ({ userIndex: c.userIndex, role: changedRoles[i]! }));
+  const added = update.added.map((a, i) => ({ user: a.user, role: addedRoles[i]! }));
+  return decideUpdate(
+    cur,
+    pre.map((p) => p.user),
+    user,
+    { changed, removed: update.removed, added },
+    ops,
+  );
 }
 
 /** The role index of the first preauth entry the claims match, or null. */
