@@ -224,11 +224,14 @@ export interface FoldEnv {
   input?(name: Input): number | boolean | undefined;
   /** a local whose value an earlier check established, else undefined */
   localValue?(name: Local): number | boolean | undefined;
+  /** a comparison an earlier check established (true), or whose opposite it established (false) */
+  comparison?(e: Expr): boolean | undefined;
   locals: { readonly [L in Local]: Expr };
 }
 
 /** Inputs that are plain variables or tests where they are read: a local that only reads one is inlined. */
 const PLAIN_INPUTS = new Set<Input>(['requested', 'clients', 'capability', 'actorListed', 'targetListed']);
+export const INVERSE: Record<Cmp, Cmp> = { '===': '!==', '!==': '===', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 const MIRROR: Record<Cmp, Cmp> = { '===': '===', '!==': '!==', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 const isLit = (e: Expr): e is { k: 'lit'; v: number | boolean } => e.k === 'lit';
 const same = (a: Expr, b: Expr): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -325,6 +328,8 @@ export function fold(e: Expr, env: FoldEnv): Expr {
       if (isLit(a) && isLit(b)) return lit(compare(e.op, a.v as number, b.v as number));
       // a constant goes on the right
       if (isLit(a)) return fold({ k: 'cmp', op: MIRROR[e.op], a: b, b: a }, env);
+      const known = env.comparison?.({ k: 'cmp', op: e.op, a, b });
+      if (known !== undefined) return lit(known);
       if (same(a, b)) return lit(e.op === '===' || e.op === '<=' || e.op === '>=');
       // a non-negative value is never below 0
       if (isLit(a) && a.v === 0 && e.op === '>' && nonNegative(b)) return lit(false);
@@ -357,7 +362,11 @@ export function fold(e: Expr, env: FoldEnv): Expr {
  * (`x`, `!x`, `x === k`, and each conjunct of an `and`). The printer folds later checks with it, as
  * TypeScript narrows the same variables.
  */
-export function established(e: Expr, out: { inputs: Map<Input, number | boolean>; locals: Map<Local, number | boolean> }): void {
+export function established(e: Expr, out: { inputs: Map<Input, number | boolean>; locals: Map<Local, number | boolean>; comparisons: Map<string, boolean> }): void {
+  if (e.k === 'cmp') {
+    out.comparisons.set(JSON.stringify(e), true);
+    out.comparisons.set(JSON.stringify({ ...e, op: INVERSE[e.op] }), false);
+  }
   if (e.k === 'in') out.inputs.set(e.name, true);
   else if (e.k === 'local') out.locals.set(e.name, true);
   else if (e.k === 'not' && e.a.k === 'in') out.inputs.set(e.a.name, false);

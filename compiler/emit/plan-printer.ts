@@ -6,7 +6,7 @@
  * the IR as it is printed (no text search), and the names a plan reads from its decider (the action's
  * fields, the participant lookups) are reported so that the decider declares only those.
  */
-import { CHECK_DEFS, established, fold, planLocals, reasonValue, type CheckDef, type Cmp, type Expr, type FoldEnv, type Input, type Local } from '../../runtime/checks.js';
+import { CHECK_DEFS, established, fold, INVERSE, planLocals, reasonValue, type CheckDef, type Cmp, type Expr, type FoldEnv, type Input, type Local } from '../../runtime/checks.js';
 import { FACTS, TABLES } from '../../runtime/evaluator/authorize.js';
 import type { IndexedPolicy } from '../../runtime/evaluator/policy.js';
 import { ALLOW_REASONS, DENY_REASONS, EFFECTS, actionFields, okRule, roleLabel, type Plan, type ReasonPart } from '../../runtime/semantics.js';
@@ -29,7 +29,7 @@ const tplText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/`/g, '\
 export const lacksTable = (capability: string): string => `LACKS_${capability.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 
 /** The fold environment of a policy: its facts and constant tables, read with the interpreter's own definitions. */
-export function foldEnv(model: PlanModel, plan: Plan, known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>() }): FoldEnv {
+export function foldEnv(model: PlanModel, plan: Plan, known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>(), comparisons: new Map<string, boolean>() }): FoldEnv {
   const ip = model.ip;
   const roles = [...ip.roles.keys()];
   const fields = actionFields(plan.type);
@@ -41,6 +41,7 @@ export function foldEnv(model: PlanModel, plan: Plan, known = { inputs: new Map<
     lists: (h, f, t) => ip.lists(h, f, t),
     // a field the action type does not take has its default (the schema rejects it)
     localValue: (name) => known.locals.get(name),
+    comparison: (e) => known.comparisons.get(JSON.stringify(e)),
     input: (name) => known.inputs.get(name) ?? (name === 'requested' && !fields.to ? -1 : name === 'clients' && !fields.clients ? EFFECTS[plan.type].clientsDefault : (name === 'targetListed' || name === 'targetIsActor') && !fields.target ? false : undefined),
     locals: planLocals(plan),
   };
@@ -48,7 +49,6 @@ export function foldEnv(model: PlanModel, plan: Plan, known = { inputs: new Map<
 
 // precedence: higher binds tighter
 const PREC = { cond: 1, or: 2, and: 3, eq: 4, rel: 5, add: 6, not: 7, atom: 8 } as const;
-const INVERSE: Record<Cmp, Cmp> = { '===': '!==', '!==': '===', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
 /** How each input reads in a decider: its code, how tightly it binds, the decider names and entry lookups it reads. */
 const INPUT_CODE: { readonly [I in Input]: { code: string; prec: number; reads?: readonly DeciderName[]; entry?: 'ae' | 'te' } } = {
@@ -73,7 +73,7 @@ const TABLE_CODE = { count: 'st.count', active: 'st.active', minP: 'MIN_P', maxP
 /** The code of one plan: its checks in order, then the allowed decision; and the decider names it reads. */
 export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: ReadonlySet<DeciderName> } {
   // what the checks printed so far establish (as TypeScript narrows it): later checks are folded with it
-  const known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>() };
+  const known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>(), comparisons: new Map<string, boolean>() };
   const env = foldEnv(model, plan, known);
   const out: string[] = [];
   const reads = new Set<DeciderName>();

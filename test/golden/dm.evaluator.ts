@@ -729,12 +729,11 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
       if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
       if (m === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-      const h: number = m < 0 ? 0 : m;
-      const hs: number = slotOf(h);
-      if (DEFINED[hs] !== 1)
+      const ms: number = slotOf(m);
+      if (DEFINED[ms] !== 1)
         return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canJoinIfPreauthorized[hs]!);
+      return deny('missing_capability', LACKS_canJoinIfPreauthorized[ms]!);
     }
     case 'code': {
       // holderHasCapability: never holds in this policy

@@ -582,7 +582,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
     return deny('no_role_change_entry', `${label(h)} has no authorized role change \`no_role\` -> ${label(req)}`);
   if (DEFINED[rs] !== 1)
     return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
-  if (req !== 0 && MAX_P[rs]! >= 0) {
+  if (MAX_P[rs]! >= 0) {
     const n = st.count[rs]! + 1;
     if (n > MAX_P[rs]!)
       return deny(
@@ -590,7 +590,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
         `${label(req)} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
       );
   }
-  if (req !== 0 && clients > 0 && MAX_A[rs]! >= 0) {
+  if (clients > 0 && MAX_A[rs]! >= 0) {
     const n = st.active[rs]! + 1;
     if (n > MAX_A[rs]!)
       return deny(
@@ -598,7 +598,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
         `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
       );
   }
-  if (req !== 0 && req !== 1) {
+  if (req !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
@@ -688,7 +688,7 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
   }
-  if (f !== req && req !== 0 && MAX_P[rs]! >= 0) {
+  if (f !== req && MAX_P[rs]! >= 0) {
     const n = st.count[rs]! + 1;
     if (n > MAX_P[rs]!)
       return deny(
@@ -697,7 +697,7 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
       );
   }
   const c0: number = te.clients;
-  if (req !== 0 && c0 > 0 && (f !== req || c0 === 0) && MAX_A[rs]! >= 0) {
+  if (c0 > 0 && (f !== req || c0 === 0) && MAX_A[rs]! >= 0) {
     const n = st.active[rs]! + 1;
     if (n > MAX_A[rs]!)
       return deny(
@@ -705,7 +705,7 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
         `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
       );
   }
-  if ((f === 0 || f === 1) && req !== 0 && req !== 1) {
+  if ((f === 0 || f === 1) && req !== 1) {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
@@ -742,7 +742,7 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   if (f === 1) return deny('unchanged_role', `\`${target}\` already has \`banned\``);
   if (!lists(hs, fs, 1))
     return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> \`banned\``);
-  if (f !== 1 && f !== 0 && MIN_P[fs]! > 0) {
+  if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
       return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
@@ -792,7 +792,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
     return deny('no_role_change_entry', `${label(h)} has no authorized role change \`banned\` -> ${label(req)}`);
   if (DEFINED[rs] !== 1)
     return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
-  if (req !== 1 && req !== 0 && MAX_P[rs]! >= 0) {
+  if (MAX_P[rs]! >= 0) {
     const n = st.count[rs]! + 1;
     if (n > MAX_P[rs]!)
       return deny(
@@ -801,7 +801,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
       );
   }
   const c0: number = te.clients;
-  if (req !== 0 && c0 > 0 && (req !== 1 || c0 === 0) && MAX_A[rs]! >= 0) {
+  if (c0 > 0 && MAX_A[rs]! >= 0) {
     const n = st.active[rs]! + 1;
     if (n > MAX_A[rs]!)
       return deny(
@@ -809,7 +809,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
         `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
       );
   }
-  if (req !== 0 && req !== 1) {
+  {
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
@@ -1038,11 +1038,10 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
       if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
       if (m === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-      const h: number = m < 0 ? 0 : m;
-      const hs: number = slotOf(h);
-      if (DEFINED[hs] !== 1)
+      const ms: number = slotOf(m);
+      if (DEFINED[ms] !== 1)
         return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
-      if (((CAPS[hs * 2]! >>> 4) & 1) === 0) return deny('missing_capability', LACKS_canJoinIfPreauthorized[hs]!);
+      if (((CAPS[ms * 2]! >>> 4) & 1) === 0) return deny('missing_capability', LACKS_canJoinIfPreauthorized[ms]!);
       const ae: ByUser[string] = st.byUser[actor];
       if (ae !== undefined) return deny('actor_listed', `\`${actor}\` is already in the participant list`);
       if (req >= 0 && req !== m)
@@ -1050,8 +1049,7 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
           'preauth_mismatch',
           `the first matching preauthorization entry gives ${label(m)}, not ${label(req)}`,
         );
-      const ms: number = slotOf(m);
-      if (m !== 0 && MAX_P[ms]! >= 0) {
+      if (MAX_P[ms]! >= 0) {
         const n = st.count[ms]! + 1;
         if (n > MAX_P[ms]!)
           return deny(
@@ -1059,7 +1057,7 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
             `${label(m)} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`,
           );
       }
-      if (m !== 0 && clients > 0 && MAX_A[ms]! >= 0) {
+      if (clients > 0 && MAX_A[ms]! >= 0) {
         const n = st.active[ms]! + 1;
         if (n > MAX_A[ms]!)
           return deny(
@@ -1067,7 +1065,7 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
             `${label(m)} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`,
           );
       }
-      if (m !== 0 && m !== 1) {
+      if (m !== 1) {
         const n = st.users + 1;
         if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
       }
