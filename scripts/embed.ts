@@ -11,11 +11,14 @@ const root = join(import.meta.dirname, '..');
 export const CORE_FILE = join(root, 'runtime', 'evaluator', 'update-core.ts');
 export const EMBEDDED_FILE = join(root, 'compiler', 'emit', 'embedded.ts');
 
-/** The declarations of update-core.ts as they go into a generated module: no file comment, no `export`. */
+/**
+ * The declarations of update-core.ts as they go into a generated module: no `export`, no doc comments
+ * (the generated file says where the text comes from, and is read beside this documented source).
+ */
 export function coreText(source: string): string {
-  const body = source.replace(/^\/\*\*[\s\S]*?\*\/\s*/, '');
-  if (/^\s*import\s/m.test(body)) throw new Error('update-core.ts must not import anything: it is embedded in generated code');
-  return body.replace(/^export /gm, '').trim() + '\n';
+  if (/^\s*import\s/m.test(source)) throw new Error('update-core.ts must not import anything: it is embedded in generated code');
+  const body = source.replace(/^[ \t]*\/\*\*[\s\S]*?\*\/[ \t]*\n?/gm, '').replace(/[ \t]*\/\*\*[^\n]*?\*\/[ \t]*/g, '');
+  return body.replace(/^export /gm, '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
 }
 
 /** The text of compiler/emit/embedded.ts for update-core.ts as it is now. */

@@ -8,6 +8,7 @@ describe('compiler/emit/embedded.ts (runtime code the generated evaluator carrie
   });
   it('drops the exports and the file comment, and refuses a core that imports', () => {
     expect(coreText('/** doc */\nexport function f(): void {}\n')).toBe('function f(): void {}\n');
+    expect(coreText('export interface I {\n  /** a field */\n  readonly a: number;\n}\n')).toBe('interface I {\n  readonly a: number;\n}\n');
     expect(() => coreText("import { x } from './x.js';\nexport const y = x;\n")).toThrow(/must not import/);
   });
 });

@@ -600,7 +600,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     "if (r === undefined) return typeof role === 'string' ? -1 : roleRef(role, `participants.${i}.role`);",
     'return r;',
   ].join('\n'), { docs: 'A participant entry of the right shape (InvalidInputError otherwise): its role index, or −1 for a role name the policy lacks (the caller reports it, and role 0, once every entry has its shape).' });
-  sf.addStatements([UPDATE_CORE]);
+  sf.addStatements(['// How a whole ParticipantListUpdate is decided: runtime/evaluator/update-core.ts of mimi-policy, verbatim.', UPDATE_CORE]);
   fn('authorizeUpdate', [p('state', 'State | PreparedState'), p('sender', 'string | { readonly user: string; readonly claims?: readonly Claim[] }'), p('update', 'ParticipantListUpdate')], 'UpdateDecision', updateBody(m), {
     exported: true,
     docs: 'A whole ParticipantListUpdate: role changes, then removals (indexes into the list before the update), then additions, each user at most once, each change authorized against the state as it evolves.',

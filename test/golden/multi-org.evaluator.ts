@@ -1198,19 +1198,16 @@ function checkParticipant(x: unknown, i: number): number {
   return r;
 }
 
+// How a whole ParticipantListUpdate is decided: runtime/evaluator/update-core.ts of mimi-policy, verbatim.
 type UpdateChange = 'changed' | 'removed' | 'added';
 
-/** One change of the update, in the order changes apply. */
 interface UpdateStep {
   readonly change: UpdateChange;
-  /** its position in its own list (`changed`, `removed` or `added`) */
   readonly position: number;
   readonly user: string;
-  /** the role the change gives the user (0: removed from the list) */
   readonly role: number;
 }
 
-/** An update with its roles resolved to indexes. */
 interface ResolvedUpdate {
   readonly changed: readonly { readonly userIndex: number; readonly role: number }[];
   readonly removed: readonly number[];
@@ -1223,20 +1220,13 @@ interface DecisionLike {
   readonly reason: string;
 }
 
-/** What deciding an update needs from an evaluator. */
 interface UpdateOps<S, K extends string, D extends DecisionLike> {
-  /** the user's role in a state (0: not listed) */
   roleOf(state: S, user: string): number;
   isBanned(role: number): boolean;
-  /** the actions a change may be authorized as, most specific first (runtime/semantics.ts updateActions) */
   actions(change: UpdateChange, self: boolean, fromBanned: boolean, toBanned: boolean): readonly K[];
-  /** the change decided as action `key` in `state`, and the state after it (used when it is allowed) */
   decide(state: S, key: K, step: UpdateStep): { readonly decision: D; readonly next: S };
-  /** the reason of `bad_user_index`: the update names index `index` of a `length`-entry list */
   badIndex(index: number, length: number): string;
-  /** the reason of `user_touched_twice` */
   touchedTwice(user: string): string;
-  /** how a user is named in a reason */
   label(user: string): string;
 }
 
@@ -1244,17 +1234,14 @@ interface UpdateChangeDecision<K extends string, D extends DecisionLike> {
   readonly change: UpdateChange;
   readonly position: number;
   readonly user: string;
-  /** the action the change was decided as (the one that allowed it, or the first tried when all deny) */
   readonly action: K;
   readonly decision: D;
 }
 
 interface UpdateResult<K extends string, D extends DecisionLike> extends DecisionLike {
-  /** the changes decided, in the order they apply, up to the first denied one */
   readonly changes: readonly UpdateChangeDecision<K, D>[];
 }
 
-/** Decide an update sent by `sender` against `state`, whose participants before the update are `listed` (in list order). */
 function decideUpdate<S, K extends string, D extends DecisionLike>(
   state: S,
   listed: readonly string[],
