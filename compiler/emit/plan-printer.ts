@@ -6,10 +6,10 @@
  * the IR as it is printed (no text search), and the names a plan reads from its decider (the action's
  * fields, the participant lookups) are reported so that the decider declares only those.
  */
-import { CHECK_DEFS, established, fold, INVERSE, planLocals, reasonValue, type CheckDef, type Cmp, type Expr, type FoldEnv, type Input, type Local } from '../../runtime/checks.js';
-import { FACTS, TABLES } from '../../runtime/evaluator/authorize.js';
+import { CHECK_DEFS, established, fold, INVERSE, reasonValue, type CheckDef, type Expr, type Input, type Local } from '../../runtime/checks.js';
+import { policyFoldEnv } from '../../runtime/evaluator/authorize.js';
 import type { IndexedPolicy } from '../../runtime/evaluator/policy.js';
-import { ALLOW_REASONS, DENY_REASONS, EFFECTS, actionFields, okRule, roleLabel, type Plan, type ReasonPart } from '../../runtime/semantics.js';
+import { ALLOW_REASONS, DENY_REASONS, actionFields, okRule, roleLabel, type Plan, type ReasonPart } from '../../runtime/semantics.js';
 
 /** What the printer needs to know of the generated module's tables. */
 export interface PlanModel {
@@ -27,25 +27,6 @@ export type DeciderName = 'actor' | 'target' | 'req' | 'clients' | 'claims' | 'c
 const lit = (v: unknown): string => JSON.stringify(v);
 const tplText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 export const lacksTable = (capability: string): string => `LACKS_${capability.replace(/[^A-Za-z0-9_$]/g, '_')}`;
-
-/** The fold environment of a policy: its facts and constant tables, read with the interpreter's own definitions. */
-export function foldEnv(model: PlanModel, plan: Plan, known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>(), comparisons: new Map<string, boolean>() }): FoldEnv {
-  const ip = model.ip;
-  const roles = [...ip.roles.keys()];
-  const fields = actionFields(plan.type);
-  return {
-    fact: (name) => FACTS[name](ip),
-    table: (t, role) => (t === 'count' || t === 'active' ? undefined : TABLES[t](ip, undefined, role)),
-    tableMax: (t) => (t === 'count' || t === 'active' ? undefined : Math.max(t === 'defined' ? 0 : -1, ...roles.map((r) => TABLES[t](ip, undefined, r)))),
-    holds: (role, capability) => (role !== undefined ? ip.holds(role, capability) : model.bitOf.has(capability) ? undefined : false),
-    lists: (h, f, t) => ip.lists(h, f, t),
-    // a field the action type does not take has its default (the schema rejects it)
-    localValue: (name) => known.locals.get(name),
-    comparison: (e) => known.comparisons.get(JSON.stringify(e)),
-    input: (name) => known.inputs.get(name) ?? (name === 'requested' && !fields.to ? -1 : name === 'clients' && !fields.clients ? EFFECTS[plan.type].clientsDefault : (name === 'targetListed' || name === 'targetIsActor') && !fields.target ? false : undefined),
-    locals: planLocals(plan),
-  };
-}
 
 // precedence: higher binds tighter
 const PREC = { cond: 1, or: 2, and: 3, eq: 4, rel: 5, add: 6, not: 7, atom: 8 } as const;
@@ -74,7 +55,11 @@ const TABLE_CODE = { count: 'st.count', active: 'st.active', minP: 'MIN_P', maxP
 export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: ReadonlySet<DeciderName> } {
   // what the checks printed so far establish (as TypeScript narrows it): later checks are folded with it
   const known = { inputs: new Map<Input, number | boolean>(), locals: new Map<Local, number | boolean>(), comparisons: new Map<string, boolean>() };
-  const env = foldEnv(model, plan, known);
+  const env = policyFoldEnv(model.ip, plan, {
+    input: (name) => known.inputs.get(name),
+    localValue: (name) => known.locals.get(name),
+    comparison: (e) => known.comparisons.get(JSON.stringify(e)),
+  });
   const out: string[] = [];
   const reads = new Set<DeciderName>();
   const declared = new Set<string>();

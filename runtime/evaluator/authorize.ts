@@ -4,9 +4,9 @@
  * The checks are the plan IR of runtime/checks.ts, compiled here once per plan into closures; the code
  * generator prints the same IR as TypeScript, so there is one definition of each check.
  */
-import { CHECK_DEFS, LOCALS, planLocals, reasonValue, type CheckDef, type Expr, type Fact, type Input, type Local, type RoleTable } from '../checks.js';
+import { CHECK_DEFS, fold, LOCALS, planLocals, reasonValue, type CheckDef, type Expr, type Fact, type FoldEnv, type Input, type Local, type RoleTable } from '../checks.js';
 import type { Claim } from '../ir.js';
-import { ALLOW_REASONS, claimsMatch, DENY_REASONS, EFFECTS, okRule, PLAN_KEYS, PLANS, roleLabel, userLabel, type DenyRule, type Plan, type PlanKey, type ReasonPart, type UpdateRule } from '../semantics.js';
+import { actionFields, ALLOW_REASONS, claimsMatch, DENY_REASONS, EFFECTS, okRule, PLANS, roleLabel, userLabel, type DenyRule, type Plan, type PlanKey, type ReasonPart, type UpdateRule } from '../semantics.js';
 import { parseAction, parseState, type ActionInput, type Entry, type ParsedAction, type ParsedState, type StateInput } from './inputs.js';
 import { indexPolicy, type IndexedPolicy, type IndexOptions } from './policy.js';
 
@@ -179,88 +179,127 @@ function compile(e: Expr, locals: { readonly [L in Local]: Expr }): Compiled {
   }
 }
 
+/**
+ * What a policy fixes, for folding a plan (runtime/checks.ts `fold`): its facts and constant role
+ * tables, read with the definitions above. The interpreter folds each plan once per policy; the code
+ * generator folds with the same environment (plus what earlier checks established) before printing.
+ */
+export function policyFoldEnv(ip: IndexedPolicy, plan: Plan, known?: Pick<FoldEnv, 'input' | 'localValue' | 'comparison'>): FoldEnv {
+  const roles = [...ip.roles.keys()];
+  const fields = actionFields(plan.type);
+  const held = new Set<number>();
+  for (const c of ip.caps.values()) for (const x of c) held.add(x);
+  return {
+    fact: (name) => FACTS[name](ip),
+    table: (t, role) => (t === 'count' || t === 'active' ? undefined : TABLES[t](ip, undefined, role)),
+    tableMax: (t) => (t === 'count' || t === 'active' ? undefined : Math.max(t === 'defined' ? 0 : -1, ...roles.map((r) => TABLES[t](ip, undefined, r)))),
+    holds: (role, capability) => (role !== undefined ? ip.holds(role, capability) : held.has(capability) ? undefined : false),
+    lists: (h, f, t) => ip.lists(h, f, t),
+    // a field the action type does not take has its default (the schema rejects it)
+    input: (name) =>
+      known?.input?.(name) ??
+      (name === 'requested' && !fields.to ? -1 : name === 'clients' && !fields.clients ? EFFECTS[plan.type].clientsDefault : (name === 'targetListed' || name === 'targetIsActor') && !fields.target ? false : undefined),
+    ...(known?.localValue ? { localValue: known.localValue } : {}),
+    ...(known?.comparison ? { comparison: known.comparison } : {}),
+    locals: planLocals(plan),
+  };
+}
+
 interface CompiledStep {
   readonly rule: DenyRule;
   /** true when the check passes */
   readonly pass: Compiled;
-  /** the failing constraint's role, count and limit, for the reason */
-  readonly limit?: { readonly role?: Compiled; readonly count: Compiled; readonly limit: Compiled; readonly def: Extract<CheckDef, { kind: 'limit' }> };
+  /** the reason when it fails */
+  readonly reason: (fr: Frame) => string;
 }
 interface CompiledPlan {
   readonly plan: Plan;
-  readonly locals: { readonly [L in Local]: Expr };
   readonly steps: readonly CompiledStep[];
   readonly local: { readonly [L in Local]: Compiled };
-  /** reason expressions compiled on first use, by identity (runtime/checks.ts builds each once) */
-  readonly reasons: Map<Expr, Compiled>;
-}
-
-function compilePlan(plan: Plan): CompiledPlan {
-  const locals = planLocals(plan);
-  const steps = plan.steps.map((s): CompiledStep => {
-    const def = CHECK_DEFS[s.check];
-    if (def.kind === 'ok') return { rule: s.rule, pass: compile(def.ok, locals) };
-    const [guard, count, limit] = [compile(def.guard, locals), compile(def.count, locals), compile(def.limit, locals)];
-    const beyond = def.op === '<' ? (fr: Frame) => (count(fr) as number) < (limit(fr) as number) : (fr: Frame) => (count(fr) as number) > (limit(fr) as number);
-    return { rule: s.rule, pass: (fr) => !(guard(fr) && beyond(fr)), limit: { ...(def.role ? { role: compile(def.role, locals) } : {}), count, limit, def } };
-  });
-  const local = Object.fromEntries(LOCALS.map((l) => [l, compile({ k: 'local', name: l }, locals)])) as { [L in Local]: Compiled };
-  return { plan, locals, steps, local, reasons: new Map() };
-}
-
-const COMPILED = new Map<PlanKey, CompiledPlan>(PLAN_KEYS.map((k) => [k, compilePlan(PLANS[k])]));
-
-/** A reason's expression compiled once per plan (reasons are rendered for every decision). */
-function compiled(cp: CompiledPlan, e: Expr): Compiled {
-  let f = cp.reasons.get(e);
-  if (!f) cp.reasons.set(e, (f = compile(e, cp.locals)));
-  return f;
+  readonly allow: (fr: Frame) => string;
 }
 
 const roleText = (ip: IndexedPolicy, i: number): string => (i < 0 ? 'no role' : roleLabel(i, ip.roleName(i)));
 
-/** A reason with its variables filled in, each by what reasonValue (runtime/checks.ts) says it names. */
-function renderReason(cp: CompiledPlan, fr: Frame, parts: readonly ReasonPart[], step?: CompiledStep): string {
-  let s = '';
-  for (const p of parts) {
-    if (typeof p === 'string') {
-      s += p;
-      continue;
-    }
-    const v = reasonValue(cp.plan, p.v, step?.limit?.def);
+/** A reason's template as one function: text parts as they are, each variable as reasonValue (runtime/checks.ts) says. */
+function compileReason(plan: Plan, parts: readonly ReasonPart[], fold: (e: Expr) => Expr, locals: { readonly [L in Local]: Expr }, limit?: Extract<CheckDef, { kind: 'limit' }>): (fr: Frame) => string {
+  const pieces = parts.map((p): ((fr: Frame) => string) => {
+    if (typeof p === 'string') return () => p;
+    const v = reasonValue(plan, p.v, limit);
     switch (v.kind) {
-      case 'text':
-        s += v.text;
-        break;
+      case 'text': {
+        const t = v.text;
+        return () => t;
+      }
       case 'user':
-        s += userLabel((v.user === 'actor' ? fr.action.actor : fr.action.target) ?? '');
-        break;
-      case 'capability':
-        s += fr.ip.capabilityName(cp.local.cap(fr) as number);
-        break;
-      case 'role':
-        s += roleText(fr.ip, compiled(cp, v.role)(fr) as number);
-        break;
-      case 'number':
-        s += String(compiled(cp, v.value)(fr));
+        return v.user === 'actor' ? (fr) => userLabel(fr.action.actor) : (fr) => userLabel(fr.action.target ?? '');
+      case 'capability': {
+        const cap = compile(fold(locals.cap), locals);
+        return (fr) => fr.ip.capabilityName(cap(fr) as number);
+      }
+      case 'role': {
+        const role = compile(fold(v.role), locals);
+        return (fr) => roleText(fr.ip, role(fr) as number);
+      }
+      case 'number': {
+        const n = compile(fold(v.value), locals);
+        return (fr) => String(n(fr));
+      }
     }
-  }
-  return s;
+  });
+  return (fr) => {
+    let s = '';
+    for (const p of pieces) s += p(fr);
+    return s;
+  };
+}
+
+/** A plan compiled for one policy: its IR folded with what the policy fixes, then turned into closures. */
+function compilePlan(ip: IndexedPolicy, plan: Plan): CompiledPlan {
+  const env = policyFoldEnv(ip, plan);
+  const f = (e: Expr) => fold(e, env);
+  const locals = Object.fromEntries(LOCALS.map((l) => [l, f(env.locals[l])])) as { [L in Local]: Expr };
+  const steps = plan.steps.map((s): CompiledStep => {
+    const def = CHECK_DEFS[s.check];
+    if (def.kind === 'ok') return { rule: s.rule, pass: compile(f(def.ok), locals), reason: compileReason(plan, DENY_REASONS[s.rule], f, locals) };
+    const [guard, count, limit] = [compile(f(def.guard), locals), compile(f(def.count), locals), compile(f(def.limit), locals)];
+    const beyond = def.op === '<' ? (fr: Frame) => (count(fr) as number) < (limit(fr) as number) : (fr: Frame) => (count(fr) as number) > (limit(fr) as number);
+    return { rule: s.rule, pass: (fr) => !(guard(fr) && beyond(fr)), reason: compileReason(plan, DENY_REASONS[s.rule], f, locals, def) };
+  });
+  const local = Object.fromEntries(LOCALS.map((l) => [l, compile({ k: 'local', name: l }, locals)])) as { [L in Local]: Compiled };
+  return { plan, steps, local, allow: compileReason(plan, ALLOW_REASONS[plan.key], f, locals) };
+}
+
+/** Each policy's compiled plans, made on first use (the IndexedPolicy is immutable). */
+const COMPILED = new WeakMap<IndexedPolicy, Map<PlanKey, CompiledPlan>>();
+function compiledPlan(ip: IndexedPolicy, key: PlanKey): CompiledPlan {
+  let plans = COMPILED.get(ip);
+  if (!plans) COMPILED.set(ip, (plans = new Map()));
+  let cp = plans.get(key);
+  if (!cp) plans.set(key, (cp = compilePlan(ip, PLANS[key])));
+  return cp;
 }
 
 /** Decide a validated action: the decision and the context it was decided in (for applying its effect). */
 export function evaluate(ip: IndexedPolicy, state: ParsedState, action: ParsedAction): { decision: Decision; context: Context } {
-  const cp = COMPILED.get(action.key)!;
-  const fr: Frame = { ip, state, action, actor: state.byUser.get(action.actor), target: action.target === undefined ? undefined : state.byUser.get(action.target), locals: [] };
+  const cp = compiledPlan(ip, action.key);
+  const fr: Frame = {
+    ip,
+    state,
+    action,
+    actor: state.byUser.get(action.actor),
+    target: action.target === undefined ? undefined : state.byUser.get(action.target),
+    locals: [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined],
+  };
   let decision: Decision | undefined;
   for (const s of cp.steps)
     if (!s.pass(fr)) {
-      decision = { allowed: false, rule: s.rule, reason: renderReason(cp, fr, DENY_REASONS[s.rule], s) };
+      decision = { allowed: false, rule: s.rule, reason: s.reason(fr) };
       break;
     }
   const L = cp.local;
   const capability = L.cap(fr) as number;
-  decision ??= { allowed: true, rule: okRule(ip.capabilityName(capability)), reason: renderReason(cp, fr, ALLOW_REASONS[cp.plan.key]) };
+  decision ??= { allowed: true, rule: okRule(ip.capabilityName(capability)), reason: cp.allow(fr) };
   const to = L.t(fr) as number;
   const context: Context = {
     ip,
