@@ -170,9 +170,9 @@ export function entryUses(from: number, to: number, bannedRole: boolean, holderI
 // ---- The evaluators' plan: what each action checks, in order, and what it does to the state --------
 //
 // Everything below is derived from ACTIONS, JOIN and CHECK_ORDER above (plus the two small tables of
-// effects and destinations). The interpreter (runtime/evaluator) runs a plan step by step; the code
-// generator (compiler/emit/typescript) emits one straight-line block per plan. Each check kind is a
-// small primitive implemented once in each of them, and the differential tests keep the two equal.
+// effects and destinations). Each check kind means what its one expression in runtime/checks.ts says:
+// the interpreter (runtime/evaluator) compiles the plans' expressions into closures, the code generator
+// (compiler/emit/plan-printer) prints them as one straight-line block per plan.
 
 /** An action type with the join mode spelled out: the unit a plan is built for. */
 export type PlanKey = Exclude<ActionType, 'join'> | `join:${JoinVia}`;
