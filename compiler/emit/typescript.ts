@@ -156,75 +156,21 @@ const tplOf = (parts: readonly ReasonPart[], exprs: Partial<Record<ReasonVar, st
     .join('') +
   '`';
 
-/**
- * The code of generated TypeScript without what cannot name a variable: string and template text and
- * comments are blanked (a `${…}` inside a template is kept), so that `reads` sees only real uses.
- */
-function codeOnly(code: string): string {
-  let out = '';
-  const stack: number[] = []; // brace depth of each open `${`, innermost last
-  let depth = 0;
-  let i = 0;
-  const template = (): void => {
-    // inside template text: up to the closing backtick or a `${`
-    while (i < code.length) {
-      const ch = code[i]!;
-      if (ch === '\\') i += 2;
-      else if (ch === '`') return void i++;
-      else if (ch === '$' && code[i + 1] === '{') {
-        i += 2;
-        stack.push(depth++);
-        return;
-      } else i++;
-    }
-  };
-  while (i < code.length) {
-    const ch = code[i]!;
-    if (ch === "'" || ch === '"') {
-      for (i++; i < code.length && code[i] !== ch; i++) if (code[i] === '\\') i++;
-      i++;
-      out += ' 0 ';
-    } else if (ch === '`') {
-      i++;
-      out += ' 0 ';
-      template();
-    } else if (ch === '/' && code[i + 1] === '/') {
-      while (i < code.length && code[i] !== '\n') i++;
-    } else if (ch === '{') {
-      depth++;
-      out += ch;
-      i++;
-    } else if (ch === '}') {
-      depth--;
-      i++;
-      if (stack.length && stack[stack.length - 1] === depth) {
-        stack.pop();
-        out += ' ';
-        template();
-      } else out += ch;
-    } else {
-      out += ch;
-      i++;
-    }
-  }
-  return out;
-}
-
-/** Does this code read the local `name` (an identifier on its own, not a property; not in a string or comment)? */
-const reads = (code: string, name: string): boolean => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(codeOnly(code));
-
 // ---- Claims -------------------------------------------------------------------------------------------
 
-function matcher(m: Model, nonZero: boolean): string {
+/** The body of a preauth matcher, and whether it reads the claims (an entry with no claims matches anyone). */
+function matcher(m: Model, nonZero: boolean): { code: string; readsClaims: boolean } {
   const lines: string[] = [];
+  let readsClaims = false;
   m.ip.preauth.forEach((e, i) => {
     if (nonZero && e.role.index === 0) return;
+    if (e.claims.length) readsClaims = true;
     const conds = e.claims.map((c) => `hasClaim(claims, ${c.credentialType}, ${lit(c.id)}, ${lit(c.value)})`);
     lines.push(`// entry ${i}: ${oneLine(roleLabel(e.role.index, m.ip.roleName(e.role.index)))}`);
     lines.push(conds.length ? `if (${conds.join(' && ')}) return ${e.role.index};` : `return ${e.role.index};`);
   });
   lines.push('return -1;');
-  return lines.join('\n');
+  return { code: lines.join('\n'), readsClaims };
 }
 
 // ---- The module ----------------------------------------------------------------------------------------
@@ -510,9 +456,10 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     '}',
     'return false;',
   ].join('\n'));
-  const claimsParam = (body: string) => [p(reads(body, 'claims') ? 'claims' : '_claims', 'readonly Claim[]')];
-  fn('firstMatch', claimsParam(matcher(m, false)), 'number', matcher(m, false), { docs: 'The role index of the first preauth entry the claims match (−1: none).' });
-  fn('firstNonZeroMatch', claimsParam(matcher(m, true)), 'number', matcher(m, true), { docs: 'The first match among the entries with a non-zero role (changeOwnRole).' });
+  const claimsParam = (mt: { readsClaims: boolean }) => [p(mt.readsClaims ? 'claims' : '_claims', 'readonly Claim[]')];
+  const [anyMatch, nonZeroMatch] = [matcher(m, false), matcher(m, true)];
+  fn('firstMatch', claimsParam(anyMatch), 'number', anyMatch.code, { docs: 'The role index of the first preauth entry the claims match (−1: none).' });
+  fn('firstNonZeroMatch', claimsParam(nonZeroMatch), 'number', nonZeroMatch.code, { docs: 'The first match among the entries with a non-zero role (changeOwnRole).' });
   // -- the four questions
   fn('authorize', [p('state', 'State | PreparedState'), p('action', 'Action')], 'Decision', authorizeBody(), {
     exported: true,
@@ -683,38 +630,54 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     docs: 'Which capabilities the policy uses (or requires) that an app does not understand; `ok` is false when a required one is unknown.',
   });
 
-  // Drop what nothing reads (a table or helper this policy does not need), until nothing changes.
-  const declared = (st: string | StatementStructures): string | undefined =>
-    typeof st === 'string' || ('isExported' in st && st.isExported)
-      ? undefined
-      : st.kind === morph().StructureKind.Function
-        ? st.name
-        : st.kind === morph().StructureKind.VariableStatement
-          ? (st.declarations[0]!.name as string)
-          : undefined;
-  const textOf = (st: string | StatementStructures): string => {
-    if (typeof st === 'string') return '';
-    if (st.kind === morph().StructureKind.Function) return codeOnly(`${(st.parameters ?? []).map((q) => q.type).join(', ')}; ${st.returnType as string}; ${st.statements as string}`);
-    if (st.kind === morph().StructureKind.VariableStatement) return codeOnly(st.declarations.map((d) => `${(d.type as string) ?? ''}; ${d.initializer as string}`).join('; '));
-    return JSON.stringify({ ...st, docs: undefined });
-  };
-  const texts = new Map(statements.map((st) => [st, textOf(st)]));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let i = statements.length - 1; i >= 0; i--) {
-      const name = declared(statements[i]!);
-      if (name === undefined) continue;
-      const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
-      if (!statements.some((st, j) => j !== i && re.test(texts.get(st)!))) {
-        statements.splice(i, 1);
-        changed = true;
-      }
-    }
-  }
   const project = new (morph().Project)({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
-  const text = project.createSourceFile('evaluator.ts', { statements }, { overwrite: true }).getFullText();
+  const file = project.createSourceFile('evaluator.ts', { statements }, { overwrite: true });
+  // drop what nothing reads (a table or helper this policy does not need)
+  for (const st of unread(file)) st.remove();
+  const text = file.getFullText();
   if (options.format === false) return text;
   return prettier.format(text, { parser: 'babel-ts', printWidth: 120, singleQuote: true, trailingComma: 'all' });
+}
+
+/**
+ * The module's non-exported functions and constants that nothing exported reads, directly or through
+ * others: found on the syntax tree (identifiers that are not property names), from the exported
+ * declarations, types and free statements outward.
+ */
+function unread(file: import('ts-morph').SourceFile): import('ts-morph').Statement[] {
+  const ts = morph().ts;
+  const optional = new Map<string, import('ts-morph').Statement>();
+  for (const st of file.getStatements()) {
+    const n = st.compilerNode;
+    const exported = ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (exported) continue;
+    if (ts.isFunctionDeclaration(n) && n.name) optional.set(n.name.text, st);
+    else if (ts.isVariableStatement(n) && n.declarationList.declarations.length === 1 && ts.isIdentifier(n.declarationList.declarations[0]!.name))
+      optional.set(n.declarationList.declarations[0]!.name.text, st);
+  }
+  /** The names a statement reads (not the names it declares, not property names). */
+  const reads = (root: import('typescript').Node): Set<string> => {
+    const out = new Set<string>();
+    const visit = (n: import('typescript').Node): void => {
+      if (ts.isIdentifier(n)) {
+        const p = n.parent;
+        const named = (ts.isPropertyAccessExpression(p) || ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isPropertyDeclaration(p) || ts.isMethodSignature(p) || ts.isMethodDeclaration(p) || ts.isFunctionDeclaration(p) || ts.isVariableDeclaration(p) || ts.isParameter(p)) && p.name === n;
+        if (!named) out.add(n.text);
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(root);
+    return out;
+  };
+  const reached = new Set<string>();
+  const queue: string[] = [];
+  const reach = (names: Set<string>) => {
+    for (const name of names) if (optional.has(name) && !reached.has(name)) reached.add(name), queue.push(name);
+  };
+  for (const st of file.getStatements()) if (![...optional.values()].includes(st)) reach(reads(st.compilerNode));
+  while (queue.length) reach(reads(optional.get(queue.pop()!)!.compilerNode));
+  return [...optional].filter(([name]) => !reached.has(name)).map(([, st]) => st);
 }
 
 /** The name of the generated function that decides one action type. */
