@@ -26,7 +26,6 @@ export type DeciderName = 'actor' | 'target' | 'req' | 'clients' | 'claims' | 'c
 
 const lit = (v: unknown): string => JSON.stringify(v);
 const tplText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
-export const lacksTable = (capability: string): string => `LACKS_${capability.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 
 // precedence: higher binds tighter
 const PREC = { cond: 1, or: 2, and: 3, eq: 4, rel: 5, add: 6, not: 7, atom: 8 } as const;
@@ -189,6 +188,8 @@ export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: 
     return wrap(`!${print(a, PREC.not)}`, PREC.not, min);
   }
 
+  /** roles (as folded expressions) an earlier check found defined or 0 */
+  const labelled = new Set<string>();
   /** A reason as one template literal; what the policy fixes (capability, type, constant roles) is folded into the text. */
   const hasTarget = actionFields(plan.type).target;
   const template = (parts: readonly ReasonPart[], limit?: Extract<CheckDef, { kind: 'limit' }>, n?: string): string => {
@@ -219,7 +220,13 @@ export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: 
         }
         case 'role': {
           const r = fold(v.role, env);
-          s += r.k === 'lit' ? tplText((r.v as number) < 0 ? 'no role' : roleLabel(r.v as number, model.ip.roleName(r.v as number))) : `\${label(${print(r, 0)})}`;
+          // a role an earlier check found defined (or 0) has a slot: its label is read, not computed
+          s +=
+            r.k === 'lit'
+              ? tplText((r.v as number) < 0 ? 'no role' : roleLabel(r.v as number, model.ip.roleName(r.v as number)))
+              : labelled.has(JSON.stringify(r))
+                ? `\${LABELS[${slot(r)}]!}`
+                : `\${label(${print(r, 0)})}`;
           break;
         }
         case 'number': {
@@ -235,19 +242,11 @@ export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: 
     return '`' + s + '`';
   };
 
-  let holderDefined = false;
   for (const step of plan.steps) {
     const def = CHECK_DEFS[step.check];
     const deny = (limit?: Extract<CheckDef, { kind: 'limit' }>, n?: string): string => {
-      const capability = locals.get('cap');
-      // the most frequent denial (a role lacks the capability) names only the role: its reasons are made once
-      if (step.check === 'holderHasCapability' && capability.k === 'lit' && holderDefined) {
-        const name = model.ip.capabilityName(capability.v as number);
-        return `return deny(${lit(step.rule)}, ${lacksTable(name)}[${slot(fold({ k: 'local', name: 'h' }, env))}]!);`;
-      }
       return `return deny(${lit(step.rule)}, ${template(DENY_REASONS[step.rule], limit, n)});`;
     };
-    if (step.check === 'holderDefined') holderDefined = true;
     if (def.kind === 'ok') {
       const ok = fold(def.ok, env);
       if (ok.k === 'lit' && ok.v) continue;
@@ -258,6 +257,9 @@ export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: 
       const cond = printNot(ok, 0);
       out.push(`if (${cond}) ${deny()}`);
       established(ok, known);
+      // `defined(x)` or `x === 0 || defined(x)`: x has a slot from here on
+      const defined = ok.k === 'table' && ok.table === 'defined' ? ok.role : ok.k === 'or' && ok.args.length === 2 && ok.args[1]!.k === 'table' && ok.args[1]!.table === 'defined' ? ok.args[1]!.role : undefined;
+      if (defined) labelled.add(JSON.stringify(defined));
       continue;
     }
     const guard = fold(def.guard, env);

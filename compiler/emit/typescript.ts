@@ -43,7 +43,7 @@ import {
 } from '../../runtime/semantics.js';
 import type { Symbols } from '../lower.js';
 import { UPDATE_CORE } from './embedded.js';
-import { lacksTable, printPlan } from './plan-printer.js';
+import { printPlan } from './plan-printer.js';
 
 export interface TypeScriptEmitOptions {
   /**
@@ -465,9 +465,6 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     exported: true,
     docs: 'May this action happen in this state? `{ allowed, rule, reason }`; malformed input throws InvalidInputError. Pass a prepareState result to skip re-validating an unchanged list.',
   });
-  // the most frequent denial (a role lacks the capability) names only the role: its reasons are made once
-  for (const c of [...new Set(PLAN_KEYS.map((k) => PLANS[k].capability).filter((c): c is string => c !== null))])
-    konst(lacksTable(c), `LABELS.map((l) => ${tplOf(DENY_REASONS.missing_capability, { holder: 'l', capability: lit(c) })})`, { type: 'readonly string[]' });
   konst('CAP_LABEL', 'capabilitiesUsed.map(capName)', { type: 'readonly string[]', docs: 'the name of each capability a role holds, by bit' });
   const [okPre, okPost] = okRule('\u0000').split('\u0000');
   konst('OK_RULE', `CAP_LABEL.map((n) => ${lit(okPre)} + n${okPost ? ` + ${lit(okPost)}` : ''})`, { type: 'readonly string[]', docs: 'the rule of an allowed `capability` action, by bit' });

@@ -446,19 +446,6 @@ export function authorize(state: State | PreparedState, action: Action): Decisio
   );
 }
 
-const LACKS_canAddParticipant: readonly string[] = LABELS.map((l) => `${l} does not hold canAddParticipant`);
-const LACKS_canRemoveParticipant: readonly string[] = LABELS.map((l) => `${l} does not hold canRemoveParticipant`);
-const LACKS_canChangeUserRole: readonly string[] = LABELS.map((l) => `${l} does not hold canChangeUserRole`);
-const LACKS_canBan: readonly string[] = LABELS.map((l) => `${l} does not hold canBan`);
-const LACKS_canUnBan: readonly string[] = LABELS.map((l) => `${l} does not hold canUnBan`);
-const LACKS_canKick: readonly string[] = LABELS.map((l) => `${l} does not hold canKick`);
-const LACKS_canRemoveSelf: readonly string[] = LABELS.map((l) => `${l} does not hold canRemoveSelf`);
-const LACKS_canRemoveOwnClient: readonly string[] = LABELS.map((l) => `${l} does not hold canRemoveOwnClient`);
-const LACKS_canAddOwnClient: readonly string[] = LABELS.map((l) => `${l} does not hold canAddOwnClient`);
-const LACKS_canChangeOwnRole: readonly string[] = LABELS.map((l) => `${l} does not hold canChangeOwnRole`);
-const LACKS_canOpenJoin: readonly string[] = LABELS.map((l) => `${l} does not hold canOpenJoin`);
-const LACKS_canJoinIfPreauthorized: readonly string[] = LABELS.map((l) => `${l} does not hold canJoinIfPreauthorized`);
-const LACKS_canUseJoinCode: readonly string[] = LABELS.map((l) => `${l} does not hold canUseJoinCode`);
 /** the name of each capability a role holds, by bit */
 const CAP_LABEL: readonly string[] = capabilitiesUsed.map(capName);
 /** the rule of an allowed `capability` action, by bit */
@@ -487,7 +474,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canAddParticipant[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
 }
 
 /** authorize for `remove` actions (remove a participant from the list (and all its clients)). */
@@ -507,7 +494,7 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canRemoveParticipant[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveParticipant`);
 }
 
 /** authorize for `changeRole` actions (move a participant to another non-zero role (role 1 included)). */
@@ -531,7 +518,7 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canChangeUserRole[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeUserRole`);
 }
 
 /** authorize for `ban` actions (move a user (listed or not) into the banned role). */
@@ -551,7 +538,7 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canBan[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canBan`);
 }
 
 /** authorize for `unban` actions (move a banned participant to a non-zero, non-banned role). */
@@ -575,7 +562,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canUnBan[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canUnBan`);
 }
 
 /** authorize for `kick` actions (remove all of a participant's clients; the list is unchanged). */
@@ -595,7 +582,7 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canKick[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canKick`);
 }
 
 /** authorize for `leave` actions (leave the room (own role → 0)). */
@@ -612,7 +599,7 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canRemoveSelf[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveSelf`);
 }
 
 /** authorize for `removeOwnClient` actions (remove one of one's own clients). */
@@ -628,7 +615,8 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs]! >>> 1) & 1) === 0) return deny('missing_capability', LACKS_canRemoveOwnClient[hs]!);
+  if (((CAPS[hs]! >>> 1) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const c0: number = ae.clients;
   if (c0 <= 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
@@ -664,7 +652,7 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs]! >>> 0) & 1) === 0) return deny('missing_capability', LACKS_canAddOwnClient[hs]!);
+  if (((CAPS[hs]! >>> 0) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ae.role;
   const c0: number = ae.clients;
@@ -700,7 +688,7 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
   // holderHasCapability: never holds in this policy
-  return deny('missing_capability', LACKS_canChangeOwnRole[hs]!);
+  return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeOwnRole`);
 }
 
 /** authorize for `join` actions (join the room (open, by preauthorization, or with a join code)). */
@@ -723,7 +711,7 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
   switch (via) {
     case 'open': {
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canOpenJoin[0]!);
+      return deny('missing_capability', `\`no_role\` does not hold canOpenJoin`);
     }
     case 'preauth': {
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
@@ -733,11 +721,11 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       if (DEFINED[ms] !== 1)
         return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canJoinIfPreauthorized[ms]!);
+      return deny('missing_capability', `${LABELS[ms]!} does not hold canJoinIfPreauthorized`);
     }
     case 'code': {
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canUseJoinCode[0]!);
+      return deny('missing_capability', `\`no_role\` does not hold canUseJoinCode`);
     }
   }
   return bad('action.via', 'expected open, preauth or code');
@@ -764,8 +752,8 @@ function decide_capability(state: State | PreparedState, x: Record<string, unkno
   const cb: number = CAP_BIT[capability]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
   if (!(cb >= 0 && ((CAPS[hs + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))
-    return deny('missing_capability', `${label(h)} does not hold ${cn}`);
-  return { allowed: true, rule: OK_RULE[cb]!, reason: `${label(h)} holds ${cn}` };
+    return deny('missing_capability', `${LABELS[hs]!} does not hold ${cn}`);
+  return { allowed: true, rule: OK_RULE[cb]!, reason: `${LABELS[hs]!} holds ${cn}` };
 }
 
 /** Participants by user (a null-prototype object). */

@@ -530,19 +530,6 @@ export function authorize(state: State | PreparedState, action: Action): Decisio
   );
 }
 
-const LACKS_canAddParticipant: readonly string[] = LABELS.map((l) => `${l} does not hold canAddParticipant`);
-const LACKS_canRemoveParticipant: readonly string[] = LABELS.map((l) => `${l} does not hold canRemoveParticipant`);
-const LACKS_canChangeUserRole: readonly string[] = LABELS.map((l) => `${l} does not hold canChangeUserRole`);
-const LACKS_canBan: readonly string[] = LABELS.map((l) => `${l} does not hold canBan`);
-const LACKS_canUnBan: readonly string[] = LABELS.map((l) => `${l} does not hold canUnBan`);
-const LACKS_canKick: readonly string[] = LABELS.map((l) => `${l} does not hold canKick`);
-const LACKS_canRemoveSelf: readonly string[] = LABELS.map((l) => `${l} does not hold canRemoveSelf`);
-const LACKS_canRemoveOwnClient: readonly string[] = LABELS.map((l) => `${l} does not hold canRemoveOwnClient`);
-const LACKS_canAddOwnClient: readonly string[] = LABELS.map((l) => `${l} does not hold canAddOwnClient`);
-const LACKS_canChangeOwnRole: readonly string[] = LABELS.map((l) => `${l} does not hold canChangeOwnRole`);
-const LACKS_canOpenJoin: readonly string[] = LABELS.map((l) => `${l} does not hold canOpenJoin`);
-const LACKS_canJoinIfPreauthorized: readonly string[] = LABELS.map((l) => `${l} does not hold canJoinIfPreauthorized`);
-const LACKS_canUseJoinCode: readonly string[] = LABELS.map((l) => `${l} does not hold canUseJoinCode`);
 /** the name of each capability a role holds, by bit */
 const CAP_LABEL: readonly string[] = capabilitiesUsed.map(capName);
 /** the rule of an allowed `capability` action, by bit */
@@ -571,7 +558,8 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 0) & 1) === 0) return deny('missing_capability', LACKS_canAddParticipant[hs]!);
+  if (((CAPS[hs * 2]! >>> 0) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot add itself`);
   const te: ByUser[string] = st.byUser[target];
   if (te !== undefined) return deny('target_already_listed', `\`${target}\` is already in the participant list`);
@@ -579,7 +567,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
   const rs: number = slotOf(req);
   if (!lists(hs, 0, rs))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change \`no_role\` -> ${label(req)}`);
+    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change \`no_role\` -> ${label(req)}`);
   if (DEFINED[rs] !== 1)
     return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
   if (MAX_P[rs]! >= 0) {
@@ -587,7 +575,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
     if (n > MAX_P[rs]!)
       return deny(
         'max_participants',
-        `${label(req)} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
+        `${LABELS[rs]!} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
       );
   }
   if (clients > 0 && MAX_A[rs]! >= 0) {
@@ -595,7 +583,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
     if (n > MAX_A[rs]!)
       return deny(
         'max_active',
-        `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
+        `${LABELS[rs]!} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
       );
   }
   if (req !== 1) {
@@ -605,7 +593,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   return {
     allowed: true,
     rule: 'ok:canAddParticipant',
-    reason: `${label(h)} may add \`${target}\` as ${label(req)} (canAddParticipant)`,
+    reason: `${LABELS[hs]!} may add \`${target}\` as ${LABELS[rs]!} (canAddParticipant)`,
   };
 }
 
@@ -625,7 +613,8 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 1) & 1) === 0) return deny('missing_capability', LACKS_canRemoveParticipant[hs]!);
+  if (((CAPS[hs * 2]! >>> 1) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveParticipant`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot remove itself`);
   const te: ByUser[string] = st.byUser[target];
   if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
@@ -634,16 +623,19 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   if (f !== 0 && DEFINED[fs] !== 1)
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
   if (!lists(hs, fs, 0))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> \`no_role\``);
+    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> \`no_role\``);
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
+      return deny(
+        'min_participants',
+        `${LABELS[fs]!} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`,
+      );
   }
   return {
     allowed: true,
     rule: 'ok:canRemoveParticipant',
-    reason: `${label(h)} may remove \`${target}\`, who has ${label(f)} (canRemoveParticipant)`,
+    reason: `${LABELS[hs]!} may remove \`${target}\`, who has ${LABELS[fs]!} (canRemoveParticipant)`,
   };
 }
 
@@ -667,7 +659,8 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 9) & 1) === 0) return deny('missing_capability', LACKS_canChangeUserRole[hs]!);
+  if (((CAPS[hs * 2]! >>> 9) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeUserRole`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot changeRole itself`);
   const te: ByUser[string] = st.byUser[target];
   if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
@@ -680,20 +673,23 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   if (req === f) return deny('unchanged_role', `\`${target}\` already has ${label(req)}`);
   const rs: number = slotOf(req);
   if (!lists(hs, fs, rs))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> ${label(req)}`);
+    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> ${label(req)}`);
   if (DEFINED[rs] !== 1)
     return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
   if (f !== req && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
+      return deny(
+        'min_participants',
+        `${LABELS[fs]!} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`,
+      );
   }
   if (f !== req && MAX_P[rs]! >= 0) {
     const n = st.count[rs]! + 1;
     if (n > MAX_P[rs]!)
       return deny(
         'max_participants',
-        `${label(req)} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
+        `${LABELS[rs]!} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
       );
   }
   const c0: number = te.clients;
@@ -702,7 +698,7 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
     if (n > MAX_A[rs]!)
       return deny(
         'max_active',
-        `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
+        `${LABELS[rs]!} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
       );
   }
   if ((f === 0 || f === 1) && req !== 1) {
@@ -712,7 +708,7 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   return {
     allowed: true,
     rule: 'ok:canChangeUserRole',
-    reason: `${label(h)} may move \`${target}\` from ${label(f)} to ${label(req)} (canChangeUserRole)`,
+    reason: `${LABELS[hs]!} may move \`${target}\` from ${LABELS[fs]!} to ${LABELS[rs]!} (canChangeUserRole)`,
   };
 }
 
@@ -732,7 +728,7 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 6) & 1) === 0) return deny('missing_capability', LACKS_canBan[hs]!);
+  if (((CAPS[hs * 2]! >>> 6) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canBan`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot ban itself`);
   const te: ByUser[string] = st.byUser[target];
   const f: number = te !== undefined ? te.role : 0;
@@ -741,16 +737,19 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
   if (f === 1) return deny('unchanged_role', `\`${target}\` already has \`banned\``);
   if (!lists(hs, fs, 1))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> \`banned\``);
+    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> \`banned\``);
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
+      return deny(
+        'min_participants',
+        `${LABELS[fs]!} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`,
+      );
   }
   return {
     allowed: true,
     rule: 'ok:canBan',
-    reason: `${label(h)} may ban \`${target}\`, who has ${label(f)} (canBan)`,
+    reason: `${LABELS[hs]!} may ban \`${target}\`, who has ${LABELS[fs]!} (canBan)`,
   };
 }
 
@@ -774,7 +773,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 7) & 1) === 0) return deny('missing_capability', LACKS_canUnBan[hs]!);
+  if (((CAPS[hs * 2]! >>> 7) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canUnBan`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot unban itself`);
   const te: ByUser[string] = st.byUser[target];
   if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
@@ -782,14 +781,14 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const fs: number = slotOf(f);
   if (f !== 0 && DEFINED[fs] !== 1)
     return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
-  if (f !== 1) return deny('target_not_banned', `\`${target}\` is not banned (it has ${label(f)})`);
+  if (f !== 1) return deny('target_not_banned', `\`${target}\` is not banned (it has ${LABELS[fs]!})`);
   if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
   if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
   if (req === 1) return deny('destination_banned', `the destination of an unban cannot be the banned role`);
   if (req === 1) return deny('unchanged_role', `\`${target}\` already has ${label(req)}`);
   const rs: number = slotOf(req);
   if (!lists(hs, 1, rs))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change \`banned\` -> ${label(req)}`);
+    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change \`banned\` -> ${label(req)}`);
   if (DEFINED[rs] !== 1)
     return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
   if (MAX_P[rs]! >= 0) {
@@ -797,7 +796,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
     if (n > MAX_P[rs]!)
       return deny(
         'max_participants',
-        `${label(req)} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
+        `${LABELS[rs]!} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
       );
   }
   const c0: number = te.clients;
@@ -806,7 +805,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
     if (n > MAX_A[rs]!)
       return deny(
         'max_active',
-        `${label(req)} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
+        `${LABELS[rs]!} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
       );
   }
   {
@@ -816,7 +815,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   return {
     allowed: true,
     rule: 'ok:canUnBan',
-    reason: `${label(h)} may unban \`${target}\` to ${label(req)} (canUnBan)`,
+    reason: `${LABELS[hs]!} may unban \`${target}\` to ${LABELS[rs]!} (canUnBan)`,
   };
 }
 
@@ -836,7 +835,7 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 8) & 1) === 0) return deny('missing_capability', LACKS_canKick[hs]!);
+  if (((CAPS[hs * 2]! >>> 8) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canKick`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot kick itself`);
   const te: ByUser[string] = st.byUser[target];
   if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
@@ -850,7 +849,11 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
     const n = st.users + 1;
     if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
   }
-  return { allowed: true, rule: 'ok:canKick', reason: `${label(h)} may remove the clients of \`${target}\` (canKick)` };
+  return {
+    allowed: true,
+    rule: 'ok:canKick',
+    reason: `${LABELS[hs]!} may remove the clients of \`${target}\` (canKick)`,
+  };
 }
 
 /** authorize for `leave` actions (leave the room (own role → 0)). */
@@ -866,12 +869,13 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 5) & 1) === 0) return deny('missing_capability', LACKS_canRemoveSelf[hs]!);
+  if (((CAPS[hs * 2]! >>> 5) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveSelf`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ae.role;
   const fs: number = slotOf(f);
   if (!lists(hs, fs, 0))
-    return deny('no_role_change_entry', `${label(h)} has no authorized role change ${label(f)} -> \`no_role\``);
+    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${label(f)} -> \`no_role\``);
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
     if (n < MIN_P[fs]!)
@@ -893,7 +897,8 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 3) & 1) === 0) return deny('missing_capability', LACKS_canRemoveOwnClient[hs]!);
+  if (((CAPS[hs * 2]! >>> 3) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const c0: number = ae.clients;
   if (c0 <= 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
@@ -933,7 +938,8 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 2) & 1) === 0) return deny('missing_capability', LACKS_canAddOwnClient[hs]!);
+  if (((CAPS[hs * 2]! >>> 2) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ae.role;
   const c0: number = ae.clients;
@@ -972,7 +978,8 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 10) & 1) === 0) return deny('missing_capability', LACKS_canChangeOwnRole[hs]!);
+  if (((CAPS[hs * 2]! >>> 10) & 1) === 0)
+    return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeOwnRole`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const m: number = firstNonZeroMatch(claims === undefined ? NO_CLAIMS : claims);
   if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
@@ -992,13 +999,19 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   if (f !== m && m !== 0 && MAX_P[ms]! >= 0) {
     const n = st.count[ms]! + 1;
     if (n > MAX_P[ms]!)
-      return deny('max_participants', `${label(m)} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`);
+      return deny(
+        'max_participants',
+        `${LABELS[ms]!} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`,
+      );
   }
   const c0: number = ae.clients;
   if (m !== 0 && c0 > 0 && (f !== m || c0 === 0) && MAX_A[ms]! >= 0) {
     const n = st.active[ms]! + 1;
     if (n > MAX_A[ms]!)
-      return deny('max_active', `${label(m)} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`);
+      return deny(
+        'max_active',
+        `${LABELS[ms]!} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`,
+      );
   }
   if ((f === 0 || f === 1) && m !== 0 && m !== 1) {
     const n = st.users + 1;
@@ -1007,7 +1020,7 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   return {
     allowed: true,
     rule: 'ok:canChangeOwnRole',
-    reason: `\`${actor}\` may change its role from ${label(f)} to ${label(m)} (canChangeOwnRole)`,
+    reason: `\`${actor}\` may change its role from ${label(f)} to ${LABELS[ms]!} (canChangeOwnRole)`,
   };
 }
 
@@ -1032,7 +1045,7 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
   switch (via) {
     case 'open': {
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canOpenJoin[0]!);
+      return deny('missing_capability', `\`no_role\` does not hold canOpenJoin`);
     }
     case 'preauth': {
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
@@ -1041,20 +1054,21 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       const ms: number = slotOf(m);
       if (DEFINED[ms] !== 1)
         return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
-      if (((CAPS[ms * 2]! >>> 4) & 1) === 0) return deny('missing_capability', LACKS_canJoinIfPreauthorized[ms]!);
+      if (((CAPS[ms * 2]! >>> 4) & 1) === 0)
+        return deny('missing_capability', `${LABELS[ms]!} does not hold canJoinIfPreauthorized`);
       const ae: ByUser[string] = st.byUser[actor];
       if (ae !== undefined) return deny('actor_listed', `\`${actor}\` is already in the participant list`);
       if (req >= 0 && req !== m)
         return deny(
           'preauth_mismatch',
-          `the first matching preauthorization entry gives ${label(m)}, not ${label(req)}`,
+          `the first matching preauthorization entry gives ${LABELS[ms]!}, not ${label(req)}`,
         );
       if (MAX_P[ms]! >= 0) {
         const n = st.count[ms]! + 1;
         if (n > MAX_P[ms]!)
           return deny(
             'max_participants',
-            `${label(m)} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`,
+            `${LABELS[ms]!} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`,
           );
       }
       if (clients > 0 && MAX_A[ms]! >= 0) {
@@ -1062,7 +1076,7 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
         if (n > MAX_A[ms]!)
           return deny(
             'max_active',
-            `${label(m)} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`,
+            `${LABELS[ms]!} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`,
           );
       }
       if (m !== 1) {
@@ -1072,12 +1086,12 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       return {
         allowed: true,
         rule: 'ok:canJoinIfPreauthorized',
-        reason: `\`${actor}\` may join as ${label(m)} (canJoinIfPreauthorized)`,
+        reason: `\`${actor}\` may join as ${LABELS[ms]!} (canJoinIfPreauthorized)`,
       };
     }
     case 'code': {
       // holderHasCapability: never holds in this policy
-      return deny('missing_capability', LACKS_canUseJoinCode[0]!);
+      return deny('missing_capability', `\`no_role\` does not hold canUseJoinCode`);
     }
   }
   return bad('action.via', 'expected open, preauth or code');
@@ -1104,8 +1118,8 @@ function decide_capability(state: State | PreparedState, x: Record<string, unkno
   const cb: number = CAP_BIT[capability]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
   if (!(cb >= 0 && ((CAPS[hs * 2 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))
-    return deny('missing_capability', `${label(h)} does not hold ${cn}`);
-  return { allowed: true, rule: OK_RULE[cb]!, reason: `${label(h)} holds ${cn}` };
+    return deny('missing_capability', `${LABELS[hs]!} does not hold ${cn}`);
+  return { allowed: true, rule: OK_RULE[cb]!, reason: `${LABELS[hs]!} holds ${cn}` };
 }
 
 /** Participants by user (a null-prototype object). */
