@@ -203,21 +203,20 @@ function roleTables(m: Model, which: 'lists' | 'can'): { kind: 'dense'; data: nu
 
 /**
  * About how many bytes emitTypeScript will produce for `policy`, without generating it: a fixed part
- * (the evaluator's functions), the policy's wire bytes twice (embedded as hex), and per role and per
+ * (the evaluator's functions), the policy's wire bytes (embedded as base64: 4/3 of them), and per role and per
  * role-change target the size of their table entries. Within a factor of two of the real size (a test
  * keeps it so); `build --emit ts` refuses above `--max-emit-bytes` before the expensive generation.
  */
 export function estimateEvaluatorBytes(policy: Policy, wireBytes = encodePolicy(policy).length): number {
   let targets = 0;
   for (const r of policy.roles) for (const c of r.changes) targets += c.to.length;
-  return 55_000 + 2 * wireBytes + 200 * policy.roles.length + 24 * targets + 150 * (policy.preauth?.length ?? 0);
+  return 50_000 + Math.ceil((4 * wireBytes) / 3) + 200 * policy.roles.length + 24 * targets + 150 * (policy.preauth?.length ?? 0);
 }
 
 export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOptions): Promise<string> {
   tsMorph ??= await import('ts-morph');
   const m = model(policy, options);
   const bytes = encodePolicy(policy);
-  const hex = Buffer.from(bytes).toString('hex');
   const sha = createHash('sha256').update(bytes).digest('hex');
   const N = m.slots.length;
   const ip = m.ip;
@@ -254,13 +253,26 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
 
   // -- the policy itself
   konst('POLICY_SHA256', lit(sha), { exported: true, docs: 'SHA-256 of the policy wire bytes (the AppDataDictionary), lowercase hex.' });
-  konst('POLICY_HEX', lit(hex), { exported: true, docs: 'The policy wire bytes (the AppDataDictionary of its components), lowercase hex.' });
+  konst('POLICY_BASE64', lit(Buffer.from(bytes).toString('base64')), { exported: true, docs: 'The policy wire bytes (the AppDataDictionary of its components), base64.' });
   konst('SOURCE', lit(source), { exported: true, docs: 'What this module was generated from.' });
-  fn('policyBytes', [], 'Uint8Array', 'const out = new Uint8Array(POLICY_HEX.length / 2);\nfor (let i = 0; i < out.length; i++) out[i] = parseInt(POLICY_HEX.slice(2 * i, 2 * i + 2), 16);\nreturn out;', {
-    exported: true,
-    docs: 'A fresh copy of the policy wire bytes.',
-  });
-  fn('isPolicy', [p('bytes', 'Uint8Array')], 'boolean', 'if (bytes.length * 2 !== POLICY_HEX.length) return false;\nfor (let i = 0; i < bytes.length; i++) if (bytes[i] !== parseInt(POLICY_HEX.slice(2 * i, 2 * i + 2), 16)) return false;\nreturn true;', {
+  fn('policyBytes', [], 'Uint8Array', [
+    "const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';",
+    "const s = POLICY_BASE64.replace(/=+$/, '');",
+    'const out = new Uint8Array((s.length * 3) >> 2);',
+    'let bits = 0;',
+    'let n = 0;',
+    'let j = 0;',
+    'for (let i = 0; i < s.length; i++) {',
+    '  bits = (bits << 6) | digits.indexOf(s.charAt(i));',
+    '  n += 6;',
+    '  if (n >= 8) {',
+    '    n -= 8;',
+    '    out[j++] = (bits >> n) & 255;',
+    '  }',
+    '}',
+    'return out;',
+  ].join('\n'), { exported: true, docs: 'A fresh copy of the policy wire bytes.' });
+  fn('isPolicy', [p('bytes', 'Uint8Array')], 'boolean', 'const own = policyBytes();\nif (bytes.length !== own.length) return false;\nfor (let i = 0; i < own.length; i++) if (bytes[i] !== own[i]) return false;\nreturn true;', {
     exported: true,
     docs: 'Are these the bytes of the policy this module was generated from (e.g. the ones the room holds)?',
   });

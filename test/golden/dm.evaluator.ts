@@ -3,24 +3,36 @@
 // Decisions follow docs/semantics.md (draft-ietf-mimi-room-policy-03); no imports, no shared mutable state.
 /** SHA-256 of the policy wire bytes (the AppDataDictionary), lowercase hex. */
 export const POLICY_SHA256 = '3f48dd20b777c7d5e0ba935326238f35cc30c4f4dabeab76c10c9d631d92991d';
-/** The policy wire bytes (the AppDataDictionary of its components), lowercase hex. */
-export const POLICY_HEX =
-  '417900222b2a11616c696365406578616d706c652e636f6d000000020f626f62406578616d706c652e6f7267000000020025412e412c00000000076e6f5f726f6c6540574e6f7420696e20746865207061727469636970616e74206c6973743b206e6f206361706162696c697469657320286e6f626f64792063616e206a6f696e20612066697865642d6d656d6265727368697020726f6f6d292e00000000000000000000010000000000000000020470656572405b4f6e65206f66207468652074776f2070656f706c6520696e2074686520636f6e766572736174696f6e3a2063686174732c207368617265732066696c65732c2063616c6c732c206d616e61676573206f776e20646576696365732e404000020003010001010102010301040105010601070109010a0200020102020203020402050206020702080209020a020b0400040104020403040404050406040700000002010000000200000000000000271201000001000100000002000100040025002e002e0102';
+/** The policy wire bytes (the AppDataDictionary of its components), base64. */
+export const POLICY_BASE64 =
+  'QXkAIisqEWFsaWNlQGV4YW1wbGUuY29tAAAAAg9ib2JAZXhhbXBsZS5vcmcAAAACACVBLkEsAAAAAAdub19yb2xlQFdOb3QgaW4gdGhlIHBhcnRpY2lwYW50IGxpc3Q7IG5vIGNhcGFiaWxpdGllcyAobm9ib2R5IGNhbiBqb2luIGEgZml4ZWQtbWVtYmVyc2hpcCByb29tKS4AAAAAAAAAAAAAAQAAAAAAAAAAAgRwZWVyQFtPbmUgb2YgdGhlIHR3byBwZW9wbGUgaW4gdGhlIGNvbnZlcnNhdGlvbjogY2hhdHMsIHNoYXJlcyBmaWxlcywgY2FsbHMsIG1hbmFnZXMgb3duIGRldmljZXMuQEAAAgADAQABAQECAQMBBAEFAQYBBwEJAQoCAAIBAgICAwIEAgUCBgIHAggCCQIKAgsEAAQBBAIEAwQEBAUEBgQHAAAAAgEAAAACAAAAAAAAACcSAQAAAQABAAAAAgABAAQAJQAuAC4BAg==';
 /** What this module was generated from. */
 export const SOURCE = 'dm.mimi';
 
 /** A fresh copy of the policy wire bytes. */
 export function policyBytes(): Uint8Array {
-  const out = new Uint8Array(POLICY_HEX.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(POLICY_HEX.slice(2 * i, 2 * i + 2), 16);
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const s = POLICY_BASE64.replace(/=+$/, '');
+  const out = new Uint8Array((s.length * 3) >> 2);
+  let bits = 0;
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    bits = (bits << 6) | digits.indexOf(s.charAt(i));
+    n += 6;
+    if (n >= 8) {
+      n -= 8;
+      out[j++] = (bits >> n) & 255;
+    }
+  }
   return out;
 }
 
 /** Are these the bytes of the policy this module was generated from (e.g. the ones the room holds)? */
 export function isPolicy(bytes: Uint8Array): boolean {
-  if (bytes.length * 2 !== POLICY_HEX.length) return false;
-  for (let i = 0; i < bytes.length; i++)
-    if (bytes[i] !== parseInt(POLICY_HEX.slice(2 * i, 2 * i + 2), 16)) return false;
+  const own = policyBytes();
+  if (bytes.length !== own.length) return false;
+  for (let i = 0; i < own.length; i++) if (bytes[i] !== own[i]) return false;
   return true;
 }
 
