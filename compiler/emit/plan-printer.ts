@@ -128,7 +128,8 @@ export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: 
         const row = model.words === 1 ? hs : `${hs} * ${model.words}`;
         if (e.capability.k === 'lit') {
           const bit = model.bitOf.get(e.capability.v as number)!;
-          return wrap(`((CAPS[${row}${bit >>> 5 ? ` + ${bit >>> 5}` : ''}]! >>> ${bit & 31}) & 1) === 1`, PREC.eq, min);
+          const word = `CAPS[${row}${bit >>> 5 ? ` + ${bit >>> 5}` : ''}]!`;
+          return wrap(`(${bit & 31 ? `(${word} >>> ${bit & 31})` : word} & 1) === 1`, PREC.eq, min);
         }
         const cb = capBit();
         return wrap(`${cb} >= 0 && ((CAPS[${row} + (${cb} >>> 5)]! >>> (${cb} & 31)) & 1) === 1`, PREC.and, min);

@@ -664,7 +664,7 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs]! >>> 0) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
+  if ((CAPS[hs]! & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ae.role;
   const c0: number = ae.clients;

@@ -570,8 +570,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
     return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
-  if (((CAPS[hs * 2]! >>> 0) & 1) === 0)
-    return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
+  if ((CAPS[hs * 2]! & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot add itself`);
   const te: ByUser[string] = st.byUser[target];
   if (te !== undefined) return deny('target_already_listed', `\`${target}\` is already in the participant list`);
