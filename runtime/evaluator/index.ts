@@ -1,7 +1,7 @@
 /**
  * The reference interpreter of the authorization semantics (runtime/semantics.ts, docs/semantics.md):
  * authorize one action, a whole ParticipantListUpdate, preauthorization and capability queries.
- * Inputs are validated with zod; malformed input throws InvalidInputError.
+ * Inputs are validated against their schemas (data: runtime/schema.ts); malformed input throws InvalidInputError.
  */
 export { authorize, evaluate, firstPreauthMatch, type Decision } from './authorize.js';
 export { authorizeUpdate, type ChangeDecision, type UpdateDecision } from './update.js';
@@ -12,8 +12,12 @@ export {
   parseState,
   ParsedAction,
   ParsedState,
-  ActionInputSchema,
-  StateInputSchema,
+  ActionInputShape,
+  StateInputShape,
+  ParticipantInputShape,
+  ClaimInputShape,
+  SenderInputShape,
+  UpdateInputShape,
   type ActionInput,
   type StateInput,
   type ParticipantInput,

@@ -1,13 +1,14 @@
 /**
- * The evaluators' inputs as JSON — participants, actions, claims, ParticipantListUpdates — and their
- * validation with zod at the boundary. Malformed input throws InvalidInputError (an error, not a
+ * The evaluators' inputs as JSON — participants, actions, claims, ParticipantListUpdates — their
+ * schemas, written once as data (runtime/schema.ts; the generated evaluator prints the same checks),
+ * and their validation at the boundary. Malformed input throws InvalidInputError (an error, not a
  * decision); role and capability names are resolved against the policy here, so an unknown name is an
  * error while an unknown role *index* is left to the semantics, which deny it (fail closed).
  */
-import { z } from 'zod';
 import { U32_MAX, type Claim } from '../ir.js';
 import { ACTION_TYPES, actionFields, EFFECTS, JOIN_VIAS, planKey, type ActionType, type JoinVia, type PlanKey } from '../semantics.js';
 import { didYouMean } from '../suggest.js';
+import * as S from '../schema.js';
 import { InvalidInputError, type InputIssue } from './errors.js';
 import type { IndexedPolicy } from './policy.js';
 
@@ -43,46 +44,39 @@ export interface ActionInput {
   capability?: CapabilityRef;
 }
 
-const u32 = z.number().int().min(0).max(U32_MAX);
-const u16 = z.number().int().min(0).max(0xffff);
-const roleRef = z.union([u32, z.string()], { error: 'expected a role index (an integer from 0 to 4294967295) or a role name' });
-const claimSchema = z.object({ credentialType: u16, id: z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lowercase hex'), value: z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lowercase hex') }).strict();
-export const ParticipantInputSchema = z.object({ user: z.string(), role: roleRef, clients: u32 }).strict();
-export const StateInputSchema = z.object({ participants: z.array(ParticipantInputSchema) }).strict();
+const u32 = S.int(0, U32_MAX);
+const u16 = S.int(0, 0xffff);
+const roleRef = S.ref(U32_MAX, 'expected a role index (an integer from 0 to 4294967295) or a role name');
+const capabilityRef = S.ref(0xffff, 'expected a capability code (an integer from 0 to 65535) or a capability name');
+/** A claim: `{ credentialType, id, value }`, id and value as lowercase hex. */
+export const ClaimInputShape = S.object({ credentialType: u16, id: S.hex(), value: S.hex() });
+export const ClaimsInputShape = S.array(ClaimInputShape);
+export const ParticipantInputShape = S.object({ user: S.string(), role: roleRef, clients: u32 });
+export const StateInputShape = S.object({ participants: S.array(ParticipantInputShape) }, 'expected a state { participants }');
 
 /** One strict object schema per action type, with exactly the fields semantics.ts says it reads. */
-function actionSchema(type: ActionType) {
+function actionSchema(type: ActionType): S.ObjectNode {
   const f = actionFields(type);
-  const shape: Record<string, z.ZodType> = { type: z.literal(type), actor: z.string(), claims: z.array(claimSchema).optional() };
-  if (f.target) shape.target = z.string();
-  if (f.to) shape.to = roleRef.optional();
-  if (f.clients) shape.clients = (EFFECTS[type].clients === 'add' ? u32.min(1) : u32).optional();
-  if (f.via) shape.via = z.enum(JOIN_VIAS);
-  if (f.capability) shape.capability = z.union([u16, z.string()], { error: 'expected a capability code (an integer from 0 to 65535) or a capability name' });
-  return z.object(shape).strict();
+  const shape: Record<string, S.Schema> = { type: S.enumOf([type], 'action type'), actor: S.string() };
+  if (f.target) shape.target = S.string();
+  if (f.to) shape.to = S.optional(roleRef);
+  if (f.clients) shape.clients = S.optional(EFFECTS[type].clients === 'add' ? S.int(1, U32_MAX) : u32);
+  if (f.via) shape.via = S.enumOf(JOIN_VIAS);
+  if (f.capability) shape.capability = capabilityRef;
+  shape.claims = S.optional(ClaimsInputShape);
+  return S.object(shape);
 }
-export const ActionInputSchema = z.discriminatedUnion(
-  'type',
-  ACTION_TYPES.map(actionSchema) as unknown as [ReturnType<typeof actionSchema>, ...ReturnType<typeof actionSchema>[]],
-);
+/** An action: told apart by `type`, one strict object per action type. */
+export const ActionInputShape = S.tagged('type', ACTION_TYPES.map(actionSchema), 'action type') as S.TaggedNode<ActionInput>;
 
-export const SenderSchema = z.union([z.string(), z.object({ user: z.string(), claims: z.array(claimSchema).optional() }).strict()]);
-export const UpdateInputSchema = z
-  .object({
-    changed: z.array(z.object({ userIndex: u32, role: roleRef }).strict()),
-    removed: z.array(u32),
-    added: z.array(z.object({ user: z.string(), role: roleRef }).strict()),
-  })
-  .strict();
-export type SenderInput = z.infer<typeof SenderSchema>;
-export type UpdateInput = z.infer<typeof UpdateInputSchema>;
-
-/** The value at a path of the input (for messages that name it). */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v = input;
-  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined;
-  return v;
-}
+export const SenderInputShape = S.union(S.string(), S.object({ user: S.string(), claims: S.optional(ClaimsInputShape) }), 'expected a user or { user, claims? }');
+export const UpdateInputShape = S.object({
+  changed: S.array(S.object({ userIndex: u32, role: roleRef })),
+  removed: S.array(u32),
+  added: S.array(S.object({ user: S.string(), role: roleRef })),
+});
+export type SenderInput = S.Infer<typeof SenderInputShape>;
+export type UpdateInput = S.Infer<typeof UpdateInputShape>;
 
 /** `; did you mean \`x\`?` when `name` looks like a typo of a candidate, else nothing. */
 export const hint = (name: string, candidates: Iterable<string>): string => {
@@ -90,25 +84,19 @@ export const hint = (name: string, candidates: Iterable<string>): string => {
   return d === undefined ? '' : `; ${d}`;
 };
 
-function issuesOf(prefix: string, e: z.ZodError, input: unknown): InputIssue[] {
-  const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter((s) => s !== '').join('.');
-  return e.issues.flatMap((i): InputIssue[] => {
-    // an unknown key is reported at the key itself (as the generated evaluator does), one issue per key
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: at([...i.path, k]), message: 'unrecognized key' }));
-    const value = valueAt(input, i.path);
-    // an unknown action type (or other choice): name it, and the likely intended one
-    const options = i.code === 'invalid_union' && 'options' in i ? (i.options as unknown[]) : i.code === 'invalid_value' ? i.values : undefined;
-    if (options !== undefined && typeof value === 'string') {
-      const names = options.filter((o): o is string => typeof o === 'string');
-      return [{ path: at(i.path), message: `unknown ${i.path.at(-1) === 'type' ? 'action type' : 'value'} \`${value}\`${hint(value, names) || `; expected one of ${names.join(', ')}`}` }];
-    }
-    return [{ path: at(i.path), message: i.message.charAt(0).toLowerCase() + i.message.slice(1) }];
-  });
-}
-function parseWith<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new InvalidInputError(issuesOf(prefix, r.error, input));
-  return r.data;
+/** The interpreter's wording of an unknown choice: the likely intended one when there is one. */
+const CHECK_OPTIONS: S.CheckOptions = {
+  unknownValue: (value, node) => {
+    const h = hint(value, node.values);
+    return h ? `unknown ${node.what} \`${value}\`${h}` : S.unknownValueMessage(value, node);
+  },
+};
+
+/** Validate `input` against a schema (issues at `prefix` + their path), or throw InvalidInputError. */
+function parseWith<T>(schema: S.Schema & { readonly __type?: T }, input: unknown, prefix: string): T {
+  const issues = S.check(schema, input, prefix, CHECK_OPTIONS);
+  if (issues !== undefined) throw new InvalidInputError(issues);
+  return input as T;
 }
 
 /** A role reference resolved against the policy: indexes pass through, names must name one defined role. */
@@ -162,7 +150,7 @@ export class ParsedState {
 /** Validate a state `{ participants }` against the policy: shapes, role names, no role 0, no user twice. */
 export function parseState(ip: IndexedPolicy, input: unknown): ParsedState {
   if (input instanceof ParsedState) return input;
-  const s = parseWith(StateInputSchema, input, '');
+  const s = parseWith(StateInputShape, input, '');
   const issues: InputIssue[] = [];
   const seen = new Set<string>();
   const entries = s.participants.map((p, i) => {
@@ -197,7 +185,7 @@ export class ParsedAction {
 /** Validate an action against the policy: its type's fields only, role and capability names resolved. */
 export function parseAction(ip: IndexedPolicy, input: unknown): ParsedAction {
   if (input instanceof ParsedAction) return input;
-  const a = parseWith(ActionInputSchema, input, 'action') as unknown as ActionInput;
+  const a = parseWith(ActionInputShape, input, 'action');
   const issues: InputIssue[] = [];
   const to = a.to === undefined ? undefined : resolveRole(ip, a.to, 'action.to', issues);
   let capability: number | undefined;
@@ -211,7 +199,7 @@ export function parseAction(ip: IndexedPolicy, input: unknown): ParsedAction {
 }
 
 export function parseClaims(input: unknown, path = 'claims'): readonly Claim[] {
-  return parseWith(z.array(claimSchema), input, path);
+  return parseWith(ClaimsInputShape, input, path);
 }
-export const parseSender = (input: unknown): SenderInput => parseWith(SenderSchema, input, 'sender');
-export const parseUpdate = (input: unknown): UpdateInput => parseWith(UpdateInputSchema, input, 'update');
+export const parseSender = (input: unknown): SenderInput => parseWith(SenderInputShape, input, 'sender');
+export const parseUpdate = (input: unknown): UpdateInput => parseWith(UpdateInputShape, input, 'update');
