@@ -58,7 +58,10 @@ export interface ScenarioStepIR {
   to?: string;
   via?: JoinVia;
   clients?: number;
+  /** the capability as written (a name, or the code in hex) */
   capability?: string;
+  /** its code, resolved where the scenario is written (declared private-use names included) */
+  capabilityCode?: number;
   span: SourceSpan;
   /** the step as written, for reports */
   text: string;

@@ -9,7 +9,7 @@ import type { Policy, SourceSpan } from '../runtime/ir.js';
 import { evaluate, type Decision } from '../runtime/evaluator/authorize.js';
 import { InvalidInputError } from '../runtime/evaluator/errors.js';
 import { parseAction, parseState, type ParsedState } from '../runtime/evaluator/inputs.js';
-import { indexPolicy } from '../runtime/evaluator/policy.js';
+import { indexPolicy, type IndexOptions } from '../runtime/evaluator/policy.js';
 import { applyEffect } from '../runtime/evaluator/update.js';
 import type { ScenarioIR } from './lower.js';
 
@@ -54,8 +54,10 @@ export function runScenarios(
   names: ReadonlyMap<string, number>,
   rename: (name: string) => string = (n) => n,
   coverage?: { roles: Set<number>; transitions: Set<string>; capabilities: Set<number> },
+  /** the policy's declared private-use capability names (they name the decisions' rules) */
+  indexOptions: IndexOptions = {},
 ): ScenarioResult[] {
-  const ip = indexPolicy(policy);
+  const ip = indexPolicy(policy, indexOptions);
   const roleIndex = (name: string): number => {
     const i = names.get(rename(name));
     if (i === undefined) throw new InvalidInputError([{ path: 'role', message: `role \`${rename(name)}\` is not in this policy` }]);
@@ -79,7 +81,7 @@ export function runScenarios(
         if (f.to && st.to !== undefined) action.to = roleIndex(st.to);
         if (f.clients && st.clients !== undefined) action.clients = st.clients;
         if (f.via) action.via = st.via ?? 'open';
-        if (f.capability && st.capability !== undefined) action.capability = st.capability;
+        if (f.capability && (st.capabilityCode ?? st.capability) !== undefined) action.capability = st.capabilityCode ?? st.capability;
         const claims = claimsOf.get(st.actor);
         if (claims && claims.length > 0) action.claims = claims;
         const parsed = parseAction(ip, action);
@@ -107,9 +109,9 @@ export function runScenarios(
 }
 
 /** Run the scenarios and report what no step exercised. */
-export function runWithCoverage(policy: Policy, scenarios: readonly ScenarioIR[], names: ReadonlyMap<string, number>): { results: ScenarioResult[]; coverage: Coverage } {
+export function runWithCoverage(policy: Policy, scenarios: readonly ScenarioIR[], names: ReadonlyMap<string, number>, indexOptions: IndexOptions = {}): { results: ScenarioResult[]; coverage: Coverage } {
   const seen = { roles: new Set<number>(), transitions: new Set<string>(), capabilities: new Set<number>() };
-  const results = runScenarios(policy, scenarios, names, undefined, seen);
+  const results = runScenarios(policy, scenarios, names, undefined, seen, indexOptions);
   const transitions: Coverage['transitions'] = [];
   for (const r of policy.roles)
     for (const ch of r.changes)

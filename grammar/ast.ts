@@ -151,6 +151,8 @@ export interface ExpectStep {
   readonly action: Ident;
   /** the target user, or for `capability` the capability name */
   readonly target?: Ident;
+  /** for `capability`, a capability code written as a number (`capability 0xF001`) */
+  readonly code?: IntLit;
   readonly to?: RoleRef;
   readonly via?: Ident;
   readonly clients?: IntLit;

@@ -492,19 +492,21 @@ export class AstBuilder extends BaseVisitor {
     const action = this.ident(tok(c.verb));
     if (!kw || !verdict || !actor || !action) return undefined;
     const target = this.ident(tok(c.target));
+    const code = tok(c.code) ? this.int(tok(c.code)) : undefined;
     for (const [name, list] of [['to', toks(c.Kw_to)], ['via', toks(c.Kw_via)], ['clients', toks(c.Kw_clients)]] as const)
       if (list.length > 1) this.problem({ kind: 'duplicate-setting', message: `\`${name}\` is given twice in one step`, span: spanOf(list[1]) });
     const r = nodes(c.roleRef)[0];
     const to = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
     const via = this.ident(tok(c.via));
     const clients = tok(c.Kw_clients) ? this.int(tok(c.Integer)) : undefined;
-    const ends = [action.span, target?.span, to?.span, via?.span, clients?.span].filter(defined);
+    const ends = [action.span, target?.span, code?.span, to?.span, via?.span, clients?.span].filter(defined);
     return {
       kind: 'Expect',
       allow: verdict.image === 'allow',
       actor,
       action,
       ...(target ? { target } : {}),
+      ...(code ? { code } : {}),
       ...(to ? { to } : {}),
       ...(via ? { via } : {}),
       ...(clients ? { clients } : {}),

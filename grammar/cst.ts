@@ -478,6 +478,7 @@ export type ExpectStepCstChildren = {
   actor: IToken[];
   verb?: (IToken)[];
   target?: IToken[];
+  code?: IToken[];
   Kw_to?: IToken[];
   roleRef?: RoleRefCstNode[];
   Kw_via?: IToken[];

@@ -647,7 +647,7 @@ export class MimiParser extends CstParser {
     this.OPTION3(() => this.CONSUME(T.Comma));
   });
 
-  /** expectStep := "expect" ("allow" | "deny") NAME verb NAME? ("to" roleRef | "via" NAME | "clients" INT)* */
+  /** expectStep := "expect" ("allow" | "deny") NAME verb (NAME | INT)? ("to" roleRef | "via" NAME | "clients" INT)* */
   expectStep = this.RULE('expectStep', () => {
     this.CONSUME(T.Expect);
     this.OR([{ ALT: () => this.CONSUME(T.Allow) }, { ALT: () => this.CONSUME(T.Deny) }]);
@@ -658,7 +658,8 @@ export class MimiParser extends CstParser {
       { ALT: () => this.CONSUME(T.Leave, { LABEL: 'verb' }) },
       { ALT: () => this.CONSUME(T.Capability, { LABEL: 'verb' }) },
     ]);
-    this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: 'target' }));
+    // the target user, or for `capability` its name or code (`capability 0xF001`)
+    this.OPTION(() => this.OR4([{ ALT: () => this.CONSUME2(T.Identifier, { LABEL: 'target' }) }, { ALT: () => this.CONSUME1(T.Integer, { LABEL: 'code' }) }]));
     // `to R`, `via open|preauth|code` and `clients N`, in any order
     this.MANY(() => {
       this.OR2([

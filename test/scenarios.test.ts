@@ -19,7 +19,8 @@ role mod @3 extends member {
 const run = (src: string) => {
   const r = compileVirtual(src);
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return runWithCoverage(r.policy, r.scenarios, namesOf({ policy: r.policy, roleNames: new Map([...r.symbols.roles].map(([n, s]) => [n, s.index])) }));
+  const capabilityNames = new Map([...r.symbols.privateCapabilities].map(([n, v]) => [n, v.code] as [string, number]));
+  return runWithCoverage(r.policy, r.scenarios, namesOf({ policy: r.policy, roleNames: new Map([...r.symbols.roles].map(([n, s]) => [n, s.index])) }), { capabilityNames });
 };
 
 describe('scenario language', () => {
@@ -81,6 +82,45 @@ scenario "ban and come back" {
     expect(coverage.roles).toEqual([0, 1]);
     expect(coverage.transitions).toContainEqual({ holder: 3, from: 1, to: 2 });
     expect(coverage.transitions).not.toContainEqual({ holder: 3, from: 2, to: 0 });
+  });
+});
+
+describe('private-use capabilities in scenarios', () => {
+  const PRIVATE = `
+capability canEditOtherMessage = 0xF001
+role member @2 { grant canSendMessage }
+role mod @3 extends member { grant canEditOtherMessage }
+`;
+  it('a capability the policy declares is recognised by name and by code', () => {
+    const { results } = run(`${PRIVATE}
+scenario "edit" {
+  given { m: mod  u: member }
+  expect allow m capability canEditOtherMessage
+  expect deny  u capability canEditOtherMessage
+  expect allow m capability 0xF001
+  expect deny  u capability 61441
+  expect deny  m capability 0xF002
+}`);
+    expect(results[0].steps.map((s) => [s.passed, s.error, s.decision?.rule])).toEqual([
+      [true, undefined, 'ok:canEditOtherMessage'],
+      [true, undefined, 'missing_capability'],
+      [true, undefined, 'ok:canEditOtherMessage'],
+      [true, undefined, 'missing_capability'],
+      [true, undefined, 'missing_capability'],
+    ]);
+  });
+  it('an undeclared name, a code beyond 16 bits and a number where a user goes are located errors', () => {
+    expect(diagnose(`${PRIVATE}
+scenario "s" {
+  given { m: mod  u: member }
+  expect allow m capability canEditOtherMesage
+  expect allow m capability 0x10000
+  expect allow m remove 3
+}`).map((d) => [d.code, d.underline])).toEqual([
+      ['E0130', 'canEditOtherMesage'],
+      ['E0130', '0x10000'],
+      ['E0130', '3'],
+    ]);
   });
 });
 

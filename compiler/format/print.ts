@@ -203,6 +203,7 @@ const PRINTERS: { [K in FKind]: NodePrinter<K> } = {
       ' ',
       print('action'),
       opt(node.target, () => [' ', print('target')]),
+      opt(node.code, () => [' ', print('code')]),
       // `to`, `via` and `clients` may come in any order: the author's is kept
       (['to', 'via', 'clients'] as const)
         .filter((key) => node[key] !== undefined)

@@ -73,6 +73,8 @@ export interface FExpect extends Base {
   readonly actor: FWord;
   readonly action: FWord;
   readonly target?: FWord;
+  /** `capability 0xF001`: the code as written */
+  readonly code?: FWord;
   readonly to?: FWord;
   readonly via?: FWord;
   readonly clients?: FWord;
@@ -107,7 +109,7 @@ export const VISITOR_KEYS: { readonly [K in FKind]: readonly (keyof Extract<FNod
   Component: ['id', 'data'],
   Allow: ['finding', 'role', 'reason'],
   GivenEntry: ['user', 'role', 'clients', 'claims'],
-  Expect: ['actor', 'action', 'target', 'to', 'via', 'clients'],
+  Expect: ['actor', 'action', 'target', 'code', 'to', 'via', 'clients'],
 };
 
 /**
@@ -305,6 +307,7 @@ export function buildFormatTree(ast: A.SourceFile): FormatTree {
         actor: ident(e.actor),
         action: ident(e.action),
         ...(e.target ? { target: ident(e.target) } : {}),
+        ...(e.code ? { code: lit(e.code) } : {}),
         ...(e.to ? { to: ref(e.to) } : {}),
         ...(e.via ? { via: ident(e.via) } : {}),
         ...(e.clients ? { clients: lit(e.clients) } : {}),

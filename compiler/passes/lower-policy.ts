@@ -379,7 +379,11 @@ export function lowerPolicy(ctx: PassContext, names: Names, checked: CheckedProg
       const spec = ACTIONS[type];
       const step: ScenarioStepIR = { allow: st.allow, actor: st.actor.name, type, span: at(st.span), text: text.slice(st.span.start, st.span.end).replace(/\s+/g, ' ') };
       const needsTarget = spec.targetListed !== 'n/a' || type === 'capability';
-      if (needsTarget && !st.target) {
+      if (st.code && type !== 'capability') {
+        report('invalid-step', `\`${type}\` takes a user, not a number`, st.code.span);
+        continue;
+      }
+      if (needsTarget && !st.target && !st.code) {
         report('invalid-step', type === 'capability' ? '`capability` needs the capability name' : `\`${type}\` needs a target user`, st.action.span);
         continue;
       }
@@ -388,11 +392,24 @@ export function lowerPolicy(ctx: PassContext, names: Names, checked: CheckedProg
         continue;
       }
       if (type === 'capability') {
-        if (capabilityCode(st.target!.name) === undefined) {
-          report('invalid-step', `unknown capability \`${st.target!.name}\``, st.target!.span, { help: hint('capability', st.target!.name, capabilityNames) });
-          continue;
+        if (st.code) {
+          // by code: any 16-bit code (a private-use one need not be declared)
+          if (st.code.value > 0xffff) {
+            report('invalid-step', `capability code \`${text.slice(st.code.span.start, st.code.span.end)}\` is not a 16-bit code`, st.code.span, { help: 'capability codes are 0x0000–0xFFFF' });
+            continue;
+          }
+          step.capability = hex16(st.code.value);
+          step.capabilityCode = st.code.value;
+        } else {
+          // by name: a registered name or one this policy declares (`capability x = 0xF001`)
+          const code = capabilityCode(st.target!.name);
+          if (code === undefined) {
+            report('invalid-step', `unknown capability \`${st.target!.name}\``, st.target!.span, { help: hint('capability', st.target!.name, capabilityNames) });
+            continue;
+          }
+          step.capability = st.target!.name;
+          step.capabilityCode = code;
         }
-        step.capability = st.target!.name;
       } else if (st.target) step.target = st.target.name;
       if (st.to) {
         const to = roleName(s, st.to);

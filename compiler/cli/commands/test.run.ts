@@ -28,7 +28,9 @@ export function run(args: ParsedArgs, io: CliIO): number {
     }
     const roleNames = roleNamesOf(r.symbols);
     const names = namesOf({ policy: r.policy, ...(roleNames ? { roleNames } : {}) });
-    const { results, coverage } = runWithCoverage(r.policy, scenarios, names);
+    const capabilityNames = new Map([...(r.symbols?.privateCapabilities ?? [])].map(([n, v]) => [n, v.code] as [string, number]));
+    const declared = new Map([...capabilityNames].map(([n, c]) => [c, n]));
+    const { results, coverage } = runWithCoverage(r.policy, scenarios, names, { capabilityNames });
     const roleName = (i: number) => r.policy!.roles.find((x) => x.index === i)?.name ?? (i === 0 ? 'none' : `#${i}`);
     const steps = results.flatMap((s) => s.steps);
     const passed = steps.filter((s) => s.passed).length;
@@ -42,7 +44,7 @@ export function run(args: ParsedArgs, io: CliIO): number {
         coverage: {
           roles: coverage.roles.map(roleName),
           transitions: coverage.transitions.map((t) => ({ holder: roleName(t.holder), from: roleName(t.from), to: roleName(t.to) })),
-          capabilities: coverage.capabilities.map((c) => capabilityName(c)),
+          capabilities: coverage.capabilities.map((c) => capabilityName(c, declared)),
         },
       });
       continue;
@@ -54,7 +56,7 @@ export function run(args: ParsedArgs, io: CliIO): number {
       io.out('coverage: not exercised by any scenario\n');
       io.out(`  roles (${coverage.roles.length}): ${coverage.roles.map(roleName).join(', ') || '-'}\n`);
       io.out(`  role changes (${coverage.transitions.length}): ${coverage.transitions.slice(0, 30).map((t) => `${roleName(t.holder)}: ${roleName(t.from)} -> ${roleName(t.to)}`).join('; ') || '-'}${coverage.transitions.length > 30 ? ` … and ${coverage.transitions.length - 30} more` : ''}\n`);
-      io.out(`  capabilities (${coverage.capabilities.length}): ${coverage.capabilities.map((c) => capabilityName(c)).join(', ') || '-'}\n`);
+      io.out(`  capabilities (${coverage.capabilities.length}): ${coverage.capabilities.map((c) => capabilityName(c, declared)).join(', ') || '-'}\n`);
     }
     io.out('\n');
   }
