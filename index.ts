@@ -37,6 +37,8 @@ export async function isFormatted(...args: Parameters<typeof Formatter.isFormatt
   return (await import('./compiler/format/index.js')).isFormatted(...args);
 }
 export * from './runtime/ir.js';
+// zod schemas of the IR and the evaluator inputs, derived from their shapes (not in `mimi-policy/runtime`)
+export * from './runtime/zod.js';
 export * from './runtime/diagnostics.js';
 export * from './runtime/codec/index.js';
 export { capabilities, capabilityByCode, capabilityByName, isPrivateUse, type CapabilityInfo } from './runtime/registry.js';

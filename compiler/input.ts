@@ -1,10 +1,11 @@
 /**
  * Reading any policy input the tools accept — `.mimi` source, wire bytes (`.bin`: a dictionary or one
- * component), or the IR as JSON (`.json`, validated by the zod schema) — into the one IR.
+ * component), or the IR as JSON (`.json`, validated against its shape, runtime/ir.ts) — into the one IR.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { diagnostic, hasErrors, type Diagnostic } from '../runtime/diagnostics.js';
-import { PolicySchema, type Policy, type Provenance } from '../runtime/ir.js';
+import { PolicyShape, type Policy, type Provenance } from '../runtime/ir.js';
+import { check } from '../runtime/schema.js';
 import { decodeUtf8, lineColumn, parseJson, scanJson, type JsonError } from '../runtime/evaluator/json.js';
 import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage, type Limits } from '../runtime/limits.js';
 import { compileFile, loadWire, type WireKind } from './compile.js';
@@ -70,14 +71,15 @@ export function loadPolicyJson(text: string, file: string, options: { analyses?:
   const r = parseJson(text);
   if (!r.ok) return { format: 'json', sources, ok: false, diagnostics: [diagnostic('wire-decode', r.error.message, file, jsonErrorSpan(r.error, file))] };
   const json = r.value;
-  const parsed = PolicySchema.safeParse(json);
-  if (!parsed.success) {
-    const diagnostics = parsed.error.issues.slice(0, 20).map((i) => diagnostic('wire-decode', `${i.path.length ? `\`${i.path.join('.')}\`: ` : ''}${i.message.charAt(0).toLowerCase()}${i.message.slice(1)}`, file, undefined));
+  const issues = check(PolicyShape, json, '', { maxIssues: 20 });
+  if (issues !== undefined) {
+    const diagnostics = issues.map((i) => diagnostic('wire-decode', `${i.path ? `\`${i.path}\`: ` : ''}${i.message}`, file, undefined));
     return { format: 'json', sources, ok: false, diagnostics };
   }
-  const diagnostics = checkPolicy(parsed.data, file, undefined, { maxDiagnosticsPerCode: cap });
-  if (options.analyses && !hasErrors(diagnostics)) diagnostics.push(...analyse(parsed.data, file, { maxFindingsPerKind: cap }));
-  return { format: 'json', policy: parsed.data, sources, diagnostics, ok: !hasErrors(diagnostics) };
+  const policy = json as Policy;
+  const diagnostics = checkPolicy(policy, file, undefined, { maxDiagnosticsPerCode: cap });
+  if (options.analyses && !hasErrors(diagnostics)) diagnostics.push(...analyse(policy, file, { maxFindingsPerKind: cap }));
+  return { format: 'json', policy, sources, diagnostics, ok: !hasErrors(diagnostics) };
 }
 
 export interface LoadOptions {

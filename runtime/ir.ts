@@ -1,6 +1,7 @@
 /**
  * The policy IR: the MIMI room-policy data model itself (draft-ietf-mimi-room-policy-03 and
- * draft-mahy-mimi-app-components), as plain TypeScript data with zod schemas.
+ * draft-mahy-mimi-app-components), as plain TypeScript data, with its shape as data (runtime/schema.ts;
+ * zod schemas derived from it are in runtime/zod.ts).
  *
  * Everything downstream (checker rules on decoded policies, analyses, the wire codec, emitters, the
  * interpreter) reads only this. Field order and meaning follow the wire structs exactly, so that
@@ -8,7 +9,7 @@
  * from source. Opaque byte strings that are not text (claim ids and values, unknown components) are
  * lowercase hex strings so that the IR is JSON and compares with `===`.
  */
-import { z } from 'zod';
+import * as S from './schema.js';
 
 export const U16_MAX = 0xffff;
 export const U32_MAX = 0xffffffff;
@@ -34,108 +35,181 @@ export const ComponentId = {
 /** MLS credential types (RFC 9420 §17.1). JWT/CWT have no registered code: policies declare one. */
 export const CredentialType = { basic: 1, x509: 2 } as const;
 
-const u16 = z.number().int().min(0).max(U16_MAX);
-const u32 = z.number().int().min(0).max(U32_MAX);
-const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'lowercase hex with an even number of digits');
+const u16 = S.int(0, U16_MAX);
+const u32 = S.int(0, U32_MAX);
+const hex = S.hex();
 
-export const RoleChangeSchema = z.object({
+// The IR's shapes as data (runtime/schema.ts): indexPolicy and loadPolicyJson check with them;
+// runtime/zod.ts derives the zod schemas (PolicySchema, RoleSchema, …) from them. The types below are
+// written out for their documentation; `Same` assertions at the end keep them equal to the shapes.
+// Objects are not strict (unknown keys are ignored, as zod's z.object did).
+
+export interface RoleChange {
   /** `from_role_index` of SingleSourceRoleChangeTargets */
-  from: u32,
+  from: number;
   /** `target_role_indexes`, in wire order */
-  to: z.array(u32),
-});
-export type RoleChange = z.infer<typeof RoleChangeSchema>;
+  to: number[];
+}
+export const RoleChangeShape = S.object({ from: u32, to: S.array(u32) }, undefined, false);
 
-export const RoleSchema = z.object({
-  index: u32,
-  name: z.string(),
-  description: z.string(),
+export interface Role {
+  index: number;
+  name: string;
+  description: string;
   /** `role_capabilities`, uint16 codes in wire order (mimi-policy writes them ascending) */
-  capabilities: z.array(u16),
-  minParticipants: u32,
-  maxParticipants: u32.nullable(),
-  minActive: u32,
-  maxActive: u32.nullable(),
+  capabilities: number[];
+  minParticipants: number;
+  maxParticipants: number | null;
+  minActive: number;
+  maxActive: number | null;
   /** `authorized_role_changes`, in wire order */
-  changes: z.array(RoleChangeSchema),
-});
-export type Role = z.infer<typeof RoleSchema>;
+  changes: RoleChange[];
+}
+export const RoleShape = S.object(
+  {
+    index: u32,
+    name: S.string(),
+    description: S.string(),
+    capabilities: S.array(u16),
+    minParticipants: u32,
+    maxParticipants: S.nullable(u32),
+    minActive: u32,
+    maxActive: S.nullable(u32),
+    changes: S.array(RoleChangeShape),
+  },
+  undefined,
+  false,
+);
 
-export const ClaimSchema = z.object({
-  credentialType: u16,
+export interface Claim {
+  credentialType: number;
   /** ClaimId.id as hex: DER OID (x509), UTF-8 claim name (JWT), CBOR key (CWT), empty (basic) */
-  id: hex,
+  id: string;
   /** claim_value as hex */
-  value: hex,
-});
-export type Claim = z.infer<typeof ClaimSchema>;
+  value: string;
+}
+export const ClaimShape = S.object({ credentialType: u16, id: hex, value: hex }, undefined, false);
 
-export const PreAuthEntrySchema = z.object({
-  claims: z.array(ClaimSchema),
+export interface PreAuthEntry {
+  claims: Claim[];
   /** -03 embeds a whole Role as the target, not just an index */
-  role: RoleSchema,
-});
-export type PreAuthEntry = z.infer<typeof PreAuthEntrySchema>;
+  role: Role;
+}
+export const PreAuthEntryShape = S.object({ claims: S.array(ClaimShape), role: RoleShape }, undefined, false);
 
-export const BaseRoomPolicySchema = z.object({
-  fixedMembership: z.boolean(),
-  parentDependant: z.boolean(),
+export interface BaseRoomPolicy {
+  fixedMembership: boolean;
+  parentDependant: boolean;
   /** `Uri parent_room<V>` read literally: a vector of URIs */
-  parentRooms: z.array(z.string()),
-  multiDevice: z.boolean(),
-  maxClients: u32.nullable(),
-  maxUsers: u32.nullable(),
-  pseudonymsAllowed: z.boolean(),
-  persistentRoom: z.boolean(),
-  discoverable: z.boolean(),
-  policyComponentIds: z.array(u16),
-});
-export type BaseRoomPolicy = z.infer<typeof BaseRoomPolicySchema>;
+  parentRooms: string[];
+  multiDevice: boolean;
+  maxClients: number | null;
+  maxUsers: number | null;
+  pseudonymsAllowed: boolean;
+  persistentRoom: boolean;
+  discoverable: boolean;
+  policyComponentIds: number[];
+}
+export const BaseRoomPolicyShape = S.object(
+  {
+    fixedMembership: S.boolean(),
+    parentDependant: S.boolean(),
+    parentRooms: S.array(S.string()),
+    multiDevice: S.boolean(),
+    maxClients: S.nullable(u32),
+    maxUsers: S.nullable(u32),
+    pseudonymsAllowed: S.boolean(),
+    persistentRoom: S.boolean(),
+    discoverable: S.boolean(),
+    policyComponentIds: S.array(u16),
+  },
+  undefined,
+  false,
+);
 
-export const UserRolePairSchema = z.object({ user: z.string(), role: u32 });
-export type UserRolePair = z.infer<typeof UserRolePairSchema>;
+export interface UserRolePair {
+  user: string;
+  role: number;
+}
+export const UserRolePairShape = S.object({ user: S.string(), role: u32 }, undefined, false);
 
-export const ParticipantListUpdateSchema = z.object({
-  changed: z.array(z.object({ userIndex: u32, role: u32 })),
-  removed: z.array(u32),
-  added: z.array(UserRolePairSchema),
-});
-export type ParticipantListUpdate = z.infer<typeof ParticipantListUpdateSchema>;
+export interface ParticipantListUpdate {
+  changed: { userIndex: number; role: number }[];
+  removed: number[];
+  added: UserRolePair[];
+}
+export const ParticipantListUpdateShape = S.object(
+  { changed: S.array(S.object({ userIndex: u32, role: u32 }, undefined, false)), removed: S.array(u32), added: S.array(UserRolePairShape) },
+  undefined,
+  false,
+);
 
 /** `Optionality` enum: optional 0, required 1 ("mandatory" in the HistoryPolicy select), forbidden 2 */
-export const OptionalitySchema = z.enum(['optional', 'required', 'forbidden']);
-export type Optionality = z.infer<typeof OptionalitySchema>;
+export type Optionality = 'optional' | 'required' | 'forbidden';
+export const OptionalityShape = S.enumOf(['optional', 'required', 'forbidden']);
 export const OptionalityCode: Record<Optionality, number> = { optional: 0, required: 1, forbidden: 2 };
 
-export const HistoryPolicySchema = z.object({
-  sharing: OptionalitySchema,
+export interface HistoryPolicy {
+  sharing: Optionality;
   /** empty, false and 0 when sharing is forbidden (nothing else goes on the wire then) */
-  rolesThatCanShare: z.array(u32),
-  automaticallyShare: z.boolean(),
-  maxTimePeriod: u32,
-});
-export type HistoryPolicy = z.infer<typeof HistoryPolicySchema>;
+  rolesThatCanShare: number[];
+  automaticallyShare: boolean;
+  maxTimePeriod: number;
+}
+export const HistoryPolicyShape = S.object({ sharing: OptionalityShape, rolesThatCanShare: S.array(u32), automaticallyShare: S.boolean(), maxTimePeriod: u32 }, undefined, false);
 
-export const OpaqueComponentSchema = z.object({ id: u16, data: hex });
-export type OpaqueComponent = z.infer<typeof OpaqueComponentSchema>;
+export interface OpaqueComponent {
+  id: number;
+  data: string;
+}
+export const OpaqueComponentShape = S.object({ id: u16, data: hex }, undefined, false);
 
 /**
  * A whole room policy: the components mimi-policy understands, plus any others carried through
  * unchanged (so a dictionary from another provider round-trips byte for byte).
  */
-export const PolicySchema = z.object({
-  base: BaseRoomPolicySchema,
-  roles: z.array(RoleSchema),
+export interface Policy {
+  base: BaseRoomPolicy;
+  roles: Role[];
   /** null = no preauth_list component; [] = present and empty */
-  preauth: z.array(PreAuthEntrySchema).nullable(),
+  preauth: PreAuthEntry[] | null;
   /** null = no participant list component */
-  participants: z.array(UserRolePairSchema).nullable(),
+  participants: UserRolePair[] | null;
   /** null = no chat_history_policy component */
-  history: HistoryPolicySchema.nullable(),
+  history: HistoryPolicy | null;
   /** components not modelled here, sorted by id, never one of the ids above */
-  otherComponents: z.array(OpaqueComponentSchema),
-});
-export type Policy = z.infer<typeof PolicySchema>;
+  otherComponents: OpaqueComponent[];
+}
+export const PolicyShape = S.object(
+  {
+    base: BaseRoomPolicyShape,
+    roles: S.array(RoleShape),
+    preauth: S.nullable(S.array(PreAuthEntryShape)),
+    participants: S.nullable(S.array(UserRolePairShape)),
+    history: S.nullable(HistoryPolicyShape),
+    otherComponents: S.array(OpaqueComponentShape),
+  },
+  'expected a policy object',
+  false,
+);
+
+// The written-out types are the shapes' types (a compile error here when they drift apart).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+type ShapesAreTheTypes = [
+  Assert<Same<S.Infer<typeof RoleChangeShape>, RoleChange>>,
+  Assert<Same<S.Infer<typeof RoleShape>, Role>>,
+  Assert<Same<S.Infer<typeof ClaimShape>, Claim>>,
+  Assert<Same<S.Infer<typeof PreAuthEntryShape>, PreAuthEntry>>,
+  Assert<Same<S.Infer<typeof BaseRoomPolicyShape>, BaseRoomPolicy>>,
+  Assert<Same<S.Infer<typeof UserRolePairShape>, UserRolePair>>,
+  Assert<Same<S.Infer<typeof ParticipantListUpdateShape>, ParticipantListUpdate>>,
+  Assert<Same<S.Infer<typeof OptionalityShape>, Optionality>>,
+  Assert<Same<S.Infer<typeof HistoryPolicyShape>, HistoryPolicy>>,
+  Assert<Same<S.Infer<typeof OpaqueComponentShape>, OpaqueComponent>>,
+  Assert<Same<S.Infer<typeof PolicyShape>, Policy>>,
+];
 
 export const defaultBasePolicy = (): BaseRoomPolicy => ({
   fixedMembership: false,

@@ -61,9 +61,10 @@ export interface OptionalNode<T = unknown> extends Base<T> {
   readonly kind: 'optional';
   readonly of: Schema;
 }
-/** A strict object: the declared fields, no others. */
+/** An object with the declared fields: strict (no others), or not (others ignored). */
 export interface ObjectNode<T = unknown> extends Base<T> {
   readonly kind: 'object';
+  readonly strict: boolean;
   readonly fields: Readonly<Record<string, Schema>>;
   /** the declared field names, in order, and their nodes (for walking without allocating) */
   readonly keys: readonly string[];
@@ -103,9 +104,9 @@ export const array = <S extends Schema>(of: S, message = 'expected an array'): A
 export const ref = (max: number, message: string): RefNode => ({ kind: 'ref', max, message });
 export const nullable = <S extends Schema>(of: S, message = `${of.message}, or null`): NullableNode<Infer<S>> => ({ kind: 'nullable', of, message });
 export const optional = <S extends Schema>(of: S): OptionalNode<Infer<S>> => ({ kind: 'optional', of, message: of.message });
-export function object<F extends Record<string, Schema>>(fields: F, message = 'expected an object'): ObjectNode<InferObject<F>> {
+export function object<F extends Record<string, Schema>>(fields: F, message = 'expected an object', strict = true): ObjectNode<InferObject<F>> {
   const keys = Object.keys(fields);
-  return { kind: 'object', fields, keys, nodes: keys.map((k) => fields[k]!), keySet: new Set(keys), message };
+  return { kind: 'object', strict, fields, keys, nodes: keys.map((k) => fields[k]!), keySet: new Set(keys), message };
 }
 export function tagged<const C extends readonly ObjectNode[]>(tag: string, cases: C, what: string, message = 'expected an object'): TaggedNode<Infer<C[number]>> {
   const byTag = new Map<string, ObjectNode>();
@@ -179,9 +180,15 @@ class Walk {
       case 'ref':
         if (typeof v !== 'string' && !isInt(v, 0, s.max)) this.issue(s.message);
         return;
-      case 'nullable':
-        if (v !== null) this.node(s.of, v);
+      case 'nullable': {
+        if (v === null) return;
+        // a value of the wrong kind gets the nullable's message (`…, or null`); one of the right kind, the inner problems
+        const o = s.of;
+        const kind = o.kind === 'array' ? Array.isArray(v) : o.kind === 'object' || o.kind === 'tagged' ? isObject(v) : leafFits(o, v);
+        if (kind === false) return this.issue(s.message);
+        if (kind === undefined) this.node(o, v);
         return;
+      }
       case 'optional':
         if (v !== undefined) this.node(s.of, v);
         return;
@@ -212,7 +219,26 @@ class Walk {
       if (x === undefined && n.kind === 'optional') continue;
       this.at(s.keys[i]!, n, x);
     }
-    for (const k in v) if (!s.keySet.has(k)) this.at(k, UNRECOGNIZED, undefined);
+    if (s.strict) for (const k in v) if (!s.keySet.has(k)) this.at(k, UNRECOGNIZED, undefined);
+  }
+}
+/** Whether a value fits a leaf node (undefined for the others). */
+function leafFits(s: Schema, v: unknown): boolean | undefined {
+  switch (s.kind) {
+    case 'string':
+      return typeof v === 'string';
+    case 'hex':
+      return isHex(v);
+    case 'int':
+      return isInt(v, s.min, s.max);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'ref':
+      return typeof v === 'string' || isInt(v, 0, s.max);
+    case 'enum':
+      return typeof v === 'string' && s.values.includes(v);
+    default:
+      return undefined;
   }
 }
 /** What an unrecognized key of a strict object is reported as (at the key's own path). */

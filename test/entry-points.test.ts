@@ -53,11 +53,20 @@ describe('entry points', () => {
   it('mimi-policy/runtime: codec, semantics, interpreter; no compiler, grammar, formatter or emitter', async () => {
     const g = graph('runtime/index.ts');
     expect([...g.files].filter((f) => !f.startsWith('runtime/') && !f.startsWith('stdlib/'))).toEqual([]);
-    expect([...g.packages].filter((p) => !p.startsWith('node:'))).toEqual(['zod']);
+    expect([...g.packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
     const runtime = await import('../runtime/index.js');
-    for (const name of ['authorize', 'authorizeUpdate', 'canTransition', 'allowedTargets', 'hasCapability', 'parseState', 'encodePolicy', 'decodePolicy', 'PolicySchema', 'DIAGNOSTIC_CODES', 'DEFAULT_LIMITS', 'capabilityByName']) {
+    for (const name of ['authorize', 'authorizeUpdate', 'canTransition', 'allowedTargets', 'hasCapability', 'parseState', 'encodePolicy', 'decodePolicy', 'PolicyShape', 'check', 'DIAGNOSTIC_CODES', 'DEFAULT_LIMITS', 'capabilityByName']) {
       expect(runtime, name).toHaveProperty(name);
     }
+  });
+
+  it('mimi-policy/runtime has no zod in its module graph; the package root exports the zod schemas derived from the shapes', async () => {
+    expect(graph('runtime/index.ts').packages.has('zod')).toBe(false);
+    expect([...graph('runtime/index.ts').files].filter((f) => f === 'runtime/zod.ts')).toEqual([]);
+    expect(importsOf(join(root, 'index.ts'))).toContain('./runtime/zod.js');
+    const { PolicySchema, StateInputSchema } = await import('../runtime/zod.js');
+    expect(PolicySchema.safeParse({}).success).toBe(false);
+    expect(StateInputSchema.safeParse({ participants: [{ user: 'a', role: 'mod', clients: 1 }] }).success).toBe(true);
   });
 
   it('the package root loads the TypeScript emitter and the formatter only when called', () => {

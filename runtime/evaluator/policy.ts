@@ -1,9 +1,10 @@
 /**
- * A policy prepared for evaluation: the IR validated once (zod) and indexed by role — capability sets,
+ * A policy prepared for evaluation: the IR validated once (its shape, runtime/ir.ts) and indexed by role — capability sets,
  * transition lists, unique role names — so the interpreter answers without re-reading the IR.
  * Everything here is derived with runtime/semantics.ts (roleTable, hasBannedRole); nothing decides.
  */
-import { PolicySchema, type BaseRoomPolicy, type Policy, type PreAuthEntry, type Role } from '../ir.js';
+import { PolicyShape, type BaseRoomPolicy, type Policy, type PreAuthEntry, type Role } from '../ir.js';
+import { check } from '../schema.js';
 import { capabilityByCode, capabilityByName, hex16 } from '../registry.js';
 import { hasBannedRole, roleTable } from '../semantics.js';
 import { InvalidInputError } from './errors.js';
@@ -80,10 +81,13 @@ export class IndexedPolicy {
   }
 }
 
-/** Validate a policy IR (zod) and index it. Throws InvalidInputError on a malformed policy. */
+/**
+ * Validate a policy IR (its shape, runtime/ir.ts) and index it. Throws InvalidInputError on a malformed
+ * policy. The index is built from the policy as given: do not change the policy object afterwards.
+ */
 export function indexPolicy(policy: Policy | IndexedPolicy, options: IndexOptions = {}): IndexedPolicy {
   if (policy instanceof IndexedPolicy) return policy;
-  const r = PolicySchema.safeParse(policy);
-  if (!r.success) throw new InvalidInputError(r.error.issues.map((i) => ({ path: ['policy', ...i.path].join('.'), message: i.message })));
-  return new IndexedPolicy(r.data, options);
+  const issues = check(PolicyShape, policy, 'policy');
+  if (issues !== undefined) throw new InvalidInputError(issues);
+  return new IndexedPolicy(policy, options);
 }
