@@ -144,6 +144,10 @@ export const DIAGNOSTIC_CODES = {
   lockout: { code: 'W0508', severity: 'warning', summary: 'an administrative capability the room can lose for good (its last holder can go, nobody can appoint another)' },
   'rank-inversion': { code: 'I0509', severity: 'info', summary: 'holders of a role can remove, ban, kick or demote holders of a role whose capabilities strictly contain theirs' },
   'unused-acknowledgement': { code: 'I0510', severity: 'info', summary: 'an `allow` line that matches no finding' },
+  'last-holder': { code: 'I0511', severity: 'info', summary: 'a role with a participant minimum: its last holders can never leave or be removed' },
+  'unmet-minimum': { code: 'W0512', severity: 'warning', summary: 'the participant list leaves a role under its minimum: the room breaks the constraint from the start' },
+  'creation-only-role': { code: 'W0513', severity: 'warning', summary: 'a role with a minimum that nothing leads to: only users listed at creation can ever hold it' },
+  'role-zero-maximum': { code: 'I0514', severity: 'info', summary: 'a participant or active maximum on role 0, which is never counted (it means nothing)' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticKind = keyof typeof DIAGNOSTIC_CODES;

@@ -253,12 +253,109 @@ describe('rank-inversion', () => {
   });
 });
 
+describe('unmet-minimum', () => {
+  const room = `${HEAD}role owner @3 { grant canRemoveSelf  participants 1..  changes { owner -> none } }\nrole boss @4 { grant canAddParticipant  changes { none -> owner } }\nrole chief @5 { grant canAddParticipant  changes { none -> boss } }\n`;
+  it('the participant list leaves a role under its minimum; the path fills it', () => {
+    const src = `${room}participants { "c@x": chief }`;
+    const [d] = of(src, 'unmet-minimum');
+    expect(d.code).toBe('W0512');
+    expect(d.severity).toBe('warning');
+    expect(underline(src, d)).toBe('participants 1..');
+    expect(d.message).toBe('`owner` needs at least 1 participant but the participant list has 0: the room breaks the minimum from creation until someone is put there (the path shows how one gets there)');
+    expect(steps(d)).toEqual(['chief: add canAddParticipant no_role -> boss', 'boss: add canAddParticipant no_role -> owner']);
+    expect(d.labels!.map((l) => [src.slice(l.span.start, l.span.end), l.message])).toEqual([
+      ['none -> boss', 'step 1: a `chief` holder adds a user as `boss` (`canAddParticipant`)'],
+      ['none -> owner', 'step 2: a `boss` holder adds a user as `owner` (`canAddParticipant`)'],
+    ]);
+    expect(of(`${room}participants { "c@x": chief  "o@x": owner }`, 'unmet-minimum')).toEqual([]);
+    // no participant list: the start is unknown; nothing can fill it: constraint-conflict's
+    expect(of(room, 'unmet-minimum')).toEqual([]);
+    const stuck = `${room.replace('none -> boss', 'boss -> none')}participants { "c@x": chief }`;
+    expect(of(stuck, 'unmet-minimum')).toEqual([]);
+    expect(of(stuck, 'constraint-conflict').map((x) => x.message)).toEqual([expect.stringMatching(/^`owner` needs at least 1 participant/)]);
+  });
+});
+
+describe('creation-only-role', () => {
+  const room = `${HEAD}role hub @3 { grant canKick, canRemoveParticipant  participants 1..  changes { member -> none } }\nrole boss @4 { grant canSendMessage  changes { none -> hub } }\n`;
+  it('a role with a minimum that nothing leads to; labels what comes near and where it is listed', () => {
+    const src = `${room}participants { "h@x": hub }`;
+    const [d] = of(src, 'creation-only-role');
+    expect(d.code).toBe('W0513');
+    expect(underline(src, d)).toBe('participants 1..');
+    expect(d.message).toBe('only the users listed at creation can ever hold `hub`: nothing leads to it, so its holders can never be replaced, and its minimum of 1 keeps the last of them there for good');
+    expect(d.path).toEqual([]);
+    expect(d.labels!.map((l) => [src.slice(l.span.start, l.span.end), l.message])).toEqual([
+      ['none -> hub', '`none -> hub` never applies: `boss` holds no capability that uses it'],
+      ['"h@x": hub', 'listed at creation'],
+    ]);
+    expect(d.help).toMatch(/allow creation-only-role for hub because/);
+    // a role that can appoint one, held by someone: not creation-only (its last holder is last-holder's)
+    expect(of(`${room.replace('grant canSendMessage  changes { none -> hub }', 'grant canAddParticipant  changes { none -> hub }')}participants { "h@x": hub  "b@x": boss }`, 'creation-only-role')).toEqual([]);
+    // a preauth entry it can join by leads to it
+    const joins = `${room.replace('grant canKick,', 'grant canJoinIfPreauthorized, canKick,')}preauth { hub when x509 "2.5.4.3" = "hub" }\nparticipants { "h@x": hub }`;
+    expect(of(joins, 'creation-only-role')).toEqual([]);
+    // no participant list: still only what creation lists
+    expect(of(room, 'creation-only-role').map((x) => x.roles)).toEqual([[3]]);
+    // listed below its minimum: constraint-conflict reports it instead
+    expect(of(`${room}participants { "m@x": member }`, 'creation-only-role')).toEqual([]);
+  });
+  it('a preauth entry that lets an unlisted sender act as it, but not join, is labelled', () => {
+    const src = `${room}preauth { hub when x509 "2.5.4.3" = "hub" }\nparticipants { "h@x": hub }`;
+    const [d] = of(src, 'creation-only-role');
+    expect(d.labels!.map((l) => l.message)).toContain('nobody can join as `hub` by this entry: `hub` lacks `canJoinIfPreauthorized` and nobody holds `canChangeOwnRole`');
+  });
+});
+
+describe('last-holder', () => {
+  const room = `${HEAD}role owner @3 { grant canRemoveSelf, canAddParticipant, canRemoveParticipant  participants 1..  changes { owner -> none  none -> owner } }\n`;
+  it('a minimum keeps the last holder: the path ends with a way out it refuses; every way out is labelled (info)', () => {
+    const src = `${room}participants { "o@x": owner }`;
+    const [d] = of(src, 'last-holder');
+    expect(d.code).toBe('I0511');
+    expect(d.severity).toBe('info');
+    expect(underline(src, d)).toBe('participants 1..');
+    expect(d.message).toBe('`owner` needs at least 1 participant, so its last holder can never leave or be removed: the minimum refuses step 1 and every other way out once only one is left');
+    expect(steps(d)).toEqual(['owner: leave canRemoveSelf owner -> no_role']);
+    expect(d.labels!.map((l) => [src.slice(l.span.start, l.span.end), l.message])).toEqual([['owner -> none', 'refused for its last holder: an `owner` holder removes an `owner` user from the room (`canRemoveParticipant`)']]);
+    expect(of(src.replace('participants 1..', 'participants 0..'), 'last-holder')).toEqual([]);
+    // no way out at all: the minimum is not what keeps them
+    expect(of(src.replace('owner -> none  ', ''), 'last-holder')).toEqual([]);
+  });
+  it('a role filled by others: the path first puts someone there; a minimum of 2 keeps the last two', () => {
+    const src = `${HEAD}role owner @3 { grant canRemoveSelf  participants 2..  changes { owner -> none } }\nrole boss @4 { grant canAddParticipant  changes { none -> owner } }\nparticipants { "b@x": boss }`;
+    const [d] = of(src, 'last-holder');
+    expect(steps(d)).toEqual(['boss: add canAddParticipant no_role -> owner', 'owner: leave canRemoveSelf owner -> no_role']);
+    expect(d.message).toBe('`owner` needs at least 2 participants, so its last 2 holders can never leave or be removed: the minimum refuses step 2 and every other way out once only 2 are left');
+    expect(d.labels!.map((l) => l.message)).toEqual(['step 1: a `boss` holder adds a user as `owner` (`canAddParticipant`)', 'refused for its last 2 holders: an `owner` user leaves the room (`canRemoveSelf`)']);
+  });
+});
+
+describe('role-zero-maximum', () => {
+  it('a participant or active maximum on role 0 means nothing (info)', () => {
+    const src = HEAD.replace('role no_role @0 { }', 'role no_role @0 { participants 0..4  active 0..3 }');
+    const ds = of(src, 'role-zero-maximum');
+    expect(ds.map((d) => [d.code, d.severity, underline(src, d), d.message])).toEqual([
+      ['I0514', 'info', 'participants 0..4', 'role 0 (`no_role`) allows at most 4 participants, but role 0 is never counted: the maximum means nothing'],
+      ['I0514', 'info', 'active 0..3', 'role 0 (`no_role`) allows at most 3 active participants, but role 0 is never counted: the maximum means nothing'],
+    ]);
+    expect(ds[1].help).toMatch(/^write `active 0..0`/);
+    expect(of(HEAD.replace('role no_role @0 { }', 'role no_role @0 { participants 0..  active 0..0 }'), 'role-zero-maximum')).toEqual([]);
+    expect(of(HEAD, 'role-zero-maximum')).toEqual([]);
+  });
+});
+
 describe('acknowledgements', () => {
   const src = `${HEAD}role mod @4 { grant canSendMessage, canKick }\nrole helper @3 { grant canSendMessage, canChangeUserRole  changes { helper -> mod } }\n`;
   it('an allow line marks the finding acknowledged, with its reason', () => {
     const r = compile(`${src}allow escalation for helper because "helpers are trusted"`);
     const d = r.diagnostics.find((x) => x.kind === 'escalation')!;
     expect(d.acknowledged).toEqual({ reason: 'helpers are trusted' });
+  });
+  it('the minimum findings are acknowledged like the others', () => {
+    const r = compile(`${HEAD}role hub @3 { grant canKick  participants 1.. }\nparticipants { "h@x": hub }\nallow creation-only-role for hub because "the hub is set when the room is created"`);
+    const d = r.diagnostics.find((x) => x.kind === 'creation-only-role')!;
+    expect(d.acknowledged).toEqual({ reason: 'the hub is set when the room is created' });
   });
   it('an allow line that matches nothing is noted; one naming no kind is an error with a suggestion', () => {
     const r = compile(`${src}allow lockout for helper because "x"`);

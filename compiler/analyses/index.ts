@@ -8,13 +8,17 @@ import { diagnostic, DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticKind } fr
 import type { Policy, Provenance, SourceSpan } from '../../runtime/ir.js';
 import { banEvasion } from './ban-evasion.js';
 import { constraintConflict } from './constraint-conflict.js';
+import { creationOnlyRole } from './creation-only-role.js';
 import { deadTransition } from './dead-transition.js';
 import { escalation } from './escalation.js';
 import { inertCapability } from './inert-capability.js';
+import { lastHolder } from './last-holder.js';
 import { lockout } from './lockout.js';
 import { preauthShadowed } from './preauth-shadowed.js';
 import { preauthUnusable } from './preauth-unusable.js';
 import { rankInversion } from './rank-inversion.js';
+import { roleZeroMaximum } from './role-zero-maximum.js';
+import { unmetMinimum } from './unmet-minimum.js';
 import { AnalysisContext, type Analysis } from './shared/context.js';
 import type { RoleModel } from './shared/role-model.js';
 
@@ -28,6 +32,10 @@ export const analyses: readonly Analysis[] = [
   banEvasion,
   lockout,
   rankInversion,
+  unmetMinimum,
+  creationOnlyRole,
+  lastHolder,
+  roleZeroMaximum,
 ];
 
 /** The finding kinds an `allow` line may name. */
