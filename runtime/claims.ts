@@ -6,13 +6,19 @@
  * agree.
  */
 
-export const utf8Hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
-export const hexBytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
+import { fromHex, toHex } from './codec/hex.js';
+
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export const utf8Hex = (s: string): string => toHex(utf8.encode(s));
+export const hexBytes = (hex: string): Uint8Array => fromHex(hex).slice();
+const bytesHex = (bytes: number[]): string => toHex(Uint8Array.from(bytes));
 
 /** Decode hex as strict UTF-8, or undefined when it is not valid UTF-8 text. */
 export function hexUtf8(hex: string): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(hexBytes(hex));
+    return strictUtf8.decode(hexBytes(hex));
   } catch {
     return undefined;
   }
@@ -35,7 +41,7 @@ export function encodeOid(dotted: string): string {
   if (arcs[0] > 2n || (arcs[0] < 2n && arcs[1] > 39n)) throw new Error(`\`${dotted}\` is not a valid object identifier (first arc 0–2, second arc ≤ 39 under 0 and 1)`);
   const content = [...base128(arcs[0] * 40n + arcs[1]), ...arcs.slice(2).flatMap(base128)];
   if (content.length > 127) throw new Error(`object identifier \`${dotted}\` is too long`);
-  return Buffer.from([0x06, content.length, ...content]).toString('hex');
+  return bytesHex([0x06, content.length, ...content]);
 }
 
 /** DER TLV hex → dotted OID, or undefined when the bytes are not a minimal single OID. */
@@ -73,10 +79,10 @@ export function encodeCborKey(key: number | string): string {
   };
   if (typeof key === 'number') {
     if (!Number.isInteger(key) || Math.abs(key) > 0xffffffff) throw new Error(`CWT key ${key} is out of range`);
-    return Buffer.from(key >= 0 ? head(0, key) : head(1, -1 - key)).toString('hex');
+    return bytesHex(key >= 0 ? head(0, key) : head(1, -1 - key));
   }
-  const bytes = Buffer.from(key, 'utf8');
-  return Buffer.concat([Buffer.from(head(3, bytes.length)), bytes]).toString('hex');
+  const bytes = utf8.encode(key);
+  return bytesHex(head(3, bytes.length)) + toHex(bytes);
 }
 
 /** CBOR key hex → number or string, or undefined when it is not a canonical int or tstr. */
@@ -96,7 +102,7 @@ export function decodeCborKey(hex: string): number | string | undefined {
   if (major === 0 && used === b.length) value = n;
   else if (major === 1 && used === b.length) value = -1 - n;
   else if (major === 3 && used + n === b.length) {
-    const s = hexUtf8(Buffer.from(b.subarray(used)).toString('hex'));
+    const s = hexUtf8(toHex(b, used));
     if (s === undefined) return undefined;
     value = s;
   } else return undefined;

@@ -17,10 +17,10 @@
  * than TRACE_HEX_FULL bytes carries only its first and last bytes, a long text only its start, and a
  * vector's elements past `traceElements` are read (and checked) without lines, then summed up in one.
  */
-import { isUtf8 } from 'node:buffer';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../limits.js';
 import { DecodeError, DecodeLimitError, joinPath } from './errors.js';
 import { MAX_HEX_BYTES, MAX_STRING_LENGTH, toHex } from './hex.js';
+import { isUtf8 } from './utf8.js';
 
 /** One decoded item, as reported to a trace hook (and shown by `inspect`). */
 export interface TraceLine {

@@ -7,7 +7,7 @@
  * instead of writing something a strict decoder would reject or read back differently.
  */
 import { EncodeError, joinPath } from './errors.js';
-import { isLowerHex } from './hex.js';
+import { isLowerHex, writeHex } from './hex.js';
 
 /** Largest value a varint length prefix holds: 30 bits (RFC 9420 §2.1.2, prefix 0b11 is invalid). */
 export const VARINT_MAX = 0x3fffffff;
@@ -173,7 +173,7 @@ export class Writer {
     this.ensure(prefix.length + n);
     this.buf.set(prefix, this.len);
     this.len += prefix.length;
-    Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(s, this.len, n, 'hex');
+    writeHex(s, this.buf, this.len);
     this.len += n;
   }
 }
