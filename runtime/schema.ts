@@ -7,8 +7,8 @@
  *
  * Each node carries the one message used when a value does not fit it. `check` walks a value and
  * returns every problem, located by its dotted path (`participants.2.role`), in a fixed order: an
- * object's declared fields in declaration order, then its unrecognized keys in the value's order; an
- * array's elements in order. It allocates nothing while the value fits.
+ * object's unrecognized keys in the value's order (a misspelt key is reported before the field it
+ * leaves missing), then its declared fields in declaration order; an array's elements in order. It allocates nothing while the value fits.
  */
 
 /** A problem with an input: the dotted path of the offending field and what was expected there. */
@@ -213,13 +213,13 @@ class Walk {
   }
   object(s: ObjectNode, v: unknown): void {
     if (!isObject(v)) return this.issue(s.message);
+    if (s.strict) for (const k in v) if (!s.keySet.has(k)) this.at(k, UNRECOGNIZED, undefined);
     for (let i = 0; i < s.keys.length; i++) {
       const n = s.nodes[i]!;
       const x = v[s.keys[i]!];
       if (x === undefined && n.kind === 'optional') continue;
       this.at(s.keys[i]!, n, x);
     }
-    if (s.strict) for (const k in v) if (!s.keySet.has(k)) this.at(k, UNRECOGNIZED, undefined);
   }
 }
 /** Whether a value fits a leaf node (undefined for the others). */

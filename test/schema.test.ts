@@ -19,15 +19,15 @@ describe('check', () => {
     expect(S.fits(shape, { name: 'x', n: 9, tags: undefined, max: 0, kind: 'b' })).toBe(true);
   });
 
-  it('reports every problem at its path with the node’s message: declared fields in order, then unknown keys', () => {
+  it('reports every problem at its path with the node’s message: unknown keys, then declared fields in order', () => {
     expect(S.check(shape, { zz: 1, kind: 'c', n: 0.5, tags: ['0F', 'a'], name: 3, max: 7 }, 'in')).toEqual([
+      { path: 'in.zz', message: 'unrecognized key' },
       { path: 'in.name', message: 'expected a string' },
       { path: 'in.n', message: 'expected an integer from 1 to 9' },
       { path: 'in.tags.0', message: 'expected lowercase hex (an even number of digits)' },
       { path: 'in.tags.1', message: 'expected lowercase hex (an even number of digits)' },
       { path: 'in.max', message: 'expected an integer from 0 to 3, or null' },
       { path: 'in.kind', message: 'unknown kind `c`; expected one of a, b' },
-      { path: 'in.zz', message: 'unrecognized key' },
     ]);
     expect(S.check(shape, [], 'in')).toEqual([{ path: 'in', message: 'expected an object' }]);
     expect(S.check(shape, null)).toEqual([{ path: '', message: 'expected an object' }]);
