@@ -3,11 +3,16 @@
  * grammar, formatter or emitter in its module graph; the package root loads the emitter and the
  * formatter only when called; the CLI starts from command metadata and imports a command's
  * implementation only when it runs. Checked on the static import graph of the sources (dynamic
- * `import()`s are the lazy edges and are not followed); bench/startup.ts measures the times.
+ * `import()`s are the lazy edges and are not followed); bench/startup.ts measures the times. The
+ * runtime is also bundled for a browser with esbuild and run in a context without Node's globals.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { compileSource } from '../compiler/compile.js';
+import { authorize } from '../runtime/evaluator/index.js';
+import { encodePolicy } from '../runtime/codec/index.js';
 import { COMPONENT_KINDS, INSPECT_DEFAULTS } from '../runtime/codec/index.js';
 import * as options from '../compiler/cli/options.js';
 import { commands } from '../compiler/cli/main.js';
@@ -67,6 +72,43 @@ describe('entry points', () => {
     const { PolicySchema, StateInputSchema } = await import('../runtime/zod.js');
     expect(PolicySchema.safeParse({}).success).toBe(false);
     expect(StateInputSchema.safeParse({ participants: [{ user: 'a', role: 'mod', clients: 1 }] }).success).toBe(true);
+  });
+
+  it('mimi-policy/runtime bundles for a browser (no Node built-in) and runs there: decodes wire bytes, authorizes', async () => {
+    // platform 'browser': an import of any Node built-in fails the build
+    const { build } = await import('esbuild');
+    const out = await build({ entryPoints: [join(root, 'runtime/index.ts')], bundle: true, platform: 'browser', format: 'iife', globalName: 'mimi', write: false, logLevel: 'silent', target: 'es2022' });
+    const code = out.outputFiles[0]!.text;
+    expect(code).not.toMatch(/\brequire\(["']node:/);
+    // a context with only what browsers have: no Buffer, process, require or module
+    const context = vm.createContext({ TextEncoder, TextDecoder, console });
+    vm.runInContext(code, context);
+    expect(vm.runInContext('[typeof Buffer, typeof process, typeof require, typeof module]', context)).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
+    const dm = compileSource(readFileSync(join(root, 'examples/dm.mimi'), 'utf8'), join(root, 'examples/dm.mimi'));
+    expect(dm.ok).toBe(true);
+    context.wire = Array.from(encodePolicy(dm.policy));
+    const result = vm.runInContext(
+      `(() => {
+        const policy = mimi.decodePolicy(Uint8Array.from(wire));
+        const state = { participants: [{ user: 'alice', role: 'peer', clients: 1 }, { user: 'bob', role: 'peer', clients: 1 }] };
+        const again = Array.from(mimi.encodePolicy(policy));
+        return JSON.stringify({
+          roundTrip: again.length === wire.length && again.every((b, i) => b === wire[i]),
+          roles: policy.roles.map((r) => r.name),
+          claim: mimi.decodePolicy(mimi.encodePolicy({ ...policy, preauth: [{ claims: [{ credentialType: 2, id: '0603551d1e', value: 'c3a9' }], role: policy.roles[0] }] })).preauth[0].claims[0],
+          addOwnClient: mimi.authorize(policy, state, { type: 'addOwnClient', actor: 'alice' }).allowed,
+          leave: mimi.authorize(policy, state, { type: 'leave', actor: 'alice' }),
+        });
+      })()`,
+      context,
+    ) as string;
+    const r = JSON.parse(result) as { roundTrip: boolean; roles: string[]; claim: unknown; addOwnClient: boolean; leave: { allowed: boolean; reason: string } };
+    expect(r.roundTrip).toBe(true);
+    expect(r.roles).toEqual(dm.policy.roles.map((x) => x.name));
+    expect(r.claim).toEqual({ credentialType: 2, id: '0603551d1e', value: 'c3a9' });
+    expect(r.addOwnClient).toBe(true);
+    expect(r.leave).toEqual(JSON.parse(JSON.stringify(authorize(dm.policy, { participants: [{ user: 'alice', role: 'peer', clients: 1 }, { user: 'bob', role: 'peer', clients: 1 }] }, { type: 'leave', actor: 'alice' }))));
+    expect(r.leave.allowed).toBe(false);
   });
 
   it('the package root loads the TypeScript emitter and the formatter only when called', () => {
