@@ -25,6 +25,7 @@ export const lastHolder: Analysis = {
   run(ctx: AnalysisContext) {
     const { model, spans } = ctx;
     let fill: FillPaths | undefined;
+    const ownRoleHolders = new Set(model.ownRole.holders);
     for (const role of model.indexes) {
       if (role === 0) continue;
       const r = model.byIndex.get(role);
@@ -33,7 +34,7 @@ export const lastHolder: Analysis = {
       // someone must be able to hold it by some action (the others are creation-only-role's or constraint-conflict's)
       if (!model.fillable(role)) continue;
       const exits: Move[] = model.movesBy('from', role).filter((m) => m.from === role && m.to !== role && ORDER[m.action] !== undefined);
-      if (model.ownRole.holders.includes(role)) {
+      if (ownRoleHolders.has(role)) {
         const t = model.ownRole.targets.find((x) => x.to !== role);
         if (t) exits.push(model.ownRoleMove(role, t));
       }
