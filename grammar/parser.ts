@@ -99,8 +99,13 @@ export class MimiParser extends CstParser {
   private errorCount = 0;
   private stopped: { at: IToken; root: CstNode | undefined } | undefined;
 
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+  /**
+   * `validate`: run chevrotain's grammar validations (ambiguities, left recursion, …), ~20 ms. The
+   * parser used at run time skips them; test/grammar.validations.test.ts builds one with them, so a
+   * grammar mistake still fails CI.
+   */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider, skipValidations: options.validate !== true });
     this.performSelfAnalysis();
   }
 
