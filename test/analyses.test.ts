@@ -274,6 +274,17 @@ describe('unmet-minimum', () => {
     expect(of(stuck, 'unmet-minimum')).toEqual([]);
     expect(of(stuck, 'constraint-conflict').map((x) => x.message)).toEqual([expect.stringMatching(/^`owner` needs at least 1 participant/)]);
   });
+  it("the draft's multi-org example, with only its super admin listed: both org admins' minimums are unmet", () => {
+    const template = readFileSync(join(root, 'stdlib', 'templates', 'multi-org.mimi'), 'utf8');
+    const src = template.replace(/^\s*"(bob|carol)@org-[bc]\.example": org_[bc]_admin\n/gm, '');
+    const ds = of(src, 'unmet-minimum');
+    expect(ds.map((d) => [d.roles, underline(src, d), steps(d)])).toEqual([
+      [[6], 'participants 1..3', ['super_admin: add canAddParticipant no_role -> org_b_admin']],
+      [[7], 'participants 1..3', ['super_admin: add canAddParticipant no_role -> org_c_admin']],
+    ]);
+    // and, once appointed, their last holders stay
+    expect(of(src, 'last-holder').map((d) => d.roles![0])).toEqual([6, 7, 8]);
+  });
 });
 
 describe('creation-only-role', () => {
