@@ -46,10 +46,41 @@ export interface Acknowledgement {
 export interface ScenarioIR {
   name: string;
   span: SourceSpan;
-  given: { user: string; role: string; clients: number; claims: Claim[]; span: SourceSpan }[];
+  /** `role`: a role name, or an index written `@N` (which the policy may not define) */
+  given: { user: string; role: string | number; clients: number; claims: Claim[]; span: SourceSpan }[];
   steps: ScenarioStepIR[];
 }
-export interface ScenarioStepIR {
+/** A step: an action, a commit of several changes, a check of one user's state or of the whole list. */
+export type ScenarioStepIR = ActionStepIR | CommitStepIR | StateStepIR | ListStepIR;
+export type CommitVerb = 'add' | 'remove' | 'changeRole' | 'ban' | 'unban';
+/** `expect allow|deny a commit { changeRole b to owner; changeRole a to admin }`: one update, all or nothing */
+export interface CommitStepIR {
+  kind: 'commit';
+  allow: boolean;
+  actor: string;
+  changes: { verb: CommitVerb; target: string; to?: string; span: SourceSpan }[];
+  span: SourceSpan;
+  text: string;
+}
+/** What a state check asserts of a user after the steps before it. */
+export type StateCheckIR = { kind: 'role'; role: string } | { kind: 'inRoom'; negated: boolean } | { kind: 'banned'; negated: boolean } | { kind: 'clients'; count: number };
+/** `expect u is moderator`, `expect u not in room`, `expect u banned`, `expect u clients 2` */
+export interface StateStepIR {
+  kind: 'state';
+  user: string;
+  check: StateCheckIR;
+  span: SourceSpan;
+  text: string;
+}
+/** `expect participants { … }`: the whole list, in any order (clients checked where written) */
+export interface ListStepIR {
+  kind: 'list';
+  entries: { user: string; role: string | number; clients?: number }[];
+  span: SourceSpan;
+  text: string;
+}
+export interface ActionStepIR {
+  kind: 'action';
   allow: boolean;
   actor: string;
   type: ActionType;

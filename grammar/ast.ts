@@ -132,12 +132,14 @@ export interface BansSetting { readonly kind: 'BansSetting'; readonly key: BansS
 /** The separate ban list of the multi-role model. */
 export interface BansDecl { readonly kind: 'Bans'; readonly settings: readonly BansSetting[]; readonly span: Span }
 
+/** `@99` in a scenario's `given`: a role by index, which the policy may not define */
+export interface IndexRef { readonly kind: 'IndexRef'; readonly index: IntLit; readonly span: Span }
 /** `alice: org_b_admin clients 2 claims { x509 "2.5.4.11" = "IT" }` in a scenario's `given` */
 export interface GivenEntry {
   readonly kind: 'GivenEntry';
   readonly user: Ident;
   /** the user's role (`none`: not in the participant list) */
-  readonly role: RoleRef;
+  readonly role: RoleRef | IndexRef;
   readonly clients?: IntLit;
   readonly claims: readonly Claim[];
   readonly span: Span;
@@ -156,9 +158,25 @@ export interface ExpectStep {
   readonly to?: RoleRef;
   readonly via?: Ident;
   readonly clients?: IntLit;
+  /** `commit { … }`: the changes of one update, decided all or nothing */
+  readonly changes?: readonly CommitChange[];
   readonly span: Span;
 }
-export interface ScenarioDecl { readonly kind: 'Scenario'; readonly name: StringLit; readonly given: readonly GivenEntry[]; readonly steps: readonly ExpectStep[]; readonly span: Span }
+/** One change of a `commit { … }`: `changeRole b to owner`, `add c to member`, `remove d`, `ban e`, `unban f to member` */
+export interface CommitChange { readonly kind: 'CommitChange'; readonly verb: Ident; readonly target: Ident; readonly to?: RoleRef; readonly span: Span }
+/** What a state check asserts of a user (`unknown`: words that are none of these, reported when lowered) */
+export type StateCheck =
+  | { readonly kind: 'role'; readonly role: RoleRef }
+  | { readonly kind: 'inRoom'; readonly negated: boolean }
+  | { readonly kind: 'banned'; readonly negated: boolean }
+  | { readonly kind: 'clients'; readonly count: IntLit }
+  | { readonly kind: 'unknown'; readonly span: Span };
+/** `expect u is moderator`, `expect u not in room`, `expect u banned`, `expect u clients 2`: the state after the steps before */
+export interface ExpectState { readonly kind: 'ExpectState'; readonly subject: Ident; readonly check: StateCheck; readonly span: Span }
+/** `expect participants { a: owner  b: member clients 2 }`: the whole participant list (clients checked where written) */
+export interface ExpectList { readonly kind: 'ExpectList'; readonly entries: readonly GivenEntry[]; readonly span: Span }
+export type ScenarioStep = ExpectStep | ExpectState | ExpectList;
+export interface ScenarioDecl { readonly kind: 'Scenario'; readonly name: StringLit; readonly given: readonly GivenEntry[]; readonly steps: readonly ScenarioStep[]; readonly span: Span }
 
 /** `allow <finding-kind> for <role> because "<reason>"`: an analysis finding the author intends */
 export interface AllowDecl { readonly kind: 'Allow'; readonly finding: Ident; readonly role: RoleRef; readonly reason: StringLit; readonly span: Span }

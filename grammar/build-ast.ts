@@ -470,14 +470,16 @@ export class AstBuilder extends BaseVisitor {
     const name = this.str(tok(c.StringLiteral));
     if (!kw || !name) return undefined;
     const given = nodes(c.givenEntry).map((n) => this.visit(n) as A.GivenEntry | undefined).filter(defined);
-    const steps = nodes(c.expectStep).map((n) => this.visit(n) as A.ExpectStep | undefined).filter(defined);
+    const steps = nodes(c.expectStep).map((n) => this.visit(n) as A.ScenarioStep | undefined).filter(defined);
     const end = toks(c.RCurly).at(-1);
     return { kind: 'Scenario', name, given, steps, span: join(spanOf(kw), end ? spanOf(end) : name.span) };
   }
   givenEntry(c: C.GivenEntryCstChildren): A.GivenEntry | undefined {
     const user = this.ident(tok(c.Identifier));
     const r = nodes(c.roleRef)[0];
-    const role = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
+    const at = tok(c.At);
+    const index = at ? this.int(tok(c.index)) : undefined;
+    const role: A.RoleRef | A.IndexRef | undefined = r ? (this.visit(r) as A.RoleRef | undefined) : at && index ? { kind: 'IndexRef', index, span: join(spanOf(at), index.span) } : undefined;
     if (!user || !role || !tok(c.Colon)) return undefined;
     const clients = tok(c.Kw_clients) ? this.int(tok(c.Integer)) : undefined;
     const claims = nodes(c.claim).map((n) => this.visit(n) as A.Claim | undefined);
@@ -485,12 +487,60 @@ export class AstBuilder extends BaseVisitor {
     const last = toks(c.RCurly).at(-1);
     return { kind: 'GivenEntry', user, role, ...(clients ? { clients } : {}), claims: claims as A.Claim[], span: join(user.span, last ? spanOf(last) : (clients?.span ?? role.span)) };
   }
-  expectStep(c: C.ExpectStepCstChildren): A.ExpectStep | undefined {
+  expectStep(c: C.ExpectStepCstChildren): A.ScenarioStep | undefined {
     const kw = tok(c.Kw_expect);
+    if (!kw) return undefined;
+    const action = nodes(c.expectAction)[0];
+    if (action) {
+      const step = this.visit(action) as Omit<A.ExpectStep, 'span'> & { span: A.Span } | undefined;
+      return step ? { ...step, span: join(spanOf(kw), step.span) } : undefined;
+    }
+    if (tok(c.Kw_participants)) {
+      const entries = nodes(c.givenEntry).map((n) => this.visit(n) as A.GivenEntry | undefined).filter(defined);
+      const end = tok(c.RCurly);
+      return { kind: 'ExpectList', entries, span: join(spanOf(kw), end ? spanOf(end) : spanOf(tok(c.Kw_participants)!)) };
+    }
+    const subject = this.ident(tok(c.subject));
+    const words = toks(c.word);
+    if (!subject || words.length === 0) return undefined;
+    const span = join(spanOf(kw), spanOf(words[words.length - 1]));
+    return { kind: 'ExpectState', subject, check: this.stateCheck(words), span };
+  }
+  /** The words after `expect <user>`: `is R`, `[not] in room`, `[not] banned`, `clients N`. */
+  private stateCheck(words: IToken[]): A.StateCheck {
+    const im = words.map((w) => w.image);
+    const all = join(spanOf(words[0]), spanOf(words[words.length - 1]));
+    const negated = im[0] === 'not';
+    const rest = negated ? im.slice(1) : im;
+    if (rest.length === 2 && rest[0] === 'in' && rest[1] === 'room') return { kind: 'inRoom', negated };
+    if (rest.length === 1 && rest[0] === 'banned') return { kind: 'banned', negated };
+    if (!negated && im.length === 2 && im[0] === 'clients' && /^[0-9]/.test(im[1])) {
+      const count = this.int(words[1]);
+      if (count) return { kind: 'clients', count };
+    }
+    // `is R`: R is `none` or NAME (`+` NAME)*
+    if (!negated && im[0] === 'is' && im.length >= 2) {
+      const parts = words.slice(1);
+      if (parts.length === 1 && parts[0].image === 'none') return { kind: 'role', role: { kind: 'NoneRef', span: spanOf(parts[0]) } };
+      const names = parts.filter((_, i) => i % 2 === 0);
+      const ok = parts.length % 2 === 1 && names.every((t) => /^[A-Za-z_]/.test(t.image) && t.image !== 'none' && t.image !== 'room' && t.image !== 'clients') && parts.every((t, i) => i % 2 === 0 || t.image === '+');
+      if (ok) return { kind: 'role', role: { kind: 'Ident', name: names.map((t) => t.image).join('+'), span: join(spanOf(parts[0]), spanOf(parts[parts.length - 1])) } };
+    }
+    return { kind: 'unknown', span: all };
+  }
+  commitChange(c: C.CommitChangeCstChildren): A.CommitChange | undefined {
+    const verb = this.ident(tok(c.verb));
+    const target = this.ident(tok(c.target));
+    if (!verb || !target) return undefined;
+    const r = nodes(c.roleRef)[0];
+    const to = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
+    return { kind: 'CommitChange', verb, target, ...(to ? { to } : {}), span: join(verb.span, (to ?? target).span) };
+  }
+  expectAction(c: C.ExpectActionCstChildren): A.ExpectStep | undefined {
     const verdict = tok(c.Kw_allow) ?? tok(c.Kw_deny);
     const actor = this.ident(tok(c.actor));
     const action = this.ident(tok(c.verb));
-    if (!kw || !verdict || !actor || !action) return undefined;
+    if (!verdict || !actor || !action) return undefined;
     const target = this.ident(tok(c.target));
     const code = tok(c.code) ? this.int(tok(c.code)) : undefined;
     for (const [name, list] of [['to', toks(c.Kw_to)], ['via', toks(c.Kw_via)], ['clients', toks(c.Kw_clients)]] as const)
@@ -499,7 +549,9 @@ export class AstBuilder extends BaseVisitor {
     const to = r ? (this.visit(r) as A.RoleRef | undefined) : undefined;
     const via = this.ident(tok(c.via));
     const clients = tok(c.Kw_clients) ? this.int(tok(c.Integer)) : undefined;
-    const ends = [action.span, target?.span, code?.span, to?.span, via?.span, clients?.span].filter(defined);
+    const changes = tok(c.LCurly) ? nodes(c.commitChange).map((n) => this.visit(n) as A.CommitChange | undefined).filter(defined) : undefined;
+    const close = tok(c.RCurly);
+    const ends = [action.span, target?.span, code?.span, to?.span, via?.span, clients?.span, close ? spanOf(close) : undefined].filter(defined);
     return {
       kind: 'Expect',
       allow: verdict.image === 'allow',
@@ -510,7 +562,8 @@ export class AstBuilder extends BaseVisitor {
       ...(to ? { to } : {}),
       ...(via ? { via } : {}),
       ...(clients ? { clients } : {}),
-      span: join(spanOf(kw), ends.reduce((a, b) => (b.end > a.end ? b : a))),
+      ...(changes ? { changes } : {}),
+      span: join(spanOf(verdict), ends.reduce((a, b) => (b.end > a.end ? b : a))),
     };
   }
   componentDecl(c: C.ComponentDeclCstChildren): A.ComponentDecl | undefined {

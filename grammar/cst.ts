@@ -455,7 +455,9 @@ export interface GivenEntryCstNode extends CstNode {
 export type GivenEntryCstChildren = {
   Identifier: IToken[];
   Colon: IToken[];
-  roleRef: RoleRefCstNode[];
+  roleRef?: RoleRefCstNode[];
+  At?: IToken[];
+  index?: IToken[];
   Kw_clients?: IToken[];
   Integer?: IToken[];
   Kw_claims?: IToken[];
@@ -473,6 +475,21 @@ export interface ExpectStepCstNode extends CstNode {
 
 export type ExpectStepCstChildren = {
   Kw_expect: IToken[];
+  expectAction?: ExpectActionCstNode[];
+  subject?: IToken[];
+  word?: (IToken)[];
+  Kw_participants?: IToken[];
+  LCurly?: IToken[];
+  givenEntry?: GivenEntryCstNode[];
+  RCurly?: IToken[];
+};
+
+export interface ExpectActionCstNode extends CstNode {
+  name: "expectAction";
+  children: ExpectActionCstChildren;
+}
+
+export type ExpectActionCstChildren = {
   Kw_allow?: IToken[];
   Kw_deny?: IToken[];
   actor: IToken[];
@@ -485,6 +502,23 @@ export type ExpectStepCstChildren = {
   via?: (IToken)[];
   Kw_clients?: IToken[];
   Integer?: IToken[];
+  LCurly?: IToken[];
+  commitChange?: CommitChangeCstNode[];
+  Semicolon?: IToken[];
+  Comma?: IToken[];
+  RCurly?: IToken[];
+};
+
+export interface CommitChangeCstNode extends CstNode {
+  name: "commitChange";
+  children: CommitChangeCstChildren;
+}
+
+export type CommitChangeCstChildren = {
+  verb: IToken[];
+  target: IToken[];
+  Kw_to?: IToken[];
+  roleRef?: RoleRefCstNode[];
 };
 
 export interface ComponentDeclCstNode extends CstNode {

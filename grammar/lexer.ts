@@ -59,7 +59,7 @@ export const Unterminated = {
  * chevrotain's error recovery would try every token pattern at every character of the run (slow on
  * binary or non-ASCII garbage). `-`, `.` and `/` can start tokens and stay lexer errors when alone.
  */
-export const InvalidRun = createToken({ name: 'InvalidRun', pattern: /[\x00-\x08\x0b\x0c\x0e-\x1f!#$%&'()*;<>?\\^`|~\x7f-\uffff]+/, group: 'invalid', line_breaks: true });
+export const InvalidRun = createToken({ name: 'InvalidRun', pattern: /[\x00-\x08\x0b\x0c\x0e-\x1f!#$%&'()*<>?\\^`|~\x7f-\uffff]+/, group: 'invalid', line_breaks: true });
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 /** `hex"…"`: must come before Identifier so `hex` followed by a quote is a byte string. */
@@ -107,6 +107,8 @@ export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
 export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
 export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
+/** separates the changes of a scenario's `commit { … }` (optional, as commas are) */
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: '`;`' });
 export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
 
 const keywordTokens: TokenType[] = [];
@@ -233,6 +235,7 @@ export const allTokens: TokenType[] = [
   Colon,
   Equals,
   At,
+  Semicolon,
   Plus,
   InvalidRun,
 ];

@@ -631,11 +631,20 @@ export class MimiParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
-  /** givenEntry := NAME ":" roleRef ("clients" INT)? ("claims" "{" claim ("and"? claim)* "}")? ","? */
+  /** givenEntry := NAME ":" (roleRef | "@" INT) ("clients" INT)? ("claims" "{" claim ("and"? claim)* "}")? ","? */
   givenEntry = this.RULE('givenEntry', () => {
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.roleRef);
+    // `@99`: a role index, defined by the policy or not (to test that an undefined role is refused)
+    this.OR([
+      { ALT: () => this.SUBRULE(this.roleRef) },
+      {
+        ALT: () => {
+          this.CONSUME(T.At);
+          this.CONSUME1(T.Integer, { LABEL: 'index' });
+        },
+      },
+    ]);
     this.OPTION(() => {
       this.CONSUME(T.ClientsKw);
       this.CONSUME(T.Integer);
@@ -652,9 +661,44 @@ export class MimiParser extends CstParser {
     this.OPTION3(() => this.CONSUME(T.Comma));
   });
 
-  /** expectStep := "expect" ("allow" | "deny") NAME verb (NAME | INT)? ("to" roleRef | "via" NAME | "clients" INT)* */
+  /**
+   * expectStep := "expect" ( ("allow" | "deny") action
+   *                        | NAME stateWord+                      // `expect u is moderator`, `expect u not in room` …
+   *                        | "participants" "{" givenEntry* "}" ) // the whole list
+   */
   expectStep = this.RULE('expectStep', () => {
     this.CONSUME(T.Expect);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.expectAction) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'subject' });
+          // the words of a state check, read by build-ast: `is R`, `not`? `in room`, `not`? `banned`, `clients N`
+          this.AT_LEAST_ONE(() => {
+            this.OR1([
+              { ALT: () => this.CONSUME1(T.Identifier, { LABEL: 'word' }) },
+              { ALT: () => this.CONSUME(T.Room, { LABEL: 'word' }) },
+              { ALT: () => this.CONSUME(T.None, { LABEL: 'word' }) },
+              { ALT: () => this.CONSUME(T.Plus, { LABEL: 'word' }) },
+              { ALT: () => this.CONSUME(T.ClientsKw, { LABEL: 'word' }) },
+              { ALT: () => this.CONSUME(T.Integer, { LABEL: 'word' }) },
+            ]);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Participants);
+          this.CONSUME(T.LCurly);
+          this.MANY(() => this.SUBRULE(this.givenEntry));
+          this.CONSUME(T.RCurly);
+        },
+      },
+    ]);
+  });
+
+  /** expectAction := ("allow" | "deny") NAME verb (NAME | INT)? ("to" roleRef | "via" NAME | "clients" INT)* ("{" commitChange* "}")? */
+  expectAction = this.RULE('expectAction', () => {
     this.OR([{ ALT: () => this.CONSUME(T.Allow) }, { ALT: () => this.CONSUME(T.Deny) }]);
     this.CONSUME(T.Identifier, { LABEL: 'actor' });
     // the verb: an action name; `leave` and `capability` are also keywords elsewhere
@@ -687,6 +731,25 @@ export class MimiParser extends CstParser {
           },
         },
       ]);
+    });
+    // `commit { changeRole b to owner; changeRole a to admin }`: the changes of one update
+    this.OPTION1(() => {
+      this.CONSUME(T.LCurly);
+      this.MANY1(() => {
+        this.SUBRULE(this.commitChange);
+        this.OPTION2(() => this.OR5([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.CONSUME(T.Comma) }]));
+      });
+      this.CONSUME(T.RCurly);
+    });
+  });
+
+  /** commitChange := verb NAME ("to" roleRef)? */
+  commitChange = this.RULE('commitChange', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'verb' });
+    this.CONSUME1(T.Identifier, { LABEL: 'target' });
+    this.OPTION(() => {
+      this.CONSUME(T.To);
+      this.SUBRULE(this.roleRef);
     });
   });
 

@@ -127,7 +127,8 @@ const PRINTERS: { [K in FKind]: NodePrinter<K> } = {
     }
     // a package's member lines are one space-separated set; other items stand two spaces apart
     const members = parent?.kind === 'Package';
-    const separator = node.expanded ? hardline : members ? line : [ifBreak('', ' '), line];
+    // the changes of a `commit { … }` on one line are `;`-separated
+    const separator = node.expanded ? hardline : members ? line : parent?.kind === 'Expect' ? [ifBreak('', ';'), line] : [ifBreak('', ' '), line];
     const items = printItems(path, options, print, separator, '');
     const body: Doc = ['{', indent([node.expanded ? hardline : line, items]), node.expanded ? hardline : line, '}'];
     return node.expanded ? body : group(body);
@@ -209,7 +210,14 @@ const PRINTERS: { [K in FKind]: NodePrinter<K> } = {
         .filter((key) => node[key] !== undefined)
         .sort((a, b) => node[a]!.start - node[b]!.start)
         .map((key) => [` ${key} `, print(key)]),
+      opt(node.changes, () => [' ', print('changes')]),
     ];
+  },
+  CommitChange(path, _options, print) {
+    return [print('verb'), ' ', print('target'), opt(path.node.to, () => [' to ', print('to')])];
+  },
+  ExpectState(path, _options, print) {
+    return ['expect ', print('subject'), ' ', path.node.check, opt(path.node.value, () => [' ', print('value')])];
   },
 };
 

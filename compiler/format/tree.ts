@@ -78,12 +78,18 @@ export interface FExpect extends Base {
   readonly to?: FWord;
   readonly via?: FWord;
   readonly clients?: FWord;
+  /** `commit { … }`: the changes, one block (inline items are printed `;`-separated) */
+  readonly changes?: FBlock;
 }
+/** A change of a commit: `changeRole b to owner` */
+export interface FCommitChange extends Base { readonly kind: 'CommitChange'; readonly verb: FWord; readonly target: FWord; readonly to?: FWord }
+/** `expect u is moderator`: the check's fixed words (`is`, `not in room`, `clients` …) and its role or count */
+export interface FExpectState extends Base { readonly kind: 'ExpectState'; readonly subject: FWord; readonly check: string; readonly value?: FWord }
 
 /** What stands on its own line(s) in a file or a block. */
 export type FItem =
   | FImport | FSection | FSetting | FListSetting | FDecl | FPackage | FMemberLine | FRole | FChangeEntry | FPreauthEntry
-  | FParticipantEntry | FComponent | FAllow | FGivenEntry | FExpect;
+  | FParticipantEntry | FComponent | FAllow | FGivenEntry | FExpect | FCommitChange | FExpectState;
 export type FNode = FFile | FBlock | FWord | FBracketed | FRange | FClaim | FItem;
 export type FKind = FNode['kind'];
 
@@ -109,7 +115,9 @@ export const VISITOR_KEYS: { readonly [K in FKind]: readonly (keyof Extract<FNod
   Component: ['id', 'data'],
   Allow: ['finding', 'role', 'reason'],
   GivenEntry: ['user', 'role', 'clients', 'claims'],
-  Expect: ['actor', 'action', 'target', 'code', 'to', 'via', 'clients'],
+  Expect: ['actor', 'action', 'target', 'code', 'to', 'via', 'clients', 'changes'],
+  CommitChange: ['verb', 'target', 'to'],
+  ExpectState: ['subject', 'value'],
 };
 
 /**
@@ -164,7 +172,7 @@ export function buildFormatTree(ast: A.SourceFile): FormatTree {
 
   const word = (span: A.Span, t = text.slice(span.start, span.end)): FWord => ({ kind: 'Word', text: t, start: span.start, end: span.end });
   const ident = (i: A.Ident): FWord => word(i.span, i.name);
-  const ref = (r: A.RoleRef): FWord => (r.kind === 'NoneRef' ? word(r.span, 'none') : word(r.span, r.name.split('+').join(' + ')));
+  const ref = (r: A.RoleRef | A.IndexRef): FWord => (r.kind === 'NoneRef' ? word(r.span, 'none') : r.kind === 'IndexRef' ? word(r.span, `@${text.slice(r.index.span.start, r.index.span.end)}`) : word(r.span, r.name.split('+').join(' + ')));
   const lit = (l: A.IntLit | A.StringLit | A.BytesLit | A.BoolLit): FWord => word(l.span);
 
   /** The block whose `{` is the first token after `after` and whose `}` ends at `end`. */
@@ -276,6 +284,18 @@ export function buildFormatTree(ast: A.SourceFile): FormatTree {
     return [...shares, ...singles].sort((a, b) => a.start - b.start);
   };
 
+  const givenEntry = (g: A.GivenEntry): FGivenEntry => {
+    const hasClaims = g.claims.length > 0 || text[g.span.end - 1] === '}';
+    return {
+      kind: 'GivenEntry',
+      user: ident(g.user),
+      role: ref(g.role),
+      ...(g.clients ? { clients: lit(g.clients) } : {}),
+      ...(hasClaims ? { claims: g.claims.map(claim) } : {}),
+      start: g.span.start,
+      end: g.span.end,
+    };
+  };
   const scenario = (s: A.ScenarioDecl): FSection => {
     const items: FItem[] = [];
     const open = nextSignificant(s.name.span.end);
@@ -286,21 +306,28 @@ export function buildFormatTree(ast: A.SourceFile): FormatTree {
       for (const g of s.given) close = g.span.end;
       close = nextSignificant(close);
       while (text[close] === ',') close = nextSignificant(close + 1);
-      const entries = s.given.map((g): FGivenEntry => {
-        const hasClaims = g.claims.length > 0 || text[g.span.end - 1] === '}';
-        return {
-          kind: 'GivenEntry',
-          user: ident(g.user),
-          role: ref(g.role),
-          ...(g.clients ? { clients: lit(g.clients) } : {}),
-          ...(hasClaims ? { claims: g.claims.map(claim) } : {}),
-          start: g.span.start,
-          end: g.span.end,
-        };
-      });
-      items.push(section('given', { start: first, end: close + 1 }, [], block(first + 'given'.length, close + 1, entries)));
+      items.push(section('given', { start: first, end: close + 1 }, [], block(first + 'given'.length, close + 1, s.given.map(givenEntry))));
     }
-    for (const e of s.steps)
+    for (const e of s.steps) {
+      if (e.kind === 'ExpectList') {
+        const kw = nextSignificant(e.span.start + 'expect'.length);
+        items.push(section('expect participants', e.span, [], block(kw + 'participants'.length, e.span.end, e.entries.map(givenEntry))));
+        continue;
+      }
+      if (e.kind === 'ExpectState') {
+        const c = e.check;
+        const not = (negated: boolean) => (negated ? 'not ' : '');
+        const [check, value]: [string, FWord?] =
+          c.kind === 'role' ? ['is', ref(c.role)]
+          : c.kind === 'inRoom' ? [`${not(c.negated)}in room`]
+          : c.kind === 'banned' ? [`${not(c.negated)}banned`]
+          : c.kind === 'clients' ? ['clients', lit(c.count)]
+          : [text.slice(c.span.start, c.span.end).split(/\s+/).join(' ')];
+        items.push({ kind: 'ExpectState', subject: ident(e.subject), check, ...(value ? { value } : {}), start: e.span.start, end: e.span.end });
+        continue;
+      }
+      const changes = e.changes;
+      const open = changes ? nextSignificant(Math.max(...[e.action, e.target, e.code, e.to, e.via, e.clients].filter((x) => x !== undefined).map((x) => x.span.end))) : 0;
       items.push({
         kind: 'Expect',
         allow: e.allow,
@@ -311,9 +338,19 @@ export function buildFormatTree(ast: A.SourceFile): FormatTree {
         ...(e.to ? { to: ref(e.to) } : {}),
         ...(e.via ? { via: ident(e.via) } : {}),
         ...(e.clients ? { clients: lit(e.clients) } : {}),
+        ...(changes
+          ? {
+              changes: block(
+                open - 1,
+                e.span.end,
+                changes.map((ch): FCommitChange => ({ kind: 'CommitChange', verb: ident(ch.verb), target: ident(ch.target), ...(ch.to ? { to: ref(ch.to) } : {}), start: ch.span.start, end: ch.span.end })),
+              ),
+            }
+          : {}),
         start: e.span.start,
         end: e.span.end,
       });
+    }
     return section('scenario', s.span, [lit(s.name)], block(s.name.span.end, s.span.end, items));
   };
 

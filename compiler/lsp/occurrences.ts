@@ -92,9 +92,18 @@ export function collectOccurrences(files: readonly A.SourceFile[]): Occurrence[]
           item.settings.forEach((s) => add('role', s.value));
           break;
         case 'Scenario':
-          item.given.forEach((g) => role(g.role));
+          item.given.forEach((g) => role(g.role.kind === 'IndexRef' ? undefined : g.role));
           for (const s of item.steps) {
+            if (s.kind === 'ExpectState') {
+              if (s.check.kind === 'role') role(s.check.role);
+              continue;
+            }
+            if (s.kind === 'ExpectList') {
+              s.entries.forEach((g) => role(g.role.kind === 'IndexRef' ? undefined : g.role));
+              continue;
+            }
             role(s.to);
+            s.changes?.forEach((c) => role(c.to));
             if (s.action.name === 'capability') add('capability', s.target);
           }
           break;

@@ -28,7 +28,7 @@ import { hex16 } from '../../runtime/registry.js';
 import { didYouMean } from '../../runtime/suggest.js';
 import { ACTION_TYPES, ACTIONS, JOIN_VIAS, type ActionType, type JoinVia } from '../../runtime/semantics.js';
 import { DEFAULT_MAX_LOWERED_ROLES, lowerHierarchy } from '../lower-hierarchy.js';
-import type { Acknowledgement, LowerOptions, ScenarioIR, ScenarioStepIR, Symbols } from '../lower.js';
+import type { Acknowledgement, ActionStepIR, CommitStepIR, CommitVerb, LowerOptions, ScenarioIR, ScenarioStepIR, Symbols } from '../lower.js';
 import type { FileScope, PassContext } from './context.js';
 import type { CheckedProgram } from './check-program.js';
 import type { Names } from './resolve-names.js';
@@ -341,6 +341,7 @@ export function lowerPolicy(ctx: PassContext, names: Names, checked: CheckedProg
   }
 
   // --- scenarios ----------------------------------------------------------------------------------
+  const COMMIT_VERBS: readonly CommitVerb[] = ['add', 'remove', 'changeRole', 'ban', 'unban'];
   const scenarios: ScenarioIR[] = [];
   const roleNamesKnown = symbols.roles.size > 0;
   let wireNameSet: Set<string> | undefined;
@@ -358,8 +359,14 @@ export function lowerPolicy(ctx: PassContext, names: Names, checked: CheckedProg
     const text = ctx.textOf(sc);
     const given: ScenarioIR['given'] = [];
     const givenUsers = new Set<string>();
+    // a given or listed role: a name, `none`, or `@N` (an index, 0–255)
+    const entryRole = (ref: A.RoleRef | A.IndexRef): string | number | undefined => {
+      if (ref.kind !== 'IndexRef') return roleName(s, ref);
+      if (ref.index.value > 255) return void report('invalid-step', `role index \`${text.slice(ref.index.span.start, ref.index.span.end)}\` is not a role index`, ref.index.span, { help: 'role indexes are 0–255' });
+      return ref.index.value;
+    };
     for (const g of sc.given) {
-      const role = roleName(s, g.role);
+      const role = entryRole(g.role);
       const claims = g.claims.map((c) => lowerClaim(s, c));
       if (role === undefined || !claims.every((x): x is Claim => x !== undefined)) continue;
       if (givenUsers.has(g.user.name)) {
@@ -367,17 +374,97 @@ export function lowerPolicy(ctx: PassContext, names: Names, checked: CheckedProg
         continue;
       }
       givenUsers.add(g.user.name);
-      given.push({ user: g.user.name, role, clients: g.clients?.value ?? (role === 'none' ? 0 : 1), claims, span: at(g.span) });
+      given.push({ user: g.user.name, role, clients: g.clients?.value ?? (role === 'none' || role === 0 ? 0 : 1), claims, span: at(g.span) });
     }
     const steps: ScenarioStepIR[] = [];
+    const stepText = (span: A.Span) => text.slice(span.start, span.end).replace(/\s+/g, ' ');
     for (const st of sc.steps) {
+      if (st.kind === 'ExpectState') {
+        const c = st.check;
+        if (c.kind === 'unknown') {
+          report('invalid-step', 'expected a state check after the user', c.span, { help: 'write `is <role>`, `in room`, `not in room`, `banned`, `not banned` or `clients <n>`' });
+          continue;
+        }
+        let check: Extract<ScenarioStepIR, { kind: 'state' }>['check'];
+        if (c.kind === 'role') {
+          const role = roleName(s, c.role);
+          if (role === undefined) continue;
+          check = { kind: 'role', role };
+        } else if (c.kind === 'clients') check = { kind: 'clients', count: c.count.value };
+        else check = c;
+        steps.push({ kind: 'state', user: st.subject.name, check, span: at(st.span), text: stepText(st.span) });
+        continue;
+      }
+      if (st.kind === 'ExpectList') {
+        const entries: Extract<ScenarioStepIR, { kind: 'list' }>['entries'] = [];
+        const listed = new Set<string>();
+        let ok = true;
+        for (const e of st.entries) {
+          if (e.claims.length > 0) {
+            report('invalid-step', 'a participant list check takes no claims', e.claims[0].span);
+            ok = false;
+          }
+          if (listed.has(e.user.name)) {
+            report('invalid-step', `\`${e.user.name}\` is listed twice`, e.user.span);
+            ok = false;
+          }
+          listed.add(e.user.name);
+          const role = entryRole(e.role);
+          if (role === undefined) ok = false;
+          else entries.push({ user: e.user.name, role, ...(e.clients ? { clients: e.clients.value } : {}) });
+        }
+        if (ok) steps.push({ kind: 'list', entries, span: at(st.span), text: stepText(st.span) });
+        continue;
+      }
+      if (st.changes) {
+        if (st.action.name !== 'commit') {
+          report('invalid-step', `only \`commit\` takes a block of changes`, st.action.span, { help: 'write `expect allow a commit { changeRole b to owner; changeRole a to admin }`' });
+          continue;
+        }
+        if (st.target || st.code || st.to || st.via || st.clients) {
+          report('invalid-step', '`commit` takes only its block of changes', (st.target ?? st.code ?? st.to ?? st.via ?? st.clients)!.span);
+          continue;
+        }
+        const changes: CommitStepIR['changes'] = [];
+        let ok = true;
+        for (const ch of st.changes) {
+          const verb = ch.verb.name as CommitVerb;
+          if (!(COMMIT_VERBS as readonly string[]).includes(verb)) {
+            report('invalid-step', `\`${ch.verb.name}\` is not a change of a commit`, ch.verb.span, { help: didYouMean(ch.verb.name, COMMIT_VERBS) ?? `changes: ${COMMIT_VERBS.join(', ')}` });
+            ok = false;
+            continue;
+          }
+          const needsTo = verb === 'add' || verb === 'changeRole' || verb === 'unban';
+          if (needsTo !== !!ch.to) {
+            report('invalid-step', needsTo ? `\`${verb}\` needs \`to <role>\`` : `\`${verb}\` takes no \`to\``, needsTo ? ch.target.span : ch.to!.span);
+            ok = false;
+            continue;
+          }
+          const to = ch.to ? roleName(s, ch.to) : undefined;
+          if (ch.to && to === undefined) {
+            ok = false;
+            continue;
+          }
+          changes.push({ verb, target: ch.target.name, ...(to !== undefined ? { to } : {}), span: at(ch.span) });
+        }
+        if (ok && changes.length === 0) {
+          report('invalid-step', 'a commit needs at least one change', st.action.span);
+          ok = false;
+        }
+        if (ok) steps.push({ kind: 'commit', allow: st.allow, actor: st.actor.name, changes, span: at(st.span), text: stepText(st.span) });
+        continue;
+      }
+      if (st.action.name === 'commit') {
+        report('invalid-step', '`commit` needs a block of changes', st.action.span, { help: 'write `expect allow a commit { changeRole b to owner; changeRole a to admin }`' });
+        continue;
+      }
       const type = st.action.name as ActionType;
       if (!(ACTION_TYPES as readonly string[]).includes(type)) {
         report('invalid-step', `unknown action \`${st.action.name}\``, st.action.span, { help: didYouMean(st.action.name, ACTION_TYPES) ?? `actions: ${ACTION_TYPES.join(', ')}` });
         continue;
       }
       const spec = ACTIONS[type];
-      const step: ScenarioStepIR = { allow: st.allow, actor: st.actor.name, type, span: at(st.span), text: text.slice(st.span.start, st.span.end).replace(/\s+/g, ' ') };
+      const step: ActionStepIR = { kind: 'action', allow: st.allow, actor: st.actor.name, type, span: at(st.span), text: stepText(st.span) };
       const needsTarget = spec.targetListed !== 'n/a' || type === 'capability';
       if (st.code && type !== 'capability') {
         report('invalid-step', `\`${type}\` takes a user, not a number`, st.code.span);

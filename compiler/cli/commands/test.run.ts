@@ -1,6 +1,6 @@
 import { loadPolicyFile } from '../../input.js';
 import { namesOf, roleNamesOf } from '../../compare.js';
-import { runWithCoverage, type ScenarioResult } from '../../scenarios.js';
+import { runWithCoverage, type ScenarioResult, type StepResult } from '../../scenarios.js';
 import { capabilityName } from '../../../runtime/registry.js';
 import { EXIT_INPUT, EXIT_OK, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
@@ -40,7 +40,7 @@ export function run(args: ParsedArgs, io: CliIO): number {
       json.push({
         file,
         passed: bad === 0,
-        scenarios: results.map((s) => ({ name: s.name, passed: s.passed, ...(s.error ? { error: s.error } : {}), steps: s.steps.map((st) => ({ step: st.text, line: st.span.line, expected: st.expected ? 'allow' : 'deny', passed: st.passed, ...(st.decision ? { decision: st.decision } : {}), ...(st.error ? { error: st.error } : {}) })) })),
+        scenarios: results.map((s) => ({ name: s.name, passed: s.passed, ...(s.error ? { error: s.error } : {}), steps: s.steps.map(stepJson) })),
         coverage: {
           roles: coverage.roles.map(roleName),
           transitions: coverage.transitions.map((t) => ({ holder: roleName(t.holder), from: roleName(t.from), to: roleName(t.to) })),
@@ -64,12 +64,32 @@ export function run(args: ParsedArgs, io: CliIO): number {
   return failed ? EXIT_INPUT : EXIT_OK;
 }
 
+function stepJson(st: StepResult): Record<string, unknown> {
+  const check = st.kind === 'state' || st.kind === 'list';
+  return {
+    step: st.text,
+    line: st.span.line,
+    expected: check ? 'holds' : st.expected ? 'allow' : 'deny',
+    passed: st.passed,
+    ...(st.decision ? { decision: st.decision } : {}),
+    ...(st.changes ? { changes: st.changes.map((c) => ({ change: c.change, user: c.user, action: c.action, decision: c.decision })) } : {}),
+    ...(st.check ? { check: st.check } : {}),
+    ...(st.error ? { error: st.error } : {}),
+  };
+}
+
 function printScenario(s: ScenarioResult, out: (t: string) => void, file: string): void {
   out(`  scenario "${s.name}" ${s.passed ? 'passed' : 'FAILED'}\n`);
   if (s.error) out(`    ✗ the given state: ${s.error}\n`);
   for (const st of s.steps) {
     const mark = st.passed ? '✓' : '✗';
-    const got = st.decision ? `${st.decision.allowed ? 'allowed' : 'denied'} (${st.decision.rule}): ${st.decision.reason}` : `error: ${st.error}`;
+    const got = st.check
+      ? st.passed
+        ? st.check.actual
+        : `expected ${st.check.expected}; ${st.check.actual}`
+      : st.decision
+        ? `${st.decision.allowed ? 'allowed' : 'denied'} (${st.decision.rule}): ${st.decision.reason}`
+        : `error: ${st.error}`;
     out(`    ${mark} ${st.text}${st.passed ? '' : `   [${file}:${st.span.line}]`}\n      ${got}\n`);
   }
 }
