@@ -2,11 +2,13 @@ import { MAX_DIAGNOSTICS_OPTION, FORMAT_OPTION, INPUT_LIMIT_OPTIONS, inputLimitH
 
 export const compareCommand: CommandInfo = {
   name: 'compare',
-  summary: 'compare two policies (e.g. the two role models): sizes, findings, role differences, scenario decisions',
+  summary: 'compare two policies (e.g. the two role models): sizes, findings, every differing role and policy field, scenario decisions',
   help: `Usage: mimi-policy compare <a> <b> [options]
 
-Side by side: number of roles and transitions, wire size in bytes, findings by kind, the capability
-and transition differences of roles matched by name (or --map), and every scenario's decision under
+Side by side: number of roles and transitions, wire size in bytes, findings by kind, every field
+that differs of roles matched by name (or --map): capabilities, transitions, index, wire name,
+description, participant and active bounds; then what differs outside the roles (base policy,
+history, preauth entries and their order, participant list), and every scenario's decision under
 each policy, the differing ones first. Inputs: .mimi, .bin or .json policies.
 
 Options:
