@@ -464,6 +464,15 @@ describe('wire and JSON input', () => {
       expect(ds.map((d) => [d.message, d.path, d.span])).toEqual(fromSource.map((d) => [d.message, d.path, undefined]));
     }
   });
+  it('the minimum findings too (wire roles are named, so the messages are the same)', () => {
+    const r = compile(`${HEAD.replace('role no_role @0 { }', 'role no_role @0 { active 0..2 }')}role owner @3 { grant canRemoveSelf  participants 1..  changes { owner -> none } }\nrole boss @4 { grant canAddParticipant  changes { none -> owner } }\nrole hub @5 { grant canKick  participants 1.. }\nparticipants { "b@x": boss  "h@x": hub }`);
+    const kinds = ['unmet-minimum', 'creation-only-role', 'last-holder', 'role-zero-maximum'];
+    const fromSource = r.diagnostics.filter((d) => kinds.includes(d.kind));
+    expect(fromSource.map((d) => d.kind).sort()).toEqual([...kinds].sort());
+    const wire = loadWire(encodePolicy(r.policy), 'p.bin', undefined, { analyses: true }).diagnostics.filter((d) => kinds.includes(d.kind));
+    const byKind = (ds: Diagnostic[]) => [...ds].sort((x, y) => (x.kind < y.kind ? -1 : 1));
+    expect(byKind(wire).map((d) => [d.kind, d.message, d.path, d.span])).toEqual(byKind(fromSource).map((d) => [d.kind, d.message, d.path, undefined]));
+  });
 });
 
 describe('the role model', () => {
