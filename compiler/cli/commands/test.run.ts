@@ -1,31 +1,73 @@
-import { loadPolicyFile } from '../../input.js';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compileFile } from '../../compile.js';
+import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import { namesOf, roleNamesOf } from '../../compare.js';
 import { runWithCoverage, type ScenarioResult, type StepResult } from '../../scenarios.js';
 import { capabilityName } from '../../../runtime/registry.js';
-import { EXIT_INPUT, EXIT_OK, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 /** `mimi-policy test` (its options and help: ./test.ts). */
 export function run(args: ParsedArgs, io: CliIO): number {
   if (args.positionals.length === 0) throw new UsageError('test needs at least one .mimi file');
   const format = oneOf(args.values.format, ['text', 'json'] as const, 'format', 'text');
+  const filter = args.values.filter as string | undefined;
+  const minCoverage = minCoverageOf(args.values['min-coverage']);
+  const policyFile = args.values.policy as string | undefined;
+  if (policyFile !== undefined) {
+    if (!policyFile.endsWith('.mimi')) throw new UsageError(`--policy \`${policyFile}\`: the policy must be a .mimi file`);
+    if (!existsSync(policyFile) || !statSync(policyFile).isFile()) throw new UsageError(`--policy \`${policyFile}\`: no such file`);
+    if (/["\\\x00-\x1f]/.test(policyFile)) throw new UsageError(`--policy \`${policyFile}\`: a path with quotes, backslashes or control characters cannot be imported; \`import\` the policy in the scenario file instead`);
+  }
   let failed = false;
+  let usage = false;
+  let ran = 0;
   const json: unknown[] = [];
   for (const file of args.positionals) {
     if (!file.endsWith('.mimi')) throw new UsageError(`\`${file}\`: scenarios live in .mimi files`);
-    const r = loadPolicyFile(file, { limits: inputLimits(args) });
+    let r: LoadedPolicy = loadPolicyFile(file, { limits: inputLimits(args) });
+    // a file of scenarios only: it needs a policy to run against (--policy, or an `import` in the file);
+    // its other errors (a private capability's name …) may only say that it has none
+    const scenarioOnly = r.policy !== undefined && r.policy.roles.length === 0 && (r.scenarios?.length ?? 0) > 0;
+    if (policyFile !== undefined) {
+      if (!scenarioOnly && r.policy && r.policy.roles.length > 0) {
+        io.err(`${displayPath(file, io.cwd)}: error: this file has its own policy; --policy applies only to files of scenarios without one\n`);
+        usage = true;
+        continue;
+      }
+      // the policy joins the file as an import appended at its end (the file's own lines and columns are kept)
+      const text = r.sources.get(file);
+      if (text !== undefined) {
+        const spec = resolve(policyFile);
+        const c = compileFile(file, { text: `${text}\nimport "${spec}"\n`, analyses: false, limits: inputLimits(args) });
+        r = { format: 'mimi', policy: c.policy, provenance: c.provenance, symbols: c.symbols, scenarios: c.scenarios, sources: new Map(c.files.map((f) => [f.file, f.text])), diagnostics: c.diagnostics, ok: c.ok };
+      }
+    } else if (scenarioOnly) {
+      const at = r.scenarios![0].span;
+      io.err(
+        `${displayPath(at.file, io.cwd)}:${at.line}:${at.column}: error: these scenarios need a policy to run against, and this file has none (no roles)\n` +
+          `  help: give one with \`mimi-policy test ${displayPath(file, io.cwd)} --policy <policy.mimi>\`, or add \`import "./<policy>.mimi"\` (a path relative to this file) to it\n`,
+      );
+      usage = true;
+      continue;
+    }
     if (!r.ok || !r.policy) {
       printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
       io.err(`${file}: the policy has errors; no scenario run\n`);
       failed = true;
       continue;
     }
-    const scenarios = r.scenarios ?? [];
-    if (scenarios.length === 0) {
+    const all = r.scenarios ?? [];
+    if (all.length === 0) {
       io.err(`${file}: no scenarios\n`);
       failed = true;
       continue;
     }
+    // --filter: the scenarios whose name contains the text
+    const scenarios = filter === undefined ? all : all.filter((s) => s.name.includes(filter));
+    if (scenarios.length === 0) continue;
+    ran += scenarios.length;
     const roleNames = roleNamesOf(r.symbols);
     const names = namesOf({ policy: r.policy, ...(roleNames ? { roleNames } : {}) });
     const capabilityNames = new Map([...(r.symbols?.privateCapabilities ?? [])].map(([n, v]) => [n, v.code] as [string, number]));
@@ -36,12 +78,16 @@ export function run(args: ParsedArgs, io: CliIO): number {
     const passed = steps.filter((s) => s.passed).length;
     const bad = results.filter((s) => !s.passed).length;
     if (bad > 0) failed = true;
+    const belowMin = minCoverage !== undefined && coverage.percent < minCoverage;
+    if (belowMin) failed = true;
     if (format === 'json') {
       json.push({
         file,
         passed: bad === 0,
         scenarios: results.map((s) => ({ name: s.name, passed: s.passed, ...(s.error ? { error: s.error } : {}), steps: s.steps.map(stepJson) })),
         coverage: {
+          percent: coverage.percent,
+          ...(minCoverage !== undefined ? { minimum: minCoverage, met: !belowMin } : {}),
           roles: coverage.roles.map(roleName),
           transitions: coverage.transitions.map((t) => ({ holder: roleName(t.holder), from: roleName(t.from), to: roleName(t.to) })),
           capabilities: coverage.capabilities.map((c) => capabilityName(c, declared)),
@@ -53,15 +99,30 @@ export function run(args: ParsedArgs, io: CliIO): number {
     for (const s of results) printScenario(s, (t) => io.out(t), displayPath(s.span.file, io.cwd));
     io.out(`\n${passed}/${steps.length} expectations met in ${results.length} scenarios${bad ? `; ${bad} scenario${bad === 1 ? '' : 's'} failed` : ''}\n`);
     if (!args.values['no-coverage']) {
-      io.out('coverage: not exercised by any scenario\n');
+      io.out(`coverage: ${coverage.percent}% of roles, role changes and capabilities exercised; not exercised by any scenario:\n`);
       io.out(`  roles (${coverage.roles.length}): ${coverage.roles.map(roleName).join(', ') || '-'}\n`);
       io.out(`  role changes (${coverage.transitions.length}): ${coverage.transitions.slice(0, 30).map((t) => `${roleName(t.holder)}: ${roleName(t.from)} -> ${roleName(t.to)}`).join('; ') || '-'}${coverage.transitions.length > 30 ? ` … and ${coverage.transitions.length - 30} more` : ''}\n`);
       io.out(`  capabilities (${coverage.capabilities.length}): ${coverage.capabilities.map((c) => capabilityName(c, declared)).join(', ') || '-'}\n`);
     }
+    if (belowMin) io.err(`${displayPath(file, io.cwd)}: coverage ${coverage.percent}% is below --min-coverage ${minCoverage}%\n`);
     io.out('\n');
   }
   if (format === 'json') io.out(`${JSON.stringify({ files: json }, null, 2)}\n`);
+  if (usage) return EXIT_USAGE;
+  if (filter !== undefined && ran === 0 && !failed) {
+    io.err(`no scenario's name contains \`${filter}\` (--filter)\n`);
+    return EXIT_INPUT;
+  }
   return failed ? EXIT_INPUT : EXIT_OK;
+}
+
+/** `--min-coverage <0-100>` */
+function minCoverageOf(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).replace(/%$/, '');
+  const n = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= 100)) throw new UsageError(`--min-coverage \`${String(value)}\`: expected a percentage from 0 to 100`);
+  return n;
 }
 
 function stepJson(st: StepResult): Record<string, unknown> {

@@ -11,14 +11,20 @@ interpreter, and every allowed step carries the state forward. Prints one line p
 the decision's rule and reason, then what no scenario exercised: roles, authorized role changes
 (holder: from -> to) and capabilities.
 
+A file of scenarios without a policy runs against \`--policy <file.mimi>\` (or \`import\` the policy in it).
+
 Options:
   -f, --format <text|json>    output format (default text)
+      --policy <file.mimi>    the policy to run scenario-only files against
+      --filter <text>         run only the scenarios whose name contains <text>
+      --min-coverage <pct>    fail (exit 1) when less than pct% of roles, role changes and capabilities
+                              are exercised
       --no-coverage           do not print the coverage report
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
 ${inputLimitHelp(30)}
   -h, --help                  show this help
 
-Exit codes: 0 every expectation met, 1 a failure (or a policy with errors, or no scenarios), 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, 'no-coverage': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
+Exit codes: 0 every expectation met, 1 a failure (or a policy with errors, no scenarios, none matching\n--filter, coverage below --min-coverage), 2 usage or I/O (or scenarios without a policy).`,
+  options: { ...FORMAT_OPTION, policy: { type: 'string' }, filter: { type: 'string' }, 'min-coverage': { type: 'string' }, 'no-coverage': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   load: async () => (await import('./test.run.js')).run,
 };
