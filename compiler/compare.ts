@@ -12,7 +12,7 @@ import { CredentialType, type Claim, type Policy, type Role } from '../runtime/i
 import { encodePolicy } from '../runtime/codec/index.js';
 import { capabilityName, hex16 } from '../runtime/registry.js';
 import type { ScenarioIR } from './lower.js';
-import { runScenarios, type ScenarioResult } from './scenarios.js';
+import { runScenarios, type ScenarioResult, type StepResult } from './scenarios.js';
 
 export interface CompareSide {
   label: string;
@@ -81,15 +81,22 @@ export interface PolicyDiff {
   participants: ParticipantsDiff;
 }
 
+/** What a step gave under one policy: a decision (an action, or a commit as a whole), a check of the state, or why it could not run. */
+export type StepOutcome = { allowed: boolean; rule: string; reason: string } | { holds: boolean; expected: string; actual: string } | { error: string };
+
 export interface ScenarioComparison {
   scenario: string;
   step: string;
+  /** `action`, `commit` (several changes as one update), `state` or `list` (a check of the state) */
+  kind: StepResult['kind'];
+  /** `allow` for `expect allow` and for every check (that it holds), `deny` for `expect deny` */
   expected: 'allow' | 'deny';
   /** whether each policy meets the step's expectation */
   metA: boolean;
   metB: boolean;
-  a: { allowed: boolean; rule: string; reason: string } | { error: string };
-  b: { allowed: boolean; rule: string; reason: string } | { error: string };
+  a: StepOutcome;
+  b: StepOutcome;
+  /** the decisions differ (allow/deny/error), or a check holds under one policy only */
   differs: boolean;
 }
 
@@ -209,15 +216,22 @@ export function compare(a: CompareSide, b: CompareSide, options: { map?: Readonl
     const ra = runScenarios(a.policy, options.scenarios, namesA);
     const rename = (n: string) => map.get(n) ?? n;
     const rb = runScenarios(b.policy, options.scenarios, namesB, rename);
-    const flat = (rs: ScenarioResult[]) => rs.flatMap((s) => s.steps.map((st) => ({ scenario: s.name, step: st })));
-    const fa = flat(ra);
-    const fb = flat(rb);
-    fa.forEach((x, i) => {
-      const y = fb[i];
-      const da = x.step.decision ? { allowed: x.step.decision.allowed, rule: x.step.decision.rule, reason: x.step.decision.reason } : { error: x.step.error ?? 'not run' };
-      const db = y?.step.decision ? { allowed: y.step.decision.allowed, rule: y.step.decision.rule, reason: y.step.decision.reason } : { error: y?.step.error ?? 'not run' };
-      const verdict = (d: typeof da) => ('allowed' in d ? String(d.allowed) : 'error');
-      scenarios.push({ scenario: x.scenario, step: x.step.text, expected: x.step.expected ? 'allow' : 'deny', metA: x.step.passed, metB: y?.step.passed ?? false, a: da, b: db, differs: verdict(da) !== verdict(db) });
+    // paired by scenario and step (a scenario whose `given` cannot be built under one policy has no step results there)
+    const outcome = (sc: ScenarioResult | undefined, i: number): { outcome: StepOutcome; met: boolean } => {
+      const st = sc?.steps[i];
+      if (!st) return { outcome: { error: sc?.error ?? 'not run' }, met: false };
+      if (st.check) return { outcome: { holds: st.passed, expected: st.check.expected, actual: st.check.actual }, met: st.passed };
+      if (st.decision) return { outcome: { allowed: st.decision.allowed, rule: st.decision.rule, reason: st.decision.reason }, met: st.passed };
+      return { outcome: { error: st.error ?? 'not run' }, met: false };
+    };
+    const verdict = (d: StepOutcome) => ('allowed' in d ? String(d.allowed) : 'holds' in d ? `holds:${d.holds}` : 'error');
+    options.scenarios.forEach((sc, k) => {
+      sc.steps.forEach((step, i) => {
+        const x = outcome(ra[k], i);
+        const y = outcome(rb[k], i);
+        const expected = step.kind === 'action' || step.kind === 'commit' ? step.allow : true;
+        scenarios.push({ scenario: sc.name, step: step.text, kind: step.kind, expected: expected ? 'allow' : 'deny', metA: x.met, metB: y.met, a: x.outcome, b: y.outcome, differs: verdict(x.outcome) !== verdict(y.outcome) });
+      });
     });
     scenarios.sort((p, q) => Number(q.differs) - Number(p.differs));
   }
@@ -312,9 +326,10 @@ function policyDiff(a: Policy, b: Policy, nameA: (i: number) => string, nameBinA
 }
 
 const valueText = (v: FieldValue): string => (v === null ? 'none' : Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v));
-const fieldText = (f: FieldDiff): string => `${f.field}: ${valueText(f.a)} → ${valueText(f.b)}`;
+/** A field difference as text: `maxParticipants: none → 5`. */
+export const fieldText = (f: FieldDiff): string => `${f.field}: ${valueText(f.a)} → ${valueText(f.b)}`;
 
-const verdictText = (d: ScenarioComparison['a']) => ('allowed' in d ? `${d.allowed ? 'allow' : 'deny'} (${d.rule})` : `error: ${d.error}`);
+const verdictText = (d: StepOutcome) => ('allowed' in d ? `${d.allowed ? 'allow' : 'deny'} (${d.rule})` : 'holds' in d ? (d.holds ? 'holds' : `fails: ${d.actual}`) : `error: ${d.error}`);
 
 /** Plain text or Markdown rendering of a comparison. */
 export function renderComparison(c: Comparison, format: 'text' | 'markdown'): string {

@@ -148,6 +148,42 @@ describe('compare: outside the roles', () => {
   });
 });
 
+describe('compare: scenario steps', () => {
+  const suite = compileVirtual(`${POLICY}
+scenario "checks" {
+  given { b: mod  u: member }
+  expect allow b remove u
+  expect u not in room
+  expect b is mod
+}
+scenario "needs a role only a has" {
+  given { u: member }
+  expect u is member
+}
+scenario "after" {
+  given { u: member }
+  expect allow u leave
+}`).scenarios;
+  const b = side(POLICY.replace('canRemoveParticipant, ', '').replace(/\bmember\b/g, 'regular'), 'b');
+  const c = compare(side(POLICY, 'a'), b, { scenarios: suite, map: new Map([['member', 'regular']]) });
+  const row = (step: string, scenario?: string) => c.scenarios.find((s) => s.step === step && (!scenario || s.scenario === scenario))!;
+
+  it('compares a state check by whether it holds under each policy', () => {
+    expect(row('expect u not in room')).toMatchObject({ kind: 'state', expected: 'allow', metA: true, metB: false, a: { holds: true }, b: { holds: false, actual: '`u` is in the room (listed as regular)' }, differs: true });
+    expect(row('expect b is mod')).toMatchObject({ kind: 'state', a: { holds: true }, b: { holds: true }, differs: false });
+    expect(renderComparison(c, 'text')).toMatch(/≠ +checks +expect u not in room +✓ holds +✗ fails: `u` is in the room \(listed as regular\)\n/);
+  });
+
+  it('keeps steps paired by scenario when one side runs fewer steps', () => {
+    const noMember = side(POLICY.replace(/\bmember\b/g, 'regular'), 'b');
+    const d = compare(side(POLICY, 'a'), noMember, { scenarios: suite });
+    const names = d.scenarios.map((s) => [s.scenario, s.step, 'error' in s.b]);
+    expect(names).toContainEqual(['after', 'expect allow u leave', true]);
+    expect(d.scenarios.filter((s) => s.scenario === 'after')).toHaveLength(1);
+    expect(d.scenarios).toHaveLength(5);
+  });
+});
+
 describe('compare: the command', () => {
   it('--format json carries every differing field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mimi-compare-'));

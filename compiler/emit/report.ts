@@ -12,7 +12,7 @@ import { encodePolicy } from '../../runtime/codec/index.js';
 import { capDiagnostics, type Diagnostic } from '../../runtime/diagnostics.js';
 import type { Policy, Provenance } from '../../runtime/ir.js';
 import { LIMIT_FLAGS, resolveLimits, type Limits } from '../../runtime/limits.js';
-import type { Comparison } from '../compare.js';
+import { fieldText, roleDiffers, type Comparison } from '../compare.js';
 import { GraphLayoutError, graphModel, layoutRefusal, renderSvg } from './graph.js';
 import { highlightsOf } from './highlights.js';
 import { buildMatrix, MATRIX_CSS, renderMatrixHtml } from './matrix.js';
@@ -80,16 +80,16 @@ function comparisonHtml(c: Comparison): string {
     ...kinds.map((k) => [`findings: ${k}`, c.a.findingsByKind[k] ?? 0, c.b.findingsByKind[k] ?? 0]),
   ];
   const summary = `<table class="cmp"><thead><tr><th></th><th>${esc(c.a.label)}</th><th>${esc(c.b.label)}</th></tr></thead><tbody>${rows.map((r) => `<tr><th>${esc(String(r[0]))}</th><td>${r[1]}</td><td>${r[2]}</td></tr>`).join('')}</tbody></table>`;
-  const verdict = (d: Comparison['scenarios'][number]['a']) => ('allowed' in d ? `<span class="${d.allowed ? 'allow' : 'deny'}">${d.allowed ? 'allow' : 'deny'}</span> <small>${esc(d.rule)}</small>` : `<span class="deny">error</span> <small>${esc(d.error)}</small>`);
+  const verdict = (d: Comparison['scenarios'][number]['a']) => ('allowed' in d ? `<span class="${d.allowed ? 'allow' : 'deny'}">${d.allowed ? 'allow' : 'deny'}</span> <small>${esc(d.rule)}</small>` : 'holds' in d ? `<span class="${d.holds ? 'allow' : 'deny'}">${d.holds ? 'holds' : 'fails'}</span> <small>${esc(d.actual)}</small>` : `<span class="deny">error</span> <small>${esc(d.error)}</small>`);
   const scen = c.scenarios.length
     ? `<h3>Scenario decisions (${c.scenarios.filter((s) => s.differs).length} of ${c.scenarios.length} differ)</h3><table class="cmp"><thead><tr><th></th><th>scenario</th><th>step</th><th>${esc(c.a.label)}</th><th>${esc(c.b.label)}</th></tr></thead><tbody>${c.scenarios
         .map((s) => `<tr class="${s.differs ? 'differs' : ''}"><td>${s.differs ? '≠' : '='}</td><td>${esc(s.scenario)}</td><td><code>${esc(s.step)}</code></td><td>${s.metA ? '✓' : '✗'} ${verdict(s.a)}</td><td>${s.metB ? '✓' : '✗'} ${verdict(s.b)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
-  const changed = c.matched.filter((m) => m.onlyInA.length + m.onlyInB.length + m.transitionsOnlyInA.length + m.transitionsOnlyInB.length > 0);
+  const changed = c.matched.filter(roleDiffers);
   const roles = changed.length
-    ? `<h3>Roles that differ</h3><table class="cmp"><thead><tr><th>role</th><th>capabilities only in ${esc(c.a.label)}</th><th>only in ${esc(c.b.label)}</th><th>transitions only in ${esc(c.a.label)}</th><th>only in ${esc(c.b.label)}</th></tr></thead><tbody>${changed
-        .map((m) => `<tr><th>${esc(m.a)}</th><td>${esc(m.onlyInA.join(', ') || '-')}</td><td>${esc(m.onlyInB.join(', ') || '-')}</td><td>${esc(m.transitionsOnlyInA.join('; ') || '-')}</td><td>${esc(m.transitionsOnlyInB.join('; ') || '-')}</td></tr>`)
+    ? `<h3>Roles that differ</h3><table class="cmp"><thead><tr><th>role</th><th>capabilities only in ${esc(c.a.label)}</th><th>only in ${esc(c.b.label)}</th><th>transitions only in ${esc(c.a.label)}</th><th>only in ${esc(c.b.label)}</th><th>other fields</th></tr></thead><tbody>${changed
+        .map((m) => `<tr><th>${esc(m.a)}</th><td>${esc(m.onlyInA.join(', ') || '-')}</td><td>${esc(m.onlyInB.join(', ') || '-')}</td><td>${esc(m.transitionsOnlyInA.join('; ') || '-')}</td><td>${esc(m.transitionsOnlyInB.join('; ') || '-')}</td><td>${esc(m.fields.map(fieldText).join('; ') || '-')}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
   const unmatched = c.unmatched.a.length + c.unmatched.b.length ? `<p>Roles without a match: ${esc(c.a.label)}: ${esc(c.unmatched.a.join(', ') || '-')}; ${esc(c.b.label)}: ${esc(c.unmatched.b.join(', ') || '-')}</p>` : '';
