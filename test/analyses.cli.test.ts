@@ -68,6 +68,19 @@ describe('check with analyses', () => {
     expect(d).toMatchObject({ code: 'W0506', span: null, roles: [3, 4] });
     expect(d.path).toHaveLength(1);
   });
+  it('the minimum findings: a creation-only role fails --deny-warnings until acknowledged; a last holder is a note', () => {
+    const room = 'role no_role @0 { }\nrole banned @1 { active 0..0 }\nrole owner @2 {\n  grant canRemoveSelf, canAddParticipant\n  participants 1..\n  changes { owner -> none  none -> owner }\n}\nrole hub @3 { grant canKick  participants 1.. }\nparticipants { "o@x": owner  "h@x": hub }\n';
+    writeFileSync(join(dir, 'min.mimi'), room);
+    const r = run(['check', '--deny-warnings', 'min.mimi']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('warning[W0513]: only the users listed at creation can ever hold `hub`');
+    expect(r.err).toContain('info[I0511]: `owner` needs at least 1 participant, so its last holder can never leave or be removed');
+    expect(r.err).toContain('= path:\n      1. an `owner` user leaves the room (`canRemoveSelf`)');
+    writeFileSync(join(dir, 'min-ack.mimi'), `${room}allow creation-only-role for hub because "the hub is set when the room is created"\n`);
+    const ok = run(['check', '--deny-warnings', 'min-ack.mimi']);
+    expect(ok.code).toBe(0);
+    expect(ok.err).toMatch(/min-ack.mimi: ok \(4 roles; 0 errors, 0 warnings, 1 note, 1 acknowledged\)/);
+  });
 });
 
 describe('explain', () => {
