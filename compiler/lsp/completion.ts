@@ -18,7 +18,11 @@ const ADDON_KEYWORDS = ['grant', 'participants', 'active', 'requires', 'given_by
 const BANS_KEYWORDS = ['by', 'unban_by', 'reasons', 'expiry'];
 const CLAIM_KEYWORDS = ['x509', 'jwt', 'cwt', 'basic', 'credential'];
 const ACTIONS = ['add', 'remove', 'changeRole', 'ban', 'unban', 'kick', 'leave', 'removeOwnClient', 'addOwnClient', 'changeOwnRole', 'join', 'capability'];
-const BLOCK_KEYWORDS = new Set(['role', 'package', 'room', 'changes', 'preauth', 'participants', 'history', 'hierarchy', 'level', 'addon', 'bans', 'scenario', 'given', 'claims']);
+/** the changes of a scenario's `commit { … }` */
+const COMMIT_CHANGES = ['add', 'remove', 'changeRole', 'ban', 'unban'];
+/** what may follow `expect <user>`: a state check */
+const STATE_CHECKS = ['is', 'in room', 'not in room', 'banned', 'not banned', 'clients'];
+const BLOCK_KEYWORDS = new Set(['role', 'package', 'room', 'changes', 'preauth', 'participants', 'history', 'hierarchy', 'level', 'addon', 'bans', 'scenario', 'given', 'claims', 'commit']);
 const LEVEL_REF_KEYWORDS = new Set(['given_by', 'dropped_by', 'requires', 'entry', 'add_by', 'remove_by', 'kick_by', 'by', 'unban_by']);
 const BOOL_SETTINGS = new Set(['fixed_membership', 'parent_dependant', 'multi_device', 'pseudonyms_allowed', 'persistent_room', 'discoverable', 'automatic']);
 
@@ -47,7 +51,7 @@ function codeOnly(text: string): string {
   return out;
 }
 
-const words = (s: string): string[] => s.match(/->|[A-Za-z_][A-Za-z0-9_]*|[:@,+\[\]=]|\d[\w]*/g) ?? [];
+const words = (s: string): string[] => s.match(/->|[A-Za-z_][A-Za-z0-9_]*|[:@,+\[\]=;]|\d[\w]*/g) ?? [];
 
 export interface CompletionContext {
   /** the keyword of the innermost open block (`role`, `changes` …), or `file` at the top level */
@@ -142,8 +146,14 @@ export function completions(text: string, offset: number, symbols: Symbols): Com
     return tokens.includes('for') ? kw(['because']) : kw(['for']);
   }
   if (first === 'expect') {
-    if (tokens.length === 1) return kw(['allow', 'deny']);
-    if (tokens.length === 3) return items(ACTIONS, CompletionItemKind.Function, 'action');
+    if (tokens.length === 1) return kw(['allow', 'deny', 'participants']);
+    // `expect <user> …`: a state check
+    if (tokens[1] !== 'allow' && tokens[1] !== 'deny') {
+      if (tokens.length === 2) return items(STATE_CHECKS, CompletionItemKind.Keyword, 'state check');
+      if (last === 'is') return roleItems(symbols, true);
+      return [];
+    }
+    if (tokens.length === 3) return [...items(ACTIONS, CompletionItemKind.Function, 'action'), { label: 'commit', kind: CompletionItemKind.Function, detail: 'several changes as one update' }];
     if (last === 'to') return roleItems(symbols, true);
     if (last === 'via') return kw(['open', 'preauth', 'code']);
     if (last === 'capability') return capabilityItems(symbols, false);
@@ -184,6 +194,13 @@ export function completions(text: string, offset: number, symbols: Symbols): Com
       return tokens.length === 0 ? kw(BANS_KEYWORDS) : [];
     case 'scenario':
       return tokens.length === 0 ? kw(['given', 'expect']) : [];
+    case 'commit': {
+      // the change being typed: after the last `;` or `,`
+      const change = tokens.slice(Math.max(tokens.lastIndexOf(';'), tokens.lastIndexOf(',')) + 1);
+      if (change.length === 0) return items(COMMIT_CHANGES, CompletionItemKind.Function, 'change');
+      if (change[change.length - 1] === 'to') return roleItems(symbols, true);
+      return change.length === 2 && change[0] !== 'remove' && change[0] !== 'ban' ? kw(['to']) : [];
+    }
     default:
       return [];
   }

@@ -3,6 +3,7 @@
  * a role's index, capabilities, constraints, the changes it authorizes and where its users can go.
  */
 import { capabilityByCode, capabilityByName, hex16 } from '../../runtime/registry.js';
+import type * as A from '../../grammar/index.js';
 import type { Policy, Role } from '../../runtime/ir.js';
 import type { Symbols } from '../lower.js';
 import type { Analysis } from './analysis.js';
@@ -72,6 +73,46 @@ export function hoverFor(o: Occurrence, analysis: Analysis): string | undefined 
     const what = h.levels.includes(o.name) ? `hierarchy level \`${o.name}\` (${h.levels.indexOf(o.name) + 1} of ${h.levels.length}, lowest first)` : `add-on \`${o.name}\``;
     const states = [...symbols.roles].filter(([name]) => name.split('+').includes(o.name)).map(([name, r]) => `\`${name}\` @${r.index}`);
     return [`**${what}**`, '', `**lowered roles** (${states.length}): ${states.join(', ') || 'none'}`].join('\n');
+  }
+  return undefined;
+}
+
+/** What the words of a scenario step mean, for hovering them (the keywords of steps are not names). */
+const STEP_WORDS = {
+  commit: '**commit** — the changes in `{ … }` are sent as one ParticipantListUpdate by the actor and decided all or nothing (role changes first, then removals, then additions, as on the wire); a denied commit changes nothing.',
+  role: '**state check** — passes when the user holds this role after the steps above (`is none`: not in the list).',
+  inRoom: '**state check** — `in room`: the user is listed and not in the banned role; `not in room`: the opposite.',
+  banned: '**state check** — the user is in the banned role (index 1 named `banned`).',
+  clients: '**state check** — the number of clients the user has after the steps above (0 when not listed).',
+  list: '**participant list check** — exactly these users, with these roles (and clients where written), in any order.',
+  index: '**role index** — the user is listed with this role index, whether or not the policy defines it: a fail-closed test.',
+} as const;
+
+/** The hover of a scenario step's own words (`commit`, `is`, `not in room`, `banned`, `clients`, `participants`, `@N`) at `offset`. */
+export function stepWordHover(file: A.SourceFile, offset: number): { value: string; start: number; end: number } | undefined {
+  const inside = (s: A.Span) => offset >= s.start && offset <= s.end;
+  for (const item of file.items) {
+    if (item.kind !== 'Scenario' || !inside(item.span)) continue;
+    const index = (g: A.GivenEntry) => (g.role.kind === 'IndexRef' && inside(g.role.span) ? { value: STEP_WORDS.index, ...g.role.span } : undefined);
+    for (const g of item.given) {
+      const h = index(g);
+      if (h) return h;
+    }
+    for (const st of item.steps) {
+      if (!inside(st.span)) continue;
+      if (st.kind === 'Expect') return st.changes && inside(st.action.span) ? { value: STEP_WORDS.commit, ...st.action.span } : undefined;
+      if (st.kind === 'ExpectList') {
+        for (const g of st.entries) {
+          const h = index(g);
+          if (h) return h;
+        }
+        const first = st.entries[0]?.span.start ?? st.span.end;
+        return offset < first ? { value: STEP_WORDS.list, start: st.span.start, end: Math.min(first, st.span.end) } : undefined;
+      }
+      // the check's words: everything after the user
+      if (offset <= st.subject.span.end || st.check.kind === 'unknown') return undefined;
+      return { value: STEP_WORDS[st.check.kind], start: st.subject.span.end + 1, end: st.span.end };
+    }
   }
   return undefined;
 }

@@ -45,7 +45,7 @@ import { format, MimiSyntaxError } from '../format/index.js';
 import { errorText, isStdlib, pathToUri, Workspace, type Analysis } from './analysis.js';
 import { completions } from './completion.js';
 import { documentSymbols } from './document-symbols.js';
-import { hoverFor } from './hover.js';
+import { hoverFor, stepWordHover } from './hover.js';
 import { declarationsOf, occurrenceAt, referencesOf, type Occurrence } from './occurrences.js';
 
 /** How long typing must pause before a document is recompiled. */
@@ -248,7 +248,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       'textDocument/hover',
       (p: HoverParams): Hover | null => {
         const a = at(p.textDocument.uri, p.position);
-        if (!a?.occurrence) return null;
+        if (!a) return null;
+        if (!a.occurrence) {
+          // a scenario step's own words (`commit`, `is`, `not in room` …)
+          const file = a.analysis.files.get(a.analysis.path);
+          const h = file && stepWordHover(file, a.doc.offsetAt(p.position));
+          return h ? { contents: { kind: 'markdown', value: h.value }, range: { start: a.doc.positionAt(h.start), end: a.doc.positionAt(h.end) } } : null;
+        }
         const value = hoverFor(a.occurrence, a.analysis);
         return value ? { contents: { kind: 'markdown', value }, range: occurrenceRange(a.analysis, a.occurrence) } : null;
       },
