@@ -10,6 +10,7 @@
  * and the options, so the same input gives the same bytes.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { OptionalKind, ParameterDeclarationStructure, Project, StatementStructures } from 'ts-morph';
 
 // ts-morph (with its own TypeScript) costs ~0.6 s to load: loaded on the first emit, not with the
@@ -236,7 +237,8 @@ export function estimateEvaluatorBytes(policy: Policy, wireBytes = encodePolicy(
 
 export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOptions): Promise<string> {
   const format = options.format === false ? undefined : loadPrettier();
-  tsMorph ??= await import('ts-morph');
+  // required, not imported: importing the CommonJS ts-morph from ESM first scans its 1 MB for export names (~80 ms)
+  tsMorph ??= createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
   const m = model(policy, options);
   const bytes = encodePolicy(policy);
   const sha = createHash('sha256').update(bytes).digest('hex');
