@@ -5,7 +5,7 @@
  *   npm run build && tsx bench/startup.ts [runs]
  *
  * Targets (issue 11): `mimi-policy/runtime` import ≤ 50 ms and ≤ 60 modules; `--help`, `check --help`
- * and `check` of a small policy ≤ 0.3 s cold.
+ * and `check` of a small policy ≤ 0.3 s cold; `build --emit ts` ≤ 0.5 s in process (bench/emit-ts.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,4 +107,7 @@ for (const [name, args] of [
   const m = modules([bin, ...args], { MIMI_POLICY_NO_BUNDLE: '1' });
   console.log(`${name.padEnd(44)} ${bundled}; ${wall([bin, ...args], { MIMI_POLICY_NO_BUNDLE: '1' })} unbundled (${m.count} modules)`);
 }
+// the emitter loads ts-morph and prettier on its first call (bench/emit-ts.ts splits the cost)
+const emitArgs = ['build', 'examples/multi-org.mimi', '--emit', 'ts', '--out', join(tmp, 'out')];
+console.log(`${'mimi-policy build multi-org.mimi --emit ts'.padEnd(44)} ${bundle ? `${wall([bin, ...emitArgs])} bundled` : '(no bundle: npm run build)'}`);
 rmSync(tmp, { recursive: true, force: true });
