@@ -166,6 +166,22 @@ export const arbUpdate = fc.record({
   added: fc.array(maybeBroken(fc.record({ user: fc.constantFrom(...USERS, 'zed', 'new'), role: fc.integer({ min: 0, max: 7 }) })), { maxLength: 2 }),
 });
 export const arbSender = fc.oneof(fc.constantFrom(...USERS), fc.record({ user: fc.constantFrom(...USERS, 'zed'), claims: fc.subarray(CLAIMS) }));
+/** A sender that may be malformed: not a user or `{ user, claims? }`, a key it does not take, claims of the wrong shape. */
+export const arbMaybeBrokenSender: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: arbSender, weight: 12 },
+  { arbitrary: fc.constantFrom(7, null, [], { user: 5 }, {}, { user: 'ann', junk: 1 }, { user: 'ann', claims: 'x' }, { user: 'ann', claims: [{ credentialType: 1, id: 'XY', value: '' }] }, { user: 'ann', claims: [{ credentialType: 70000, id: '', value: '' }] }), weight: 1 },
+);
+/** An update that may be malformed at the top: not an object, an array missing or of the wrong kind, a key it does not take, an index out of range. */
+export const arbMaybeBrokenUpdate: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: arbUpdate, weight: 12 },
+  {
+    arbitrary: fc
+      .tuple(arbUpdate, fc.constantFrom<[string, unknown]>(['junk', 1], ['changed', null], ['removed', {}], ['removed', [-1]], ['removed', [1.5]], ['added', 'x'], ['added', [null]], ['changed', [[0, 2]]]))
+      .map(([u, [k, v]]) => ({ ...u, [k]: v })),
+    weight: 1,
+  },
+  { arbitrary: fc.constantFrom(null, [], 'update', {}), weight: 1 },
+);
 
 /** One way of breaking a participant entry: a key it does not take, or a field of the wrong shape. */
 const BROKEN_ENTRY: readonly [string, unknown][] = [

@@ -66,6 +66,8 @@ import {
 import type { Symbols } from '../lower.js';
 import { UPDATE_CORE } from './embedded.js';
 import { printPlan } from './plan-printer.js';
+import { Helpers, printCheck, printCheckFunctionBody, printObject } from './schema-checks.js';
+import { ActionInputShape, ClaimsInputShape, ParticipantInputShape, SenderInputShape, StateInputShape, UpdateInputShape } from '../../runtime/evaluator/inputs.js';
 
 export interface TypeScriptEmitOptions {
   /**
@@ -267,6 +269,8 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     addClass: (c: Omit<import('ts-morph').ClassDeclarationStructure, 'kind'>) => statements.push({ kind: morph().StructureKind.Class, ...c }),
   };
   const p = (name: string, type: string, hasQuestionToken = false): OptionalKind<ParameterDeclarationStructure> => ({ name, type, hasQuestionToken });
+  /** the input checks' shared leaf helpers (compiler/emit/schema-checks.ts), emitted once every check is printed */
+  const helpers = new Helpers();
 
   const source = sourceName(options.source);
   sf.addStatements([
@@ -454,6 +458,8 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   // -- small helpers
   fn('bad', [p('path', 'string'), p('detail', 'string')], 'never', 'throw new InvalidInputError(path, detail);');
   fn('isU32', [p('x', 'unknown')], 'x is number', "return typeof x === 'number' && x >>> 0 === x;");
+  fn('isObj', [p('x', 'unknown')], 'x is Record<string, unknown>', "return typeof x === 'object' && x !== null && !Array.isArray(x);");
+  fn('oneOf', [p('path', 'string'), p('x', 'unknown'), p('what', 'string'), p('expected', 'string')], 'never', "return bad(path, typeof x === 'string' ? 'unknown ' + what + ' `' + x + '`; ' + expected : expected);");
   fn('q', [p('user', 'string | undefined')], 'string', "return '`' + (user === undefined ? '' : user) + '`';");
   fn('label', [p('i', 'number')], 'string', "if (i < 0) return 'no role';\nconst s = slotOf(i);\nreturn s >= 0 ? LABELS[s]! : 'role ' + i;");
   fn('capName', [p('code', 'number')], 'string', "const n = NAME_OF_CAP.get(code);\nreturn n !== undefined ? n : '0x' + code.toString(16).padStart(4, '0');");
@@ -471,19 +477,8 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     'const code = CAP_BY_NAME.get(c);',
     'return code === undefined ? bad(path, `unknown capability \\`${c}\\``) : code;',
   ].join('\n'));
-  fn('checkClaims', [p('x', 'unknown'), p('path', 'string')], 'readonly Claim[]', [
-    "if (!Array.isArray(x)) return bad(path, 'expected an array of claims');",
-    'for (let i = 0; i < x.length; i++) {',
-    '  const c: unknown = x[i];',
-    "  if (typeof c !== 'object' || c === null || Array.isArray(c)) bad(`${path}.${i}`, 'expected a claim object');",
-    '  const o = c as Record<string, unknown>;',
-    "  for (const k in o) if (k !== 'credentialType' && k !== 'id' && k !== 'value') bad(`${path}.${i}.${k}`, 'unrecognized key');",
-    "  if (!(isU32(o.credentialType) && o.credentialType <= 0xffff)) bad(`${path}.${i}.credentialType`, 'expected an integer from 0 to 65535');",
-    "  if (typeof o.id !== 'string' || !HEX.test(o.id)) bad(`${path}.${i}.id`, 'expected lowercase hex');",
-    "  if (typeof o.value !== 'string' || !HEX.test(o.value)) bad(`${path}.${i}.value`, 'expected lowercase hex');",
-    '}',
-    'return x as readonly Claim[];',
-  ].join('\n'));
+  // the input checks, printed from the shapes the interpreter checks with (compiler/emit/schema-checks.ts)
+  fn('checkClaims', [p('x', 'unknown'), p('path', 'string')], 'asserts x is readonly Claim[]', printCheckFunctionBody(ClaimsInputShape, { helpers }));
   konst('HEX', '/^(?:[0-9a-f]{2})*$/');
   fn('hasClaim', [p('claims', 'readonly Claim[]'), p('type', 'number'), p('id', 'string'), p('value', 'string')], 'boolean', [
     'for (let i = 0; i < claims.length; i++) {',
@@ -505,7 +500,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   const [okPre, okPost] = okRule('\u0000').split('\u0000');
   konst('OK_RULE', `CAP_LABEL.map((n) => ${lit(okPre)} + n${okPost ? ` + ${lit(okPost)}` : ''})`, { type: 'readonly string[]', docs: 'the rule of an allowed `capability` action, by bit' });
   for (const t of ACTION_TYPES)
-    fn(deciderName(t), [p('state', 'State | PreparedState'), p('x', 'Record<string, unknown>')], 'Decision', deciderBody(m, t), { docs: `authorize for \`${t}\` actions (${ACTIONS[t].summary}).` });
+    fn(deciderName(t), [p('state', 'State | PreparedState'), p('x', 'Record<string, unknown>')], 'Decision', deciderBody(m, t, helpers), { docs: `authorize for \`${t}\` actions (${ACTIONS[t].summary}).` });
   sf.addTypeAlias({ name: 'ByUser', isExported: true, type: '{ readonly [user: string]: { readonly role: number; readonly clients: number } | undefined }', docs: ['Participants by user (a null-prototype object).'] });
   sf.addClass({
     name: 'PreparedState',
@@ -530,10 +525,8 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     docs: 'Validate a participant list (shapes, role names, no role 0, no user listed twice; InvalidInputError otherwise) and index it. Pass the result to authorize while the list does not change.',
   });
   fn('indexState', [p('state', 'State'), p('keep', 'boolean')], 'PreparedState', [
-    "if (typeof state !== 'object' || state === null || Array.isArray(state)) bad('', 'expected a state { participants }');",
-    "if (!Array.isArray(state.participants)) bad('participants', 'expected an array');",
-    "for (const k in state) if (k !== 'participants') bad(k, 'unrecognized key');",
-    'const ps = state.participants;',
+    // the state's shape (its entries: checkParticipant, as the loop reads them)
+    ...printObject(StateInputShape, 'state', [], { names: { participants: 'ps' }, shallow: new Set(['participants']), helpers }),
     '// a role name the policy lacks, role 0 or a user listed twice is reported once every entry has its shape (as the interpreter does)',
     'let laterPath: string | undefined;',
     "let laterDetail = '';",
@@ -570,22 +563,17 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   });
   konst('NO_PARTICIPANTS', 'Object.freeze([])', { type: 'readonly Participant[]' });
   fn('checkParticipant', [p('x', 'unknown'), p('i', 'number')], 'number', [
-    "if (typeof x !== 'object' || x === null || Array.isArray(x)) bad(`participants.${i}`, 'expected an object');",
-    'const o = x as Record<string, unknown>;',
-    "if (typeof o.user !== 'string') bad(`participants.${i}.user`, 'expected a string');",
-    "if (!isU32(o.clients)) bad(`participants.${i}.clients`, 'expected an integer from 0 to 4294967295');",
-    "for (const k in o) if (k !== 'user' && k !== 'role' && k !== 'clients') bad(`participants.${i}.${k}`, 'unrecognized key');",
-    'const role = o.role;',
-    "const r = typeof role === 'number' && role >>> 0 === role ? role : typeof role === 'string' ? ROLE_BY_NAME.get(role) : undefined;",
-    "if (r === undefined) return typeof role === 'string' ? -1 : roleRef(role, `participants.${i}.role`);",
-    'return r;',
+    ...printObject(ParticipantInputShape, 'x', ['participants', '.', { expr: 'i' }], { helpers }),
+    'const role = x.role;',
+    "const r = typeof role === 'number' ? role : ROLE_BY_NAME.get(role);",
+    'return r === undefined ? -1 : r;',
   ].join('\n'), { docs: 'A participant entry of the right shape (InvalidInputError otherwise): its role index, or −1 for a role name the policy lacks (the caller reports it, and role 0, once every entry has its shape).' });
   sf.addStatements(['// How a whole ParticipantListUpdate is decided: runtime/evaluator/update-core.ts of mimi-policy, verbatim.', UPDATE_CORE]);
-  fn('authorizeUpdate', [p('state', 'State | PreparedState'), p('sender', 'string | { readonly user: string; readonly claims?: readonly Claim[] }'), p('update', 'ParticipantListUpdate')], 'UpdateDecision', updateBody(m), {
+  fn('authorizeUpdate', [p('state', 'State | PreparedState'), p('sender', 'string | { readonly user: string; readonly claims?: readonly Claim[] }'), p('update', 'ParticipantListUpdate')], 'UpdateDecision', updateBody(m, helpers), {
     exported: true,
     docs: 'A whole ParticipantListUpdate: role changes, then removals (indexes into the list before the update), then additions, each user at most once, each change authorized against the state as it evolves.',
   });
-  fn('preauthorizedRole', [p('claims', 'readonly Claim[]')], 'number | null', "const r = firstMatch(checkClaims(claims, 'claims'));\nreturn r < 0 ? null : r;", {
+  fn('preauthorizedRole', [p('claims', 'readonly Claim[]')], 'number | null', "checkClaims(claims, 'claims');\nconst r = firstMatch(claims);\nreturn r < 0 ? null : r;", {
     exported: true,
     docs: 'The role index of the first preauth entry the claims match, or null.',
   });
@@ -663,6 +651,7 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
     docs: 'Which capabilities the policy uses (or requires) that an app does not understand; `ok` is false when a required one is unknown.',
   });
 
+  for (const h of helpers.list()) fn(h.name, [p('v', 'unknown'), p('path', 'string')], `asserts v is ${h.type}`, h.body);
   project ??= new (morph().Project)({ useInMemoryFileSystem: true, compilerOptions: { strict: true } });
   const file = project.createSourceFile('evaluator.ts', { statements }, { overwrite: true });
   // drop what nothing reads (a table or helper this policy does not need): cut out of the printed text
@@ -730,89 +719,57 @@ const deciderName = (t: ActionType): string => `decide_${t}`;
  */
 function authorizeBody(): string {
   return `
-if (typeof action !== 'object' || action === null || Array.isArray(action)) return bad('action', 'expected an object');
-const x = action as unknown as Record<string, unknown>;
+const x: unknown = action;
+if (!isObj(x)) return bad('action', ${lit(ActionInputShape.message)});
 switch (x.type) {
 ${ACTION_TYPES.map((t) => `case ${lit(t)}: return ${deciderName(t)}(state, x);`).join('\n')}
 }
-return bad('action.type', (typeof x.type === 'string' ? 'unknown action type \`' + x.type + '\`' : 'expected an action type') + ${lit(`; expected one of ${ACTION_TYPES.join(', ')}`)});`;
+return oneOf('action.type', x.type, ${lit(ActionInputShape.tagNode.what)}, ${lit(ActionInputShape.tagNode.message)});`;
 }
 
 /** The body of one action type's decider: validation in the interpreter's order, then the plan. */
-function deciderBody(m: Model, type: ActionType): string {
+function deciderBody(m: Model, type: ActionType, helpers: Helpers): string {
   const f = actionFields(type);
-  const allowed = ['type', 'actor', 'claims', ...(f.target ? ['target'] : []), ...(f.to ? ['to'] : []), ...(f.clients ? ['clients'] : []), ...(f.via ? ['via'] : []), ...(f.capability ? ['capability'] : [])];
-  const minClients = f.clients && EFFECTS[type].clients === 'add' ? 1 : 0;
-  const out = [
-    `for (const k in x) if (${allowed.map((k) => `k !== ${lit(k)}`).join(' && ')}) bad('action.' + k, 'unrecognized key');`,
-    'const actor = x.actor;',
-    "if (typeof actor !== 'string') return bad('action.actor', 'expected a string');",
-  ];
-  if (f.target) out.push('const target = x.target;', "if (typeof target !== 'string') return bad('action.target', 'expected a string');");
-  // shapes first, then names (the interpreter's order: its schema, then name resolution)
-  if (f.to) out.push("const to = x.to;\nif (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');");
-  // A field every plan of this type validates but may not read: declared when the plans read it, else
-  // only validated (an unused local would not compile under noUnusedLocals).
-  const lazy: { name: string; used: string; unused: string }[] = [];
-  if (f.clients) {
-    const ok = `isU32(c)${minClients ? ' && c >= 1' : ''}`;
-    const err = `bad('action.clients', ${lit(minClients ? 'expected an integer of at least 1' : 'expected an integer from 0 to 4294967295')})`;
-    lazy.push({
-      name: 'clients',
-      used: `const c = x.clients;\nconst clients: number = c === undefined ? ${EFFECTS[type].clientsDefault} : ${ok} ? c : ${err};`,
-      unused: `const c = x.clients;\nif (c !== undefined && !(${ok})) ${err};`,
-    });
-  }
-  lazy.push({
-    name: 'claims',
-    used: "const cl = x.claims;\nconst claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');",
-    unused: "if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');",
-  });
-  if (f.via) lazy.push({ name: '', used: "const via = x.via;\nif (via !== 'open' && via !== 'preauth' && via !== 'code') return bad('action.via', 'expected open, preauth or code');", unused: '' });
-  if (f.capability) lazy.push({ name: '', used: "const code = x.capability;\nif (typeof code !== 'string' && !(isU32(code) && code <= 0xffff)) bad('action.capability', 'expected a capability code from 0 to 65535 or a name');", unused: '' });
-  if (f.to) lazy.push({ name: 'req', used: "const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');", unused: "if (typeof to === 'string') roleRef(to, 'action.to');" });
-  if (f.capability) lazy.push({ name: '', used: "const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');", unused: '' });
-  lazy.push({ name: 'st', used: 'const st = state instanceof PreparedState ? state : indexState(state, false);', unused: 'if (!(state instanceof PreparedState)) indexState(state, false);' });
   const keys = PLAN_KEYS.filter((k) => PLANS[k].type === type);
   const plans = keys.map((k) => printPlan(m, PLANS[k]));
+  // what the plans read (the printer tracks it as it prints the IR)
+  const read = new Set<string>(plans.flatMap((pl) => [...pl.reads]));
+  // the action's shape, printed from the one the interpreter checks (shapes first, then names: its order);
+  // straight-line here, so that the property loads see this type's shape only
+  const out = printObject(ActionInputShape.cases.get(type)!, 'x', ['action'], { isObject: true, skip: new Set(['type']), functions: new Map([[ClaimsInputShape, 'checkClaims']]), helpers });
+  // A value the plans of this type may not read: declared when they read it (an unused local would not
+  // compile under noUnusedLocals).
+  const lazy: { name: string; used: string; unused: string }[] = [
+    { name: 'actor', used: 'const actor = x.actor;', unused: '' },
+    ...(f.target ? [{ name: 'target', used: 'const target = x.target;', unused: '' }] : []),
+    { name: 'claims', used: 'const claims = x.claims;', unused: '' },
+  ];
+  if (f.clients) lazy.push({ name: 'clients', used: `const clients = x.clients ?? ${EFFECTS[type].clientsDefault};`, unused: '' });
+  if (f.to) lazy.push({ name: 'req', used: "const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');", unused: "if (typeof x.to === 'string') roleRef(x.to, 'action.to');" });
+  if (f.capability) lazy.push({ name: '', used: "const capability = typeof x.capability === 'number' ? x.capability : capabilityRef(x.capability, 'action.capability');", unused: '' });
+  lazy.push({ name: 'st', used: 'const st = state instanceof PreparedState ? state : indexState(state, false);', unused: 'if (!(state instanceof PreparedState)) indexState(state, false);' });
   const body =
     keys.length === 1
       ? plans[0]!.code
-      : `switch (via) {\n${keys.map((k, i) => `case ${lit(PLANS[k].via)}: {\n${plans[i]!.code}\n}`).join('\n')}\n}\nreturn bad('action.via', 'expected open, preauth or code');`;
-  // what the plans read (the printer tracks it as it prints the IR)
-  const read = new Set<string>(plans.flatMap((pl) => [...pl.reads]));
+      : `switch (x.via) {\n${keys.map((k, i) => `case ${lit(PLANS[k].via)}: {\n${plans[i]!.code}\n}`).join('\n')}\n}`;
   const chosen = lazy.map((l) => (l.name === '' || read.has(l.name) ? l.used : l.unused));
   return [...out, ...chosen.filter((c) => c !== ''), body].join('\n');
 }
 
-function updateBody(m: Model): string {
+function updateBody(m: Model, helpers: Helpers): string {
+  const functions = new Map([[ClaimsInputShape, 'checkClaims']]);
+  // the inputs' shapes, printed from the ones the interpreter checks, in its order (state, sender, update); then names
   return `
-let user: string;
-let claims: readonly Claim[] | undefined;
-if (typeof sender === 'string') user = sender;
-else if (typeof sender === 'object' && sender !== null && typeof sender.user === 'string') {
-  for (const k in sender) if (k !== 'user' && k !== 'claims') bad('sender.' + k, 'unrecognized key');
-  user = sender.user;
-  claims = sender.claims === undefined ? undefined : checkClaims(sender.claims, 'sender.claims');
-} else return bad('sender', 'expected a user or { user, claims? }');
 const st0 = state instanceof PreparedState ? state : prepareState(state);
-if (typeof update !== 'object' || update === null) return bad('update', 'expected an object');
-for (const k in update) if (k !== 'changed' && k !== 'removed' && k !== 'added') bad('update.' + k, 'unrecognized key');
-if (!Array.isArray(update.changed) || !Array.isArray(update.removed) || !Array.isArray(update.added)) return bad('update', 'expected changed, removed and added arrays');
+const sv: unknown = sender;
+${printCheck(SenderInputShape, 'sv', ['sender'], { functions, helpers }).join('\n')}
+const uv: unknown = update;
+${printCheck(UpdateInputShape, 'uv', ['update'], { helpers }).join('\n')}
+const user = typeof sender === 'string' ? sender : sender.user;
+const claims = typeof sender === 'string' ? undefined : sender.claims;
 const pre = st0.participants;
-const index = (v: unknown, path: string): number => (isU32(v) ? v : bad(path, 'expected an integer from 0 to 4294967295'));
-const changedRoles = update.changed.map((c, i) => {
-  if (typeof c !== 'object' || c === null || Array.isArray(c)) bad('update.changed.' + i, 'expected an object');
-  for (const k in c) if (k !== 'userIndex' && k !== 'role') bad('update.changed.' + i + '.' + k, 'unrecognized key');
-  index(c.userIndex, 'update.changed.' + i + '.userIndex');
-  return roleRef(c.role, 'update.changed.' + i + '.role');
-});
-update.removed.forEach((r, i) => index(r, 'update.removed.' + i));
-const addedRoles = update.added.map((a, i) => {
-  if (typeof a !== 'object' || a === null || typeof a.user !== 'string') bad('update.added.' + i, 'expected { user, role }');
-  for (const k in a) if (k !== 'user' && k !== 'role') bad('update.added.' + i + '.' + k, 'unrecognized key');
-  return roleRef(a.role, 'update.added.' + i + '.role');
-});
+const changedRoles = update.changed.map((c, i) => roleRef(c.role, 'update.changed.' + i + '.role'));
+const addedRoles = update.added.map((a, i) => roleRef(a.role, 'update.added.' + i + '.role'));
 type Entry = { readonly user: string; readonly role: number; readonly clients: number };
 const ops: UpdateOps<readonly Entry[], ChangeDecision['action'], Decision> = {
   roleOf: (cur, u) => {

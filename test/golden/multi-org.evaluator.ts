@@ -398,6 +398,14 @@ function isU32(x: unknown): x is number {
   return typeof x === 'number' && x >>> 0 === x;
 }
 
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function oneOf(path: string, x: unknown, what: string, expected: string): never {
+  return bad(path, typeof x === 'string' ? 'unknown ' + what + ' `' + x + '`; ' + expected : expected);
+}
+
 function q(user: string | undefined): string {
   return '`' + (user === undefined ? '' : user) + '`';
 }
@@ -436,20 +444,17 @@ function capabilityRef(c: unknown, path: string): number {
   return code === undefined ? bad(path, `unknown capability \`${c}\``) : code;
 }
 
-function checkClaims(x: unknown, path: string): readonly Claim[] {
-  if (!Array.isArray(x)) return bad(path, 'expected an array of claims');
-  for (let i = 0; i < x.length; i++) {
-    const c: unknown = x[i];
-    if (typeof c !== 'object' || c === null || Array.isArray(c)) bad(`${path}.${i}`, 'expected a claim object');
-    const o = c as Record<string, unknown>;
-    for (const k in o)
-      if (k !== 'credentialType' && k !== 'id' && k !== 'value') bad(`${path}.${i}.${k}`, 'unrecognized key');
-    if (!(isU32(o.credentialType) && o.credentialType <= 0xffff))
-      bad(`${path}.${i}.credentialType`, 'expected an integer from 0 to 65535');
-    if (typeof o.id !== 'string' || !HEX.test(o.id)) bad(`${path}.${i}.id`, 'expected lowercase hex');
-    if (typeof o.value !== 'string' || !HEX.test(o.value)) bad(`${path}.${i}.value`, 'expected lowercase hex');
+function checkClaims(x: unknown, path: string): asserts x is readonly Claim[] {
+  if (!Array.isArray(x)) bad(path, 'expected an array');
+  for (let i1 = 0; i1 < x.length; i1++) {
+    const e2: unknown = x[i1];
+    if (!isObj(e2)) bad(`${path}.${i1}`, 'expected an object');
+    for (const k in e2)
+      if (k !== 'credentialType' && k !== 'id' && k !== 'value') bad(`${path}.${i1}.${k}`, 'unrecognized key');
+    mustIntU16(e2.credentialType, `${path}.${i1}.credentialType`);
+    mustHex(e2.id, `${path}.${i1}.id`);
+    mustHex(e2.value, `${path}.${i1}.value`);
   }
-  return x as readonly Claim[];
 }
 
 const HEX = /^(?:[0-9a-f]{2})*$/;
@@ -506,9 +511,8 @@ function firstNonZeroMatch(claims: readonly Claim[]): number {
 
 /** May this action happen in this state? `{ allowed, rule, reason }`; malformed input throws InvalidInputError. Pass a prepareState result to skip re-validating an unchanged list. */
 export function authorize(state: State | PreparedState, action: Action): Decision {
-  if (typeof action !== 'object' || action === null || Array.isArray(action))
-    return bad('action', 'expected an object');
-  const x = action as unknown as Record<string, unknown>;
+  const x: unknown = action;
+  if (!isObj(x)) return bad('action', 'expected an object');
   switch (x.type) {
     case 'add':
       return decide_add(state, x);
@@ -535,10 +539,11 @@ export function authorize(state: State | PreparedState, action: Action): Decisio
     case 'capability':
       return decide_capability(state, x);
   }
-  return bad(
+  return oneOf(
     'action.type',
-    (typeof x.type === 'string' ? 'unknown action type `' + x.type + '`' : 'expected an action type') +
-      '; expected one of add, remove, changeRole, ban, unban, kick, leave, removeOwnClient, addOwnClient, changeOwnRole, join, capability',
+    x.type,
+    'action type',
+    'expected one of add, remove, changeRole, ban, unban, kick, leave, removeOwnClient, addOwnClient, changeOwnRole, join, capability',
   );
 }
 
@@ -550,20 +555,18 @@ const OK_RULE: readonly string[] = CAP_LABEL.map((n) => 'ok:' + n);
 /** authorize for `add` actions (add a user to the participant list in role `to`). */
 function decide_add(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'target' && k !== 'to' && k !== 'clients')
-      bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'to' && k !== 'clients' && k !== 'claims')
+      bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  mustString(x.target, 'action.target');
+  optRef(x.to, 'action.to');
+  optIntU32(x.clients, 'action.clients');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
   const target = x.target;
-  if (typeof target !== 'string') return bad('action.target', 'expected a string');
-  const to = x.to;
-  if (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');
-  const c = x.clients;
-  const clients: number =
-    c === undefined ? 0 : isU32(c) ? c : bad('action.clients', 'expected an integer from 0 to 4294967295');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
-  const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
+  const claims = x.claims;
+  const clients = x.clients ?? 0;
+  const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -611,13 +614,13 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
 /** authorize for `remove` actions (remove a participant from the list (and all its clients)). */
 function decide_remove(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'target') bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  mustString(x.target, 'action.target');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
   const target = x.target;
-  if (typeof target !== 'string') return bad('action.target', 'expected a string');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
+  const claims = x.claims;
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -653,17 +656,16 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
 /** authorize for `changeRole` actions (move a participant to another non-zero role (role 1 included)). */
 function decide_changeRole(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'target' && k !== 'to')
-      bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'to' && k !== 'claims')
+      bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  mustString(x.target, 'action.target');
+  optRef(x.to, 'action.to');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
   const target = x.target;
-  if (typeof target !== 'string') return bad('action.target', 'expected a string');
-  const to = x.to;
-  if (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
-  const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
+  const claims = x.claims;
+  const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -726,13 +728,13 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
 /** authorize for `ban` actions (move a user (listed or not) into the banned role). */
 function decide_ban(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'target') bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  mustString(x.target, 'action.target');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
   const target = x.target;
-  if (typeof target !== 'string') return bad('action.target', 'expected a string');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
+  const claims = x.claims;
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -767,17 +769,16 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
 /** authorize for `unban` actions (move a banned participant to a non-zero, non-banned role). */
 function decide_unban(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'target' && k !== 'to')
-      bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'to' && k !== 'claims')
+      bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  mustString(x.target, 'action.target');
+  optRef(x.to, 'action.to');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
   const target = x.target;
-  if (typeof target !== 'string') return bad('action.target', 'expected a string');
-  const to = x.to;
-  if (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
-  const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
+  const claims = x.claims;
+  const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -833,13 +834,13 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
 /** authorize for `kick` actions (remove all of a participant's clients; the list is unchanged). */
 function decide_kick(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'target') bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  mustString(x.target, 'action.target');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
   const target = x.target;
-  if (typeof target !== 'string') return bad('action.target', 'expected a string');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
+  const claims = x.claims;
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -869,11 +870,11 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
 
 /** authorize for `leave` actions (leave the room (own role → 0)). */
 function decide_leave(state: State | PreparedState, x: Record<string, unknown>): Decision {
-  for (const k in x) if (k !== 'type' && k !== 'actor' && k !== 'claims') bad('action.' + k, 'unrecognized key');
+  for (const k in x) if (k !== 'type' && k !== 'actor' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
+  const claims = x.claims;
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -897,11 +898,11 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
 
 /** authorize for `removeOwnClient` actions (remove one of one's own clients). */
 function decide_removeOwnClient(state: State | PreparedState, x: Record<string, unknown>): Decision {
-  for (const k in x) if (k !== 'type' && k !== 'actor' && k !== 'claims') bad('action.' + k, 'unrecognized key');
+  for (const k in x) if (k !== 'type' && k !== 'actor' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
+  const claims = x.claims;
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -935,14 +936,13 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
 /** authorize for `addOwnClient` actions (add clients of one's own). */
 function decide_addOwnClient(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'clients') bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'clients' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  optIntFrom1U32(x.clients, 'action.clients');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
-  const c = x.clients;
-  const clients: number =
-    c === undefined ? 1 : isU32(c) && c >= 1 ? c : bad('action.clients', 'expected an integer of at least 1');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
+  const claims = x.claims;
+  const clients = x.clients ?? 1;
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -975,14 +975,13 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
 /** authorize for `changeOwnRole` actions (take the role of the first preauth entry that matches one’s claims). */
 function decide_changeOwnRole(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'to') bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'to' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  optRef(x.to, 'action.to');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
-  const to = x.to;
-  if (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
-  const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
+  const claims = x.claims;
+  const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -1038,22 +1037,19 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
 /** authorize for `join` actions (join the room (open, by preauthorization, or with a join code)). */
 function decide_join(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'to' && k !== 'clients' && k !== 'via')
-      bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'to' && k !== 'clients' && k !== 'via' && k !== 'claims')
+      bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  optRef(x.to, 'action.to');
+  optIntU32(x.clients, 'action.clients');
+  mustOneOf(x.via, 'action.via');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
-  const to = x.to;
-  if (to !== undefined && !isU32(to) && typeof to !== 'string') bad('action.to', 'expected a role index or name');
-  const c = x.clients;
-  const clients: number =
-    c === undefined ? 1 : isU32(c) ? c : bad('action.clients', 'expected an integer from 0 to 4294967295');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
-  const via = x.via;
-  if (via !== 'open' && via !== 'preauth' && via !== 'code') return bad('action.via', 'expected open, preauth or code');
-  const req = to === undefined ? -1 : typeof to === 'number' ? to : roleRef(to, 'action.to');
+  const claims = x.claims;
+  const clients = x.clients ?? 1;
+  const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
   const st = state instanceof PreparedState ? state : indexState(state, false);
-  switch (via) {
+  switch (x.via) {
     case 'open': {
       // holderHasCapability: never holds in this policy
       return deny('missing_capability', `\`no_role\` does not hold canOpenJoin`);
@@ -1105,21 +1101,18 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
       return deny('missing_capability', `\`no_role\` does not hold canUseJoinCode`);
     }
   }
-  return bad('action.via', 'expected open, preauth or code');
 }
 
 /** authorize for `capability` actions (exercise a capability that moves nobody (send a message, change the room name …)). */
 function decide_capability(state: State | PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
-    if (k !== 'type' && k !== 'actor' && k !== 'claims' && k !== 'capability') bad('action.' + k, 'unrecognized key');
+    if (k !== 'type' && k !== 'actor' && k !== 'capability' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
+  mustString(x.actor, 'action.actor');
+  mustRefU16(x.capability, 'action.capability');
+  if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
-  if (typeof actor !== 'string') return bad('action.actor', 'expected a string');
-  const cl = x.claims;
-  const claims = cl === undefined ? undefined : checkClaims(cl, 'action.claims');
-  const code = x.capability;
-  if (typeof code !== 'string' && !(isU32(code) && code <= 0xffff))
-    bad('action.capability', 'expected a capability code from 0 to 65535 or a name');
-  const capability = typeof code === 'number' ? code : capabilityRef(code, 'action.capability');
+  const claims = x.claims;
+  const capability = typeof x.capability === 'number' ? x.capability : capabilityRef(x.capability, 'action.capability');
   const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
@@ -1157,10 +1150,10 @@ export function prepareState(state: State): PreparedState {
 
 /** prepareState, or (keep false) the index of a list for one decision only: no copy of the list, nothing frozen — it never leaves this module. */
 function indexState(state: State, keep: boolean): PreparedState {
-  if (typeof state !== 'object' || state === null || Array.isArray(state)) bad('', 'expected a state { participants }');
-  if (!Array.isArray(state.participants)) bad('participants', 'expected an array');
+  if (!isObj(state)) bad('', 'expected a state { participants }');
   for (const k in state) if (k !== 'participants') bad(k, 'unrecognized key');
   const ps = state.participants;
+  if (!Array.isArray(ps)) bad('participants', 'expected an array');
   // a role name the policy lacks, role 0 or a user listed twice is reported once every entry has its shape (as the interpreter does)
   let laterPath: string | undefined;
   let laterDetail = '';
@@ -1206,21 +1199,15 @@ const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
 
 /** A participant entry of the right shape (InvalidInputError otherwise): its role index, or −1 for a role name the policy lacks (the caller reports it, and role 0, once every entry has its shape). */
 function checkParticipant(x: unknown, i: number): number {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) bad(`participants.${i}`, 'expected an object');
-  const o = x as Record<string, unknown>;
-  if (typeof o.user !== 'string') bad(`participants.${i}.user`, 'expected a string');
-  if (!isU32(o.clients)) bad(`participants.${i}.clients`, 'expected an integer from 0 to 4294967295');
-  for (const k in o)
+  if (!isObj(x)) bad(`participants.${i}`, 'expected an object');
+  for (const k in x)
     if (k !== 'user' && k !== 'role' && k !== 'clients') bad(`participants.${i}.${k}`, 'unrecognized key');
-  const role = o.role;
-  const r =
-    typeof role === 'number' && role >>> 0 === role
-      ? role
-      : typeof role === 'string'
-        ? ROLE_BY_NAME.get(role)
-        : undefined;
-  if (r === undefined) return typeof role === 'string' ? -1 : roleRef(role, `participants.${i}.role`);
-  return r;
+  mustString(x.user, `participants.${i}.user`);
+  mustRef(x.role, `participants.${i}.role`);
+  mustIntU32(x.clients, `participants.${i}.clients`);
+  const role = x.role;
+  const r = typeof role === 'number' ? role : ROLE_BY_NAME.get(role);
+  return r === undefined ? -1 : r;
 }
 
 // How a whole ParticipantListUpdate is decided: runtime/evaluator/update-core.ts of mimi-policy, verbatim.
@@ -1339,36 +1326,46 @@ export function authorizeUpdate(
   sender: string | { readonly user: string; readonly claims?: readonly Claim[] },
   update: ParticipantListUpdate,
 ): UpdateDecision {
-  let user: string;
-  let claims: readonly Claim[] | undefined;
-  if (typeof sender === 'string') user = sender;
-  else if (typeof sender === 'object' && sender !== null && typeof sender.user === 'string') {
-    for (const k in sender) if (k !== 'user' && k !== 'claims') bad('sender.' + k, 'unrecognized key');
-    user = sender.user;
-    claims = sender.claims === undefined ? undefined : checkClaims(sender.claims, 'sender.claims');
-  } else return bad('sender', 'expected a user or { user, claims? }');
   const st0 = state instanceof PreparedState ? state : prepareState(state);
-  if (typeof update !== 'object' || update === null) return bad('update', 'expected an object');
-  for (const k in update)
-    if (k !== 'changed' && k !== 'removed' && k !== 'added') bad('update.' + k, 'unrecognized key');
-  if (!Array.isArray(update.changed) || !Array.isArray(update.removed) || !Array.isArray(update.added))
-    return bad('update', 'expected changed, removed and added arrays');
+  const sv: unknown = sender;
+  if (typeof sv !== 'string') {
+    if (!isObj(sv)) bad('sender', 'expected a user or { user, claims? }');
+    for (const k in sv) if (k !== 'user' && k !== 'claims') bad(`sender.${k}`, 'unrecognized key');
+    mustString(sv.user, 'sender.user');
+    if (sv.claims !== undefined) checkClaims(sv.claims, 'sender.claims');
+  }
+  const uv: unknown = update;
+  if (!isObj(uv)) bad('update', 'expected an object');
+  for (const k in uv) if (k !== 'changed' && k !== 'removed' && k !== 'added') bad(`update.${k}`, 'unrecognized key');
+  const v1 = uv.changed;
+  if (!Array.isArray(v1)) bad('update.changed', 'expected an array');
+  for (let i2 = 0; i2 < v1.length; i2++) {
+    const e3: unknown = v1[i2];
+    if (!isObj(e3)) bad(`update.changed.${i2}`, 'expected an object');
+    for (const k in e3) if (k !== 'userIndex' && k !== 'role') bad(`update.changed.${i2}.${k}`, 'unrecognized key');
+    mustIntU32(e3.userIndex, `update.changed.${i2}.userIndex`);
+    mustRef(e3.role, `update.changed.${i2}.role`);
+  }
+  const v4 = uv.removed;
+  if (!Array.isArray(v4)) bad('update.removed', 'expected an array');
+  for (let i5 = 0; i5 < v4.length; i5++) {
+    const e6: unknown = v4[i5];
+    mustIntU32(e6, `update.removed.${i5}`);
+  }
+  const v7 = uv.added;
+  if (!Array.isArray(v7)) bad('update.added', 'expected an array');
+  for (let i8 = 0; i8 < v7.length; i8++) {
+    const e9: unknown = v7[i8];
+    if (!isObj(e9)) bad(`update.added.${i8}`, 'expected an object');
+    for (const k in e9) if (k !== 'user' && k !== 'role') bad(`update.added.${i8}.${k}`, 'unrecognized key');
+    mustString(e9.user, `update.added.${i8}.user`);
+    mustRef(e9.role, `update.added.${i8}.role`);
+  }
+  const user = typeof sender === 'string' ? sender : sender.user;
+  const claims = typeof sender === 'string' ? undefined : sender.claims;
   const pre = st0.participants;
-  const index = (v: unknown, path: string): number =>
-    isU32(v) ? v : bad(path, 'expected an integer from 0 to 4294967295');
-  const changedRoles = update.changed.map((c, i) => {
-    if (typeof c !== 'object' || c === null || Array.isArray(c)) bad('update.changed.' + i, 'expected an object');
-    for (const k in c) if (k !== 'userIndex' && k !== 'role') bad('update.changed.' + i + '.' + k, 'unrecognized key');
-    index(c.userIndex, 'update.changed.' + i + '.userIndex');
-    return roleRef(c.role, 'update.changed.' + i + '.role');
-  });
-  update.removed.forEach((r, i) => index(r, 'update.removed.' + i));
-  const addedRoles = update.added.map((a, i) => {
-    if (typeof a !== 'object' || a === null || typeof a.user !== 'string')
-      bad('update.added.' + i, 'expected { user, role }');
-    for (const k in a) if (k !== 'user' && k !== 'role') bad('update.added.' + i + '.' + k, 'unrecognized key');
-    return roleRef(a.role, 'update.added.' + i + '.role');
-  });
+  const changedRoles = update.changed.map((c, i) => roleRef(c.role, 'update.changed.' + i + '.role'));
+  const addedRoles = update.added.map((a, i) => roleRef(a.role, 'update.added.' + i + '.role'));
   type Entry = { readonly user: string; readonly role: number; readonly clients: number };
   const ops: UpdateOps<readonly Entry[], ChangeDecision['action'], Decision> = {
     roleOf: (cur, u) => {
@@ -1417,7 +1414,8 @@ export function authorizeUpdate(
 
 /** The role index of the first preauth entry the claims match, or null. */
 export function preauthorizedRole(claims: readonly Claim[]): number | null {
-  const r = firstMatch(checkClaims(claims, 'claims'));
+  checkClaims(claims, 'claims');
+  const r = firstMatch(claims);
   return r < 0 ? null : r;
 }
 
@@ -1509,4 +1507,47 @@ export function checkCapabilities(understood: Iterable<CapabilityRef>): {
   const unknown = capabilitiesUsed.filter((c) => !known.has(c));
   const unknownRequired = requiredCapabilities.filter((c) => !known.has(c));
   return { ok: unknownRequired.length === 0, unknown, unknownRequired };
+}
+
+function mustIntU16(v: unknown, path: string): asserts v is number {
+  if (!(isU32(v) && v <= 65535)) bad(path, 'expected an integer from 0 to 65535');
+}
+
+function mustHex(v: unknown, path: string): asserts v is string {
+  if (typeof v !== 'string' || !HEX.test(v)) bad(path, 'expected lowercase hex (an even number of digits)');
+}
+
+function mustString(v: unknown, path: string): asserts v is string {
+  if (typeof v !== 'string') bad(path, 'expected a string');
+}
+
+function optRef(v: unknown, path: string): asserts v is number | string | undefined {
+  if (v !== undefined && typeof v !== 'string' && !isU32(v))
+    bad(path, 'expected a role index (an integer from 0 to 4294967295) or a role name');
+}
+
+function optIntU32(v: unknown, path: string): asserts v is number | undefined {
+  if (v !== undefined && !isU32(v)) bad(path, 'expected an integer from 0 to 4294967295');
+}
+
+function optIntFrom1U32(v: unknown, path: string): asserts v is number | undefined {
+  if (v !== undefined && !(isU32(v) && v >= 1)) bad(path, 'expected an integer from 1 to 4294967295');
+}
+
+function mustOneOf(v: unknown, path: string): asserts v is 'open' | 'preauth' | 'code' {
+  if (v !== 'open' && v !== 'preauth' && v !== 'code') oneOf(path, v, 'value', 'expected one of open, preauth, code');
+}
+
+function mustRefU16(v: unknown, path: string): asserts v is number | string {
+  if (typeof v !== 'string' && !(isU32(v) && v <= 65535))
+    bad(path, 'expected a capability code (an integer from 0 to 65535) or a capability name');
+}
+
+function mustRef(v: unknown, path: string): asserts v is number | string {
+  if (typeof v !== 'string' && !isU32(v))
+    bad(path, 'expected a role index (an integer from 0 to 4294967295) or a role name');
+}
+
+function mustIntU32(v: unknown, path: string): asserts v is number {
+  if (!isU32(v)) bad(path, 'expected an integer from 0 to 4294967295');
 }
