@@ -207,7 +207,9 @@ function runCommit(st: CommitStepIR, state: ParsedState, ip: IndexedPolicy, role
       case 'ban':
         if (!ip.bannedRole) throw stepError('`ban` in a commit: this policy has no banned role (index 1 named `banned`)');
         roles.set(ch.target, 1);
-        update.changed.push({ userIndex: listed(ch.target, ch.verb), role: 1 });
+        // a user not in the list is banned by adding them in the banned role
+        if (position.has(ch.target)) update.changed.push({ userIndex: position.get(ch.target)!, role: 1 });
+        else update.added.push({ user: ch.target, role: 1 });
         break;
       case 'changeRole':
       case 'unban':

@@ -139,11 +139,17 @@ scenario "s" {
   expect allow a commit { add n to member, ban b, unban c to member, remove d }
   expect participants { a: admin  b: banned  c: member  n: member }
   expect deny a commit { remove zed }
+  expect deny  a commit { ban zed }  // a non-member: added in the banned role, which needs none -> banned
+  expect deny  a ban zed
+  expect zed not banned
 }`),
     ).toEqual([
       [true, 'ok:update'],
       [true, '{ a: admin, b: banned, c: member, n: member }'],
       [false, expect.stringContaining('`zed` is not in the participant list')],
+      [true, 'no_role_change_entry'],
+      [true, 'no_role_change_entry'],
+      [true, '`zed` is not banned'],
     ]);
   });
   it('malformed commits are located errors', () => {
