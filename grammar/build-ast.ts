@@ -543,6 +543,8 @@ export class AstBuilder extends BaseVisitor {
     if (!verdict || !actor || !action) return undefined;
     const target = this.ident(tok(c.target));
     const code = tok(c.code) ? this.int(tok(c.code)) : undefined;
+    // a code too large to read is reported as a literal; the step says nothing more
+    if (tok(c.code) && !code) return undefined;
     for (const [name, list] of [['to', toks(c.Kw_to)], ['via', toks(c.Kw_via)], ['clients', toks(c.Kw_clients)]] as const)
       if (list.length > 1) this.problem({ kind: 'duplicate-setting', message: `\`${name}\` is given twice in one step`, span: spanOf(list[1]) });
     const r = nodes(c.roleRef)[0];
