@@ -737,7 +737,7 @@ export class MimiParser extends CstParser {
       this.CONSUME(T.LCurly);
       this.MANY1(() => {
         this.SUBRULE(this.commitChange);
-        this.OPTION2(() => this.OR5([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.CONSUME(T.Comma) }]));
+        this.MANY2(() => this.OR5([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.CONSUME(T.Comma) }]));
       });
       this.CONSUME(T.RCurly);
     });

@@ -198,7 +198,7 @@ describe('formatting the new steps', () => {
   const src = `${POLICY.trim()}
 scenario "s" {
   given { a: owner  b: admin  x: @99 }
-  expect allow a commit {changeRole b to owner ; changeRole a to admin}
+  expect allow a commit {changeRole b to owner ;; changeRole a to admin;}
   expect deny a commit {
     remove b
     add n to member

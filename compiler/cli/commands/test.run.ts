@@ -128,6 +128,7 @@ function minCoverageOf(value: unknown): number | undefined {
 function stepJson(st: StepResult): Record<string, unknown> {
   const check = st.kind === 'state' || st.kind === 'list';
   return {
+    kind: st.kind,
     step: st.text,
     line: st.span.line,
     expected: check ? 'holds' : st.expected ? 'allow' : 'deny',
