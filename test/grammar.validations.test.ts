@@ -8,7 +8,7 @@ import { MimiParser } from '../grammar/parser.js';
 
 describe('grammar', () => {
   it("passes chevrotain's validations (skipped by the parser used at run time)", () => {
-    const parser = new MimiParser({ validate: true });
-    expect(parser.definitionErrors).toEqual([]);
+    // performSelfAnalysis throws "Parser Definition Errors detected" when one fails
+    expect(() => new MimiParser({ validate: true })).not.toThrow();
   });
 });
