@@ -82,7 +82,8 @@ export function runScenarios(
     let state: ParsedState;
     const claimsOf = new Map(sc.given.map((g) => [g.user, g.claims]));
     try {
-      const listed = sc.given.map((g) => ({ user: g.user, role: roleIndex(g.role), clients: g.clients })).filter((g) => g.role !== 0);
+      // `none` (and `@0`): not in the list
+      const listed = sc.given.map((g) => ({ user: g.user, role: g.role === 'none' ? 0 : roleIndex(g.role), clients: g.clients })).filter((g) => g.role !== 0);
       state = parseState(ip, { participants: listed });
     } catch (e) {
       const error = messageOf(e);
