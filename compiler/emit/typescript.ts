@@ -499,8 +499,10 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   konst('CAP_LABEL', 'capabilitiesUsed.map(capName)', { type: 'readonly string[]', docs: 'the name of each capability a role holds, by bit' });
   const [okPre, okPost] = okRule('\u0000').split('\u0000');
   konst('OK_RULE', `CAP_LABEL.map((n) => ${lit(okPre)} + n${okPost ? ` + ${lit(okPost)}` : ''})`, { type: 'readonly string[]', docs: 'the rule of an allowed `capability` action, by bit' });
-  for (const t of ACTION_TYPES)
-    fn(deciderName(t), [p('state', 'State | PreparedState'), p('x', 'Record<string, unknown>')], 'Decision', deciderBody(m, t, helpers), { docs: `authorize for \`${t}\` actions (${ACTIONS[t].summary}).` });
+  for (const t of ACTION_TYPES) {
+    const d = deciderBody(m, t, helpers);
+    fn(deciderName(t), [p(d.readsState ? 'st' : '_st', 'PreparedState'), p('x', 'Record<string, unknown>')], 'Decision', d.body, { docs: `authorize for \`${t}\` actions (${ACTIONS[t].summary}).` });
+  }
   sf.addTypeAlias({ name: 'ByUser', isExported: true, type: '{ readonly [user: string]: { readonly role: number; readonly clients: number } | undefined }', docs: ['Participants by user (a null-prototype object).'] });
   sf.addClass({
     name: 'PreparedState',
@@ -719,16 +721,18 @@ const deciderName = (t: ActionType): string => `decide_${t}`;
  */
 function authorizeBody(): string {
   return `
+// the state first, then the action (the interpreter's order)
+const st = state instanceof PreparedState ? state : indexState(state, false);
 const x: unknown = action;
 if (!isObj(x)) return bad('action', ${lit(ActionInputShape.message)});
 switch (x.type) {
-${ACTION_TYPES.map((t) => `case ${lit(t)}: return ${deciderName(t)}(state, x);`).join('\n')}
+${ACTION_TYPES.map((t) => `case ${lit(t)}: return ${deciderName(t)}(st, x);`).join('\n')}
 }
 return oneOf('action.type', x.type, ${lit(ActionInputShape.tagNode.what)}, ${lit(ActionInputShape.tagNode.message)});`;
 }
 
 /** The body of one action type's decider: validation in the interpreter's order, then the plan. */
-function deciderBody(m: Model, type: ActionType, helpers: Helpers): string {
+function deciderBody(m: Model, type: ActionType, helpers: Helpers): { body: string; readsState: boolean } {
   const f = actionFields(type);
   const keys = PLAN_KEYS.filter((k) => PLANS[k].type === type);
   const plans = keys.map((k) => printPlan(m, PLANS[k]));
@@ -747,13 +751,12 @@ function deciderBody(m: Model, type: ActionType, helpers: Helpers): string {
   if (f.clients) lazy.push({ name: 'clients', used: `const clients = x.clients ?? ${EFFECTS[type].clientsDefault};`, unused: '' });
   if (f.to) lazy.push({ name: 'req', used: "const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');", unused: "if (typeof x.to === 'string') roleRef(x.to, 'action.to');" });
   if (f.capability) lazy.push({ name: '', used: "const capability = typeof x.capability === 'number' ? x.capability : capabilityRef(x.capability, 'action.capability');", unused: '' });
-  lazy.push({ name: 'st', used: 'const st = state instanceof PreparedState ? state : indexState(state, false);', unused: 'if (!(state instanceof PreparedState)) indexState(state, false);' });
   const body =
     keys.length === 1
       ? plans[0]!.code
       : `switch (x.via) {\n${keys.map((k, i) => `case ${lit(PLANS[k].via)}: {\n${plans[i]!.code}\n}`).join('\n')}\n}`;
   const chosen = lazy.map((l) => (l.name === '' || read.has(l.name) ? l.used : l.unused));
-  return [...out, ...chosen.filter((c) => c !== ''), body].join('\n');
+  return { body: [...out, ...chosen.filter((c) => c !== ''), body].join('\n'), readsState: read.has('st') };
 }
 
 function updateBody(m: Model, helpers: Helpers): string {

@@ -511,33 +511,35 @@ function firstNonZeroMatch(claims: readonly Claim[]): number {
 
 /** May this action happen in this state? `{ allowed, rule, reason }`; malformed input throws InvalidInputError. Pass a prepareState result to skip re-validating an unchanged list. */
 export function authorize(state: State | PreparedState, action: Action): Decision {
+  // the state first, then the action (the interpreter's order)
+  const st = state instanceof PreparedState ? state : indexState(state, false);
   const x: unknown = action;
   if (!isObj(x)) return bad('action', 'expected an object');
   switch (x.type) {
     case 'add':
-      return decide_add(state, x);
+      return decide_add(st, x);
     case 'remove':
-      return decide_remove(state, x);
+      return decide_remove(st, x);
     case 'changeRole':
-      return decide_changeRole(state, x);
+      return decide_changeRole(st, x);
     case 'ban':
-      return decide_ban(state, x);
+      return decide_ban(st, x);
     case 'unban':
-      return decide_unban(state, x);
+      return decide_unban(st, x);
     case 'kick':
-      return decide_kick(state, x);
+      return decide_kick(st, x);
     case 'leave':
-      return decide_leave(state, x);
+      return decide_leave(st, x);
     case 'removeOwnClient':
-      return decide_removeOwnClient(state, x);
+      return decide_removeOwnClient(st, x);
     case 'addOwnClient':
-      return decide_addOwnClient(state, x);
+      return decide_addOwnClient(st, x);
     case 'changeOwnRole':
-      return decide_changeOwnRole(state, x);
+      return decide_changeOwnRole(st, x);
     case 'join':
-      return decide_join(state, x);
+      return decide_join(st, x);
     case 'capability':
-      return decide_capability(state, x);
+      return decide_capability(st, x);
   }
   return oneOf(
     'action.type',
@@ -553,7 +555,7 @@ const CAP_LABEL: readonly string[] = capabilitiesUsed.map(capName);
 const OK_RULE: readonly string[] = CAP_LABEL.map((n) => 'ok:' + n);
 
 /** authorize for `add` actions (add a user to the participant list in role `to`). */
-function decide_add(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_add(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'to' && k !== 'clients' && k !== 'claims')
       bad(`action.${k}`, 'unrecognized key');
@@ -567,7 +569,6 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
   const claims = x.claims;
   const clients = x.clients ?? 0;
   const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -612,7 +613,7 @@ function decide_add(state: State | PreparedState, x: Record<string, unknown>): D
 }
 
 /** authorize for `remove` actions (remove a participant from the list (and all its clients)). */
-function decide_remove(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_remove(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
@@ -621,7 +622,6 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
   const actor = x.actor;
   const target = x.target;
   const claims = x.claims;
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -654,7 +654,7 @@ function decide_remove(state: State | PreparedState, x: Record<string, unknown>)
 }
 
 /** authorize for `changeRole` actions (move a participant to another non-zero role (role 1 included)). */
-function decide_changeRole(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_changeRole(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'to' && k !== 'claims')
       bad(`action.${k}`, 'unrecognized key');
@@ -666,7 +666,6 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
   const target = x.target;
   const claims = x.claims;
   const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -726,7 +725,7 @@ function decide_changeRole(state: State | PreparedState, x: Record<string, unkno
 }
 
 /** authorize for `ban` actions (move a user (listed or not) into the banned role). */
-function decide_ban(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_ban(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
@@ -735,7 +734,6 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
   const actor = x.actor;
   const target = x.target;
   const claims = x.claims;
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -767,7 +765,7 @@ function decide_ban(state: State | PreparedState, x: Record<string, unknown>): D
 }
 
 /** authorize for `unban` actions (move a banned participant to a non-zero, non-banned role). */
-function decide_unban(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_unban(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'to' && k !== 'claims')
       bad(`action.${k}`, 'unrecognized key');
@@ -779,7 +777,6 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
   const target = x.target;
   const claims = x.claims;
   const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -832,7 +829,7 @@ function decide_unban(state: State | PreparedState, x: Record<string, unknown>):
 }
 
 /** authorize for `kick` actions (remove all of a participant's clients; the list is unchanged). */
-function decide_kick(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_kick(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'target' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
@@ -841,7 +838,6 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
   const actor = x.actor;
   const target = x.target;
   const claims = x.claims;
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -869,13 +865,12 @@ function decide_kick(state: State | PreparedState, x: Record<string, unknown>): 
 }
 
 /** authorize for `leave` actions (leave the room (own role → 0)). */
-function decide_leave(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_leave(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x) if (k !== 'type' && k !== 'actor' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
   if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
   const claims = x.claims;
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -897,13 +892,12 @@ function decide_leave(state: State | PreparedState, x: Record<string, unknown>):
 }
 
 /** authorize for `removeOwnClient` actions (remove one of one's own clients). */
-function decide_removeOwnClient(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_removeOwnClient(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x) if (k !== 'type' && k !== 'actor' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
   if (x.claims !== undefined) checkClaims(x.claims, 'action.claims');
   const actor = x.actor;
   const claims = x.claims;
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -934,7 +928,7 @@ function decide_removeOwnClient(state: State | PreparedState, x: Record<string, 
 }
 
 /** authorize for `addOwnClient` actions (add clients of one's own). */
-function decide_addOwnClient(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_addOwnClient(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'clients' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
@@ -943,7 +937,6 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
   const actor = x.actor;
   const claims = x.claims;
   const clients = x.clients ?? 1;
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -973,7 +966,7 @@ function decide_addOwnClient(state: State | PreparedState, x: Record<string, unk
 }
 
 /** authorize for `changeOwnRole` actions (take the role of the first preauth entry that matches one’s claims). */
-function decide_changeOwnRole(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_changeOwnRole(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'to' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
@@ -982,7 +975,6 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
   const actor = x.actor;
   const claims = x.claims;
   const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
@@ -1035,7 +1027,7 @@ function decide_changeOwnRole(state: State | PreparedState, x: Record<string, un
 }
 
 /** authorize for `join` actions (join the room (open, by preauthorization, or with a join code)). */
-function decide_join(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_join(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'to' && k !== 'clients' && k !== 'via' && k !== 'claims')
       bad(`action.${k}`, 'unrecognized key');
@@ -1048,7 +1040,6 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
   const claims = x.claims;
   const clients = x.clients ?? 1;
   const req = x.to === undefined ? -1 : typeof x.to === 'number' ? x.to : roleRef(x.to, 'action.to');
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   switch (x.via) {
     case 'open': {
       // holderHasCapability: never holds in this policy
@@ -1104,7 +1095,7 @@ function decide_join(state: State | PreparedState, x: Record<string, unknown>): 
 }
 
 /** authorize for `capability` actions (exercise a capability that moves nobody (send a message, change the room name …)). */
-function decide_capability(state: State | PreparedState, x: Record<string, unknown>): Decision {
+function decide_capability(st: PreparedState, x: Record<string, unknown>): Decision {
   for (const k in x)
     if (k !== 'type' && k !== 'actor' && k !== 'capability' && k !== 'claims') bad(`action.${k}`, 'unrecognized key');
   mustString(x.actor, 'action.actor');
@@ -1113,7 +1104,6 @@ function decide_capability(state: State | PreparedState, x: Record<string, unkno
   const actor = x.actor;
   const claims = x.claims;
   const capability = typeof x.capability === 'number' ? x.capability : capabilityRef(x.capability, 'action.capability');
-  const st = state instanceof PreparedState ? state : indexState(state, false);
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
