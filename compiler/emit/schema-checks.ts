@@ -54,7 +54,7 @@ const failure = (s: S.Schema, v: string, path: Path): string =>
 export interface PrintOptions {
   /** nodes checked by a printed function instead: `name(value, path)` (see printCheckFunctionBody) */
   functions?: ReadonlyMap<S.Schema, string>;
-  /** leaves checked by small shared helpers (`mustString(x.actor, 'action.actor')`) instead of in place */
+  /** leaves at a constant path checked by small shared helpers (`mustString(x.actor, 'action.actor')`) instead of in place */
   helpers?: Helpers;
 }
 
@@ -126,9 +126,11 @@ function simpleCheck(s: S.Schema, v: string, path: Path, options: PrintOptions):
   const fn = options.functions?.get(s);
   if (fn !== undefined) return { cond: 'true', call: `${fn}(${v}, ${pathCode(path)})` };
   const leaf = fails(s, v);
-  if (leaf !== undefined) return options.helpers ? { cond: 'true', call: `${options.helpers.name(s)}(${v}, ${pathCode(path)})` } : { cond: leaf, call: failure(s, v, path) };
+  // a helper takes the path as an argument: only a constant one (a path built per call would cost on the happy path)
+  const helpers = path.every((x) => typeof x === 'string') ? options.helpers : undefined;
+  if (leaf !== undefined) return helpers ? { cond: 'true', call: `${helpers.name(s)}(${v}, ${pathCode(path)})` } : { cond: leaf, call: failure(s, v, path) };
   if (s.kind !== 'optional') return undefined;
-  if (options.helpers && fails(s.of, v) !== undefined) return { cond: 'true', call: `${options.helpers.name(s)}(${v}, ${pathCode(path)})` };
+  if (helpers && fails(s.of, v) !== undefined) return { cond: 'true', call: `${helpers.name(s)}(${v}, ${pathCode(path)})` };
   const inner = simpleCheck(s.of, v, path, options);
   if (inner === undefined) return undefined;
   return { cond: inner.cond === 'true' ? `${v} !== undefined` : `${v} !== undefined && (${inner.cond})`, call: inner.call };

@@ -451,9 +451,12 @@ function checkClaims(x: unknown, path: string): asserts x is readonly Claim[] {
     if (!isObj(e2)) bad(`${path}.${i1}`, 'expected an object');
     for (const k in e2)
       if (k !== 'credentialType' && k !== 'id' && k !== 'value') bad(`${path}.${i1}.${k}`, 'unrecognized key');
-    mustIntU16(e2.credentialType, `${path}.${i1}.credentialType`);
-    mustHex(e2.id, `${path}.${i1}.id`);
-    mustHex(e2.value, `${path}.${i1}.value`);
+    if (!(isU32(e2.credentialType) && e2.credentialType <= 65535))
+      bad(`${path}.${i1}.credentialType`, 'expected an integer from 0 to 65535');
+    if (typeof e2.id !== 'string' || !HEX.test(e2.id))
+      bad(`${path}.${i1}.id`, 'expected lowercase hex (an even number of digits)');
+    if (typeof e2.value !== 'string' || !HEX.test(e2.value))
+      bad(`${path}.${i1}.value`, 'expected lowercase hex (an even number of digits)');
   }
 }
 
@@ -1192,9 +1195,10 @@ function checkParticipant(x: unknown, i: number): number {
   if (!isObj(x)) bad(`participants.${i}`, 'expected an object');
   for (const k in x)
     if (k !== 'user' && k !== 'role' && k !== 'clients') bad(`participants.${i}.${k}`, 'unrecognized key');
-  mustString(x.user, `participants.${i}.user`);
-  mustRef(x.role, `participants.${i}.role`);
-  mustIntU32(x.clients, `participants.${i}.clients`);
+  if (typeof x.user !== 'string') bad(`participants.${i}.user`, 'expected a string');
+  if (typeof x.role !== 'string' && !isU32(x.role))
+    bad(`participants.${i}.role`, 'expected a role index (an integer from 0 to 4294967295) or a role name');
+  if (!isU32(x.clients)) bad(`participants.${i}.clients`, 'expected an integer from 0 to 4294967295');
   const role = x.role;
   const r = typeof role === 'number' ? role : ROLE_BY_NAME.get(role);
   return r === undefined ? -1 : r;
@@ -1333,14 +1337,15 @@ export function authorizeUpdate(
     const e3: unknown = v1[i2];
     if (!isObj(e3)) bad(`update.changed.${i2}`, 'expected an object');
     for (const k in e3) if (k !== 'userIndex' && k !== 'role') bad(`update.changed.${i2}.${k}`, 'unrecognized key');
-    mustIntU32(e3.userIndex, `update.changed.${i2}.userIndex`);
-    mustRef(e3.role, `update.changed.${i2}.role`);
+    if (!isU32(e3.userIndex)) bad(`update.changed.${i2}.userIndex`, 'expected an integer from 0 to 4294967295');
+    if (typeof e3.role !== 'string' && !isU32(e3.role))
+      bad(`update.changed.${i2}.role`, 'expected a role index (an integer from 0 to 4294967295) or a role name');
   }
   const v4 = uv.removed;
   if (!Array.isArray(v4)) bad('update.removed', 'expected an array');
   for (let i5 = 0; i5 < v4.length; i5++) {
     const e6: unknown = v4[i5];
-    mustIntU32(e6, `update.removed.${i5}`);
+    if (!isU32(e6)) bad(`update.removed.${i5}`, 'expected an integer from 0 to 4294967295');
   }
   const v7 = uv.added;
   if (!Array.isArray(v7)) bad('update.added', 'expected an array');
@@ -1348,8 +1353,9 @@ export function authorizeUpdate(
     const e9: unknown = v7[i8];
     if (!isObj(e9)) bad(`update.added.${i8}`, 'expected an object');
     for (const k in e9) if (k !== 'user' && k !== 'role') bad(`update.added.${i8}.${k}`, 'unrecognized key');
-    mustString(e9.user, `update.added.${i8}.user`);
-    mustRef(e9.role, `update.added.${i8}.role`);
+    if (typeof e9.user !== 'string') bad(`update.added.${i8}.user`, 'expected a string');
+    if (typeof e9.role !== 'string' && !isU32(e9.role))
+      bad(`update.added.${i8}.role`, 'expected a role index (an integer from 0 to 4294967295) or a role name');
   }
   const user = typeof sender === 'string' ? sender : sender.user;
   const claims = typeof sender === 'string' ? undefined : sender.claims;
@@ -1499,14 +1505,6 @@ export function checkCapabilities(understood: Iterable<CapabilityRef>): {
   return { ok: unknownRequired.length === 0, unknown, unknownRequired };
 }
 
-function mustIntU16(v: unknown, path: string): asserts v is number {
-  if (!(isU32(v) && v <= 65535)) bad(path, 'expected an integer from 0 to 65535');
-}
-
-function mustHex(v: unknown, path: string): asserts v is string {
-  if (typeof v !== 'string' || !HEX.test(v)) bad(path, 'expected lowercase hex (an even number of digits)');
-}
-
 function mustString(v: unknown, path: string): asserts v is string {
   if (typeof v !== 'string') bad(path, 'expected a string');
 }
@@ -1531,13 +1529,4 @@ function mustOneOf(v: unknown, path: string): asserts v is 'open' | 'preauth' | 
 function mustRefU16(v: unknown, path: string): asserts v is number | string {
   if (typeof v !== 'string' && !(isU32(v) && v <= 65535))
     bad(path, 'expected a capability code (an integer from 0 to 65535) or a capability name');
-}
-
-function mustRef(v: unknown, path: string): asserts v is number | string {
-  if (typeof v !== 'string' && !isU32(v))
-    bad(path, 'expected a role index (an integer from 0 to 4294967295) or a role name');
-}
-
-function mustIntU32(v: unknown, path: string): asserts v is number {
-  if (!isU32(v)) bad(path, 'expected an integer from 0 to 4294967295');
 }
