@@ -72,7 +72,8 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (hit) return hit;
     let loaded: Loaded;
     try {
-      const r = loadPolicyFile(abs, { ...(component ? { component } : {}), limits });
+      // deciding requests needs no analyses (they are `check`'s): only the policy's own diagnostics are printed
+      const r = loadPolicyFile(abs, { ...(component ? { component } : {}), limits, analyses: false });
       const shown = displayPath(abs, io.cwd);
       printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args as ParsedArgs, io);
       if (!r.ok || !r.policy) loaded = { error: `policy \`${shown}\` has errors (${summaryLine(r.diagnostics)})` };
