@@ -186,7 +186,8 @@ class Walk {
         const o = s.of;
         const kind = o.kind === 'array' ? Array.isArray(v) : o.kind === 'object' || o.kind === 'tagged' ? isObject(v) : leafFits(o, v);
         if (kind === false) return this.issue(s.message);
-        if (kind === undefined) this.node(o, v);
+        // a container of the right kind is checked inside too (a leaf that fits is done)
+        if (kind === undefined || o.kind === 'array' || o.kind === 'object' || o.kind === 'tagged') this.node(o, v);
         return;
       }
       case 'optional':

@@ -33,6 +33,16 @@ describe('check', () => {
     expect(S.check(shape, null)).toEqual([{ path: '', message: 'expected an object' }]);
   });
 
+  it('checks inside a nullable object or array that is there (a misspelt history key is located, not a crash later)', () => {
+    const h = S.object({ n: S.nullable(S.object({ roles: S.array(S.int(0, 9)) })), xs: S.nullable(S.array(S.int(0, 9))) });
+    expect(S.check(h, { n: { rolez: [] }, xs: [1, 'a'] })).toEqual([
+      { path: 'n.rolez', message: 'unrecognized key' },
+      { path: 'n.roles', message: expect.any(String) },
+      { path: 'xs.1', message: 'expected an integer from 0 to 9' },
+    ]);
+    expect(S.check(h, { n: null, xs: null })).toBeUndefined();
+  });
+
   it('stops after maxIssues', () => {
     expect(S.check(S.array(S.string()), [1, 2, 3, 4], '', { maxIssues: 2 })).toHaveLength(2);
   });
