@@ -427,7 +427,7 @@ const tpl = (strings: TemplateStringsArray, ...vars: ReasonVar[]): readonly Reas
 
 /** Why an action was denied, by rule. */
 export const DENY_REASONS: { readonly [R in DenyRule | UpdateRule]: readonly ReasonPart[] } = {
-  undefined_actor_role: tpl`the acting role ${'holder'} is not defined by the policy`,
+  undefined_actor_role: tpl`the acting role (${'holder'}) is not defined by the policy`,
   malformed_state: tpl`the participant list is malformed`,
   missing_capability: tpl`${'holder'} does not hold ${'capability'}`,
   self_target: tpl`${'actor'} cannot ${'type'} itself`,
@@ -437,7 +437,7 @@ export const DENY_REASONS: { readonly [R in DenyRule | UpdateRule]: readonly Rea
   actor_listed: tpl`${'actor'} is already in the participant list`,
   fixed_membership: tpl`the room has fixed membership: users cannot be added, join, leave or be removed`,
   no_banned_role: tpl`the policy has no banned role (role 1 named \`banned\`)`,
-  undefined_target_role: tpl`the role ${'from'} of ${'mover'} is not defined by the policy`,
+  undefined_target_role: tpl`the role of ${'mover'} (${'from'}) is not defined by the policy`,
   target_not_banned: tpl`${'mover'} is not banned (it has ${'from'})`,
   no_clients: tpl`${'mover'} has no clients in the group`,
   missing_destination: tpl`the action names no destination role (\`to\`)`,

@@ -141,7 +141,7 @@ describe('authorize (interpreter)', () => {
     expect(authorize(POLICY, STATE, { type: 'ban', actor: 'ma', target: 'mb' }).reason).toBe('`member` does not hold canBan');
     expect(authorize(POLICY, STATE, { type: 'changeRole', actor: 'mo', target: 'vi', to: 'member' }).reason).toBe('`mod` has no authorized role change `vip` -> `member`');
     expect(authorize(POLICY, STATE, { type: 'leave', actor: 'mo' }).reason).toBe('`mod` would have 0 participants, fewer than its minimum 1');
-    expect(authorize(POLICY, withU9.state, { type: 'kick', actor: 'u9', target: 'ma' }).reason).toBe('the acting role role 9 is not defined by the policy');
+    expect(authorize(POLICY, withU9.state, { type: 'kick', actor: 'u9', target: 'ma' }).reason).toBe('the acting role (role 9) is not defined by the policy');
   });
 
   it('rejects malformed input with the path of the problem, never deciding', () => {

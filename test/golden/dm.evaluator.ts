@@ -490,7 +490,7 @@ function decide_add(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
 }
@@ -508,7 +508,7 @@ function decide_remove(st: PreparedState, x: Record<string, unknown>): Decision 
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveParticipant`);
 }
@@ -529,7 +529,7 @@ function decide_changeRole(st: PreparedState, x: Record<string, unknown>): Decis
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeUserRole`);
 }
@@ -547,7 +547,7 @@ function decide_ban(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canBan`);
 }
@@ -568,7 +568,7 @@ function decide_unban(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canUnBan`);
 }
@@ -586,7 +586,7 @@ function decide_kick(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canKick`);
 }
@@ -602,7 +602,7 @@ function decide_leave(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveSelf`);
 }
@@ -618,7 +618,7 @@ function decide_removeOwnClient(st: PreparedState, x: Record<string, unknown>): 
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs]! >>> 1) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
@@ -653,7 +653,7 @@ function decide_addOwnClient(st: PreparedState, x: Record<string, unknown>): Dec
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if ((CAPS[hs]! & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
   const f: number = ae.role;
@@ -686,7 +686,7 @@ function decide_changeOwnRole(st: PreparedState, x: Record<string, unknown>): De
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeOwnRole`);
 }
@@ -740,7 +740,7 @@ function decide_capability(st: PreparedState, x: Record<string, unknown>): Decis
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   const cb: number = CAP_BIT[capability]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
   if (!(cb >= 0 && ((CAPS[hs + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))

@@ -576,7 +576,7 @@ function decide_add(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if ((CAPS[hs * 2]! & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot add itself`);
   const te: ByUser[string] = st.byUser[target];
@@ -629,7 +629,7 @@ function decide_remove(st: PreparedState, x: Record<string, unknown>): Decision 
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 1) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveParticipant`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot remove itself`);
@@ -638,7 +638,7 @@ function decide_remove(st: PreparedState, x: Record<string, unknown>): Decision 
   const f: number = te.role;
   const fs: number = slotOf(f);
   if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
+    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
   if (!lists(hs, fs, 0))
     return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> \`no_role\``);
   if (f !== 0 && MIN_P[fs]! > 0) {
@@ -673,7 +673,7 @@ function decide_changeRole(st: PreparedState, x: Record<string, unknown>): Decis
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 9) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeUserRole`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot changeRole itself`);
@@ -682,7 +682,7 @@ function decide_changeRole(st: PreparedState, x: Record<string, unknown>): Decis
   const f: number = te.role;
   const fs: number = slotOf(f);
   if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
+    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
   if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
   if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
   if (req === f) return deny('unchanged_role', `\`${target}\` already has ${label(req)}`);
@@ -741,14 +741,14 @@ function decide_ban(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 6) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canBan`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot ban itself`);
   const te: ByUser[string] = st.byUser[target];
   const f: number = te !== undefined ? te.role : 0;
   const fs: number = slotOf(f);
   if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
+    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
   if (f === 1) return deny('unchanged_role', `\`${target}\` already has \`banned\``);
   if (!lists(hs, fs, 1))
     return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> \`banned\``);
@@ -784,7 +784,7 @@ function decide_unban(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 7) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canUnBan`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot unban itself`);
   const te: ByUser[string] = st.byUser[target];
@@ -792,7 +792,7 @@ function decide_unban(st: PreparedState, x: Record<string, unknown>): Decision {
   const f: number = te.role;
   const fs: number = slotOf(f);
   if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
+    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
   if (f !== 1) return deny('target_not_banned', `\`${target}\` is not banned (it has ${LABELS[fs]!})`);
   if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
   if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
@@ -845,7 +845,7 @@ function decide_kick(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 8) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canKick`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot kick itself`);
   const te: ByUser[string] = st.byUser[target];
@@ -853,7 +853,7 @@ function decide_kick(st: PreparedState, x: Record<string, unknown>): Decision {
   const f: number = te.role;
   const fs: number = slotOf(f);
   if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role ${label(f)} of \`${target}\` is not defined by the policy`);
+    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
   const c0: number = te.clients;
   if (c0 <= 0) return deny('no_clients', `\`${target}\` has no clients in the group`);
   if ((f === 0 || f === 1) && f !== 0 && f !== 1) {
@@ -878,7 +878,7 @@ function decide_leave(st: PreparedState, x: Record<string, unknown>): Decision {
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 5) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveSelf`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
@@ -905,7 +905,7 @@ function decide_removeOwnClient(st: PreparedState, x: Record<string, unknown>): 
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 3) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
@@ -944,7 +944,7 @@ function decide_addOwnClient(st: PreparedState, x: Record<string, unknown>): Dec
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 2) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
@@ -982,7 +982,7 @@ function decide_changeOwnRole(st: PreparedState, x: Record<string, unknown>): De
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   if (((CAPS[hs * 2]! >>> 10) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeOwnRole`);
   if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
@@ -1111,7 +1111,7 @@ function decide_capability(st: PreparedState, x: Record<string, unknown>): Decis
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
   if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role ${label(h)} is not defined by the policy`);
+    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
   const cb: number = CAP_BIT[capability]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
   if (!(cb >= 0 && ((CAPS[hs * 2 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))
