@@ -34,6 +34,8 @@ export interface HierarchyContext {
   maxTargets?: number;
   /** role names used by the participant list and preauth (`owner`, `moderator+programmer`): initial states */
   seedNames: readonly string[];
+  /** the role names of the preauth entries, in order (what `canChangeOwnRole` can move a holder to) */
+  preauthNames?: readonly string[];
 }
 
 export interface LoweredRoleProvenance {
@@ -75,6 +77,11 @@ interface Level {
   givenBySpan?: SourceSpan;
   droppedBy?: number;
   droppedBySpan?: SourceSpan;
+  /** `add_by L` on the level: holders of L or above add users directly at it */
+  addBy?: number;
+  addBySpan?: SourceSpan;
+  /** `self_drop` on the level: its holders may step down (carried only through preauth) */
+  selfDrop?: SourceSpan;
   participants?: A.ConstraintItem;
   active?: A.ConstraintItem;
 }
@@ -147,8 +154,10 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       }
       else if (item.kind === 'GivenBy') [lv.givenBy, lv.givenBySpan] = [levelRef(item.level, lv.file), at(item.span)];
       else if (item.kind === 'DroppedBy') [lv.droppedBy, lv.droppedBySpan] = [levelRef(item.level, lv.file), at(item.span)];
+      else if (item.kind === 'AddBy') [lv.addBy, lv.addBySpan] = [levelRef(item.level, lv.file), at(item.span)];
+      else if (item.kind === 'SelfDrop') lv.selfDrop = at(item.span);
       else {
-        ctx.report('unknown-level', '`requires` applies to add-ons, not levels', at(item.span));
+        ctx.report('unknown-level', `\`${item.kind === 'SelfAssign' ? 'self_assign' : 'requires'}\` applies to add-ons, not levels`, at(item.span));
         ok = false;
       }
     }
@@ -193,7 +202,10 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       } else if (item.kind === 'Requires') a.requires = levelRef(item.level, file) ?? 0;
       else if (item.kind === 'GivenBy') [a.givenBy, a.givenBySpan] = [levelRef(item.level, file), ctx.at(item.span, file)];
       else if (item.kind === 'DroppedBy') [a.droppedBy, a.droppedBySpan] = [levelRef(item.level, file), ctx.at(item.span, file)];
-      else if (item.kind === 'SelfAssign' || item.kind === 'SelfDrop')
+      else if (item.kind === 'AddBy') {
+        ctx.report('unknown-level', '`add_by` in an add-on: users are added at a level (write it in that level, or in the hierarchy for the entry level)', ctx.at(item.span, file));
+        ok = false;
+      } else if (item.kind === 'SelfAssign' || item.kind === 'SelfDrop')
         ctx.report('lowering-lost', `\`${item.kind === 'SelfAssign' ? 'self_assign' : 'self_drop'}\` on add-on \`${a.name}\` cannot be expressed on the wire`, ctx.at(item.span, file), {
           help: 'in the single-role model a participant changes its own role only through preauthorization (canChangeOwnRole), to one fixed role: lowered as not self-assignable',
         });
@@ -218,13 +230,16 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   // --- bans -------------------------------------------------------------------------------------
   let banBy: { level: number; span: SourceSpan } | undefined;
   let unbanBy: { level: number; span: SourceSpan } | undefined;
+  /** `members_only`: no `none -> banned` entry, so nobody bans a user who is not in the room */
+  let membersOnly = false;
   if (bans) {
     const file = ctx.fileOf(bans);
     for (const s of bans.settings) {
       if (s.key === 'by' || s.key === 'unban_by') {
         const l = levelRef(s.value!, file);
         if (l !== undefined) (s.key === 'by' ? (banBy = { level: l, span: ctx.at(s.span, file) }) : (unbanBy = { level: l, span: ctx.at(s.span, file) }));
-      } else
+      } else if (s.key === 'members_only') membersOnly = true;
+      else
         ctx.report('lowering-lost', s.key === 'reasons' ? 'ban reasons are not carried by the wire format' : 'ban expiry (timed bans) is not carried by the wire format', ctx.at(s.span, file), {
           help: s.key === 'reasons' ? 'a ban is a move to role 1; keep reasons in your provider’s own records' : 'a ban lasts until someone unbans; expiring bans need an actor (e.g. a policy enforcer) to unban on time',
         });
@@ -241,6 +256,29 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
         help: protect === 'strictly_lower' ? 'use `protect lower_or_equal` (e.g. for an owner handing over ownership), or give it from a higher level' : 'give it from a higher level',
       });
   });
+  // a level named by given_by/dropped_by/add_by that the protection keeps from acting on the level: the rule
+  // silently starts higher up (the lowest level that can act on `target` and is at least `named`)
+  const lowestActing = (named: number, target: number) => Math.max(named, protect === 'none' ? 0 : protect === 'lower_or_equal' ? target : target + 1);
+  const overridden = (what: string, named: number, target: number, span: SourceSpan, on: string) => {
+    const eff = lowestActing(named, target);
+    if (eff === named || eff >= levels.length) return;
+    const verb = what === 'add_by' ? `add users at \`${levels[target].name}\`` : what === 'given_by' ? `move anyone to \`${levels[target].name}\`` : `act on \`${levels[target].name}\``;
+    ctx.report('protection-overrides-level', `\`${what} ${levels[named].name}\` ${on} is ignored under \`protect ${protect}\`: a ${levels[named].name} cannot ${verb}; the lowest level that can is \`${levels[eff].name}\``, span, {
+      help: `write \`${what} ${levels[eff].name}\` to say what happens${protect === 'strictly_lower' ? ', or use `protect lower_or_equal`' : ''}`,
+    });
+  };
+  levels.forEach((lv, l) => {
+    if (lv.givenBy !== undefined) overridden('given_by', lv.givenBy, l, lv.givenBySpan!, `on level \`${lv.name}\``);
+    if (lv.droppedBy !== undefined) overridden('dropped_by', lv.droppedBy, l, lv.droppedBySpan!, `on level \`${lv.name}\``);
+    if (lv.addBy !== undefined) {
+      if (!canEver(lv.addBy, l))
+        ctx.report('lowering-lost', `\`add_by\` on level \`${lv.name}\` can never take effect: under \`protect ${protect}\` no level may add users at \`${lv.name}\``, lv.addBySpan!, {
+          help: protect === 'strictly_lower' ? 'use `protect lower_or_equal`, or list the participant at creation' : 'list the participant at creation',
+        });
+      else overridden('add_by', lv.addBy, l, lv.addBySpan!, `on level \`${lv.name}\``);
+    }
+  });
+  if (by.add_by) overridden('add_by', by.add_by.level, entry, by.add_by.span, `(at the entry level \`${levels[entry].name}\`)`);
   for (const a of addons)
     if (a.givenBy !== undefined && !levels.some((_, l) => l >= a.requires && canEver(a.givenBy, l)))
       ctx.report('lowering-lost', `\`given_by\` on add-on \`${a.name}\` can never take effect under \`protect ${protect}\``, a.givenBySpan!);
@@ -269,8 +307,13 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
   const giveTop = givers(top);
   const dropTop = droppers(top);
 
-  // initial states: the entry level, and the states the participant list, preauth and scenarios name
+  /** the levels an actor at `la` may add users at (ascending): the entry level by `add_by`, others by their own `add_by` */
+  const addLevels = (la: number): number[] =>
+    levels.flatMap((lv, t) => (t < reach(la) && ((t === entry && by.add_by !== undefined && la >= by.add_by.level) || (lv.addBy !== undefined && la >= lv.addBy)) ? [t] : []));
+
+  // initial states: the entry level, the levels users can be added at, and the states the participant list, preauth and scenarios name
   const seeds: [number, number][] = [[entry, 0]];
+  for (const t of addLevels(top)) if (t !== entry) seeds.push([t, 0]);
   for (const name of ctx.seedNames) {
     const [lvName, ...addonNames] = name.split('+');
     const level = levelIndex.get(lvName);
@@ -431,11 +474,12 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     }
     const from0: number[] = [];
     const from1: number[] = [];
-    if (by.add_by && la >= by.add_by.level && entry < c) {
-      from0.push(entryIdx);
-      note(0, entryIdx, 'add', by.add_by.span);
+    for (const t of addLevels(la)) {
+      const j = idx(t, 0);
+      from0.push(j);
+      note(0, j, 'add', t === entry && by.add_by && la >= by.add_by.level ? by.add_by.span : levels[t].addBySpan);
     }
-    if (banning) {
+    if (banning && !membersOnly) {
       from0.push(1);
       note(0, 1, 'ban', banBy!.span);
     }
@@ -456,6 +500,35 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       help: 'a kicker can kick every participant, higher levels included; use `remove_by` (scoped) if protection matters',
     });
 
+  // stepping down (`self_drop` on a level): the wire has no self-demotion. `changeOwnRole` moves the sender to
+  // the role of the first preauth entry (with a non-zero role) matching its claims, consuming no entry. That
+  // is a step down exactly when every non-zero preauth role is a state of a lower level; then the level's
+  // roles get canChangeOwnRole, otherwise nothing is carried. Either way a warning says what is lost.
+  const preauthLevels = (ctx.preauthNames ?? []).filter((nm) => nm !== 'none').map((nm) => {
+    const st = names.get(nm);
+    return { name: nm, level: st === undefined || st < firstIndex ? undefined : stateLevel[st - firstIndex] };
+  });
+  const stepDown = levels.map((lv, l) => {
+    if (!lv.selfDrop) return false;
+    const up = preauthLevels.find((p) => p.level === undefined || p.level >= l);
+    const carried = preauthLevels.length > 0 && !up;
+    const lower = [...new Set(preauthLevels.map((p) => p.name))].map((nm) => `\`${nm}\``).join(', ');
+    ctx.report(
+      'lowering-lost',
+      carried
+        ? `\`self_drop\` on level \`${lv.name}\`: the wire has no self-demotion; a holder steps down only through preauthorization, to the role of the first preauth entry its claims match (${lower}), not to a level of its choice`
+        : `\`self_drop\` on level \`${lv.name}\` cannot be expressed on the wire: ${preauthLevels.length === 0 ? 'no preauth entry names a lower level' : `the preauth entry for \`${up!.name}\` is not below \`${lv.name}\``}; lowered as not self-demotable`,
+      lv.selfDrop,
+      {
+        help: carried
+          ? 'its roles get canChangeOwnRole (changeOwnRole takes the first non-zero preauth match and consumes no role-change entry); a holder whose claims match no entry cannot step down'
+          : 'a participant changes its own role only by changeOwnRole, to the first preauth entry matching its claims; granting canChangeOwnRole here would let holders move to a level that is not lower. Leaving and rejoining is not a step down (it needs an add or a join at that level); a higher level can demote with `dropped_by`',
+      },
+    );
+    return carried;
+  });
+  const changeOwn = cap(ACTIONS.changeOwnRole.capability!);
+
   let targets = roles.reduce((t, r) => t + r.changes.reduce((u, e) => u + e.to.length, 0), 0);
   for (let k = 0; k < n; k++) {
     const index = firstIndex + k;
@@ -467,6 +540,7 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     const grants = new Map(cumulative[l]);
     for (const a of addonsOf(m)) for (const [c, sp] of a.grants) if (!grants.has(c)) grants.set(c, sp);
     for (const [c, sp] of level.actionCaps) if (!grants.has(c)) grants.set(c, sp);
+    if (stepDown[l] && !grants.has(changeOwn)) grants.set(changeOwn, lv.selfDrop!);
     // the entries are shared by the roles of a level (nothing mutates a policy's entries); leaving adds `self -> none`
     let changes = level.entries;
     if (leave) {
@@ -608,14 +682,15 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       }
       if (by.remove_by && la >= by.remove_by.level) t += prefS[c];
       const banning = hasBans && banBy !== undefined && la >= banBy.level;
-      if (banning) t += prefS[c] + 1;
-      const add = by.add_by !== undefined && la >= by.add_by.level && entry < c;
+      if (banning) t += prefS[c] + (membersOnly ? 0 : 1);
+      const adds = addLevels(la).length;
+      const add = adds > 0 || (banning && !membersOnly);
       const unban = hasBans && unbanBy !== undefined && la >= unbanBy.level && entry < c;
-      t += (add ? 1 : 0) + (unban ? 1 : 0);
+      t += adds + (unban ? 1 : 0);
       const leaves = leave && !(by.remove_by && la >= by.remove_by.level && la < c) ? 1 : 0;
       targets += S[la] * (t + leaves);
       // bytes: 4 per target, about 5 per source entry (at most one per state the actor may act on), the role's own fields
-      const entries = Math.min(t, prefS[c] + (add || banning ? 1 : 0) + (unban ? 1 : 0)) + (leave ? 1 : 0);
+      const entries = Math.min(t, prefS[c] + (add ? 1 : 0) + (unban ? 1 : 0)) + (leave ? 1 : 0);
       const nameBytes = S[la] * (utf8(levels[la].name) + 1) + addons.reduce((s, a, i) => s + O[la][i] * (utf8(a.name) + 1), 0);
       const docBytes = S[la] * utf8(levels[la].decl.doc ?? '') + addons.reduce((s, a, i) => s + O[la][i] * (utf8(a.decl.doc ?? '') + 3), 0);
       wireBytes += S[la] * (4 + 2 + 2 * (levelCaps[la] + 4) + 4 + 1 + 4 + 1 + 4 + 5 * entries + 4 * (t + leaves)) + nameBytes + docBytes;

@@ -102,11 +102,15 @@ export interface HistoryDecl {
 
 export interface ComponentDecl { readonly kind: 'Component'; readonly id: IntLit; readonly data: BytesLit; readonly span: Span }
 
-/** `given_by L` / `dropped_by L` / `requires L` inside a level or add-on: a level reference */
-export interface LevelRefItem { readonly kind: 'GivenBy' | 'DroppedBy' | 'Requires'; readonly level: Ident; readonly span: Span }
+/**
+ * `given_by L` / `dropped_by L` / `requires L` inside a level or add-on: a level reference; `add_by L`
+ * inside a level: holders of L (or above) may add users directly at this level
+ */
+export interface LevelRefItem { readonly kind: 'GivenBy' | 'DroppedBy' | 'Requires' | 'AddBy'; readonly level: Ident; readonly span: Span }
 /** `self_assign` / `self_drop` on an add-on */
 export interface FlagItem { readonly kind: 'SelfAssign' | 'SelfDrop'; readonly span: Span }
-export type LevelItem = GrantItem | ConstraintItem | LevelRefItem;
+/** (`self_drop` on a level: its holders may step down; `self_assign` there is an error) */
+export type LevelItem = GrantItem | ConstraintItem | LevelRefItem | FlagItem;
 export type AddonItem = GrantItem | ConstraintItem | LevelRefItem | FlagItem;
 
 /** One level of a hierarchy, lowest first. */
@@ -127,7 +131,8 @@ export interface HierarchyDecl { readonly kind: 'Hierarchy'; readonly levels: re
 /** An add-on role stacked on a level (the multi-role model). */
 export interface AddonDecl { readonly kind: 'Addon'; readonly name: Ident; readonly doc?: string; readonly items: readonly AddonItem[]; readonly span: Span }
 
-export type BansSettingKey = 'by' | 'unban_by' | 'reasons' | 'expiry';
+/** `members_only`: only participants may be banned (no pre-emptive ban of a user not in the room) */
+export type BansSettingKey = 'by' | 'unban_by' | 'reasons' | 'expiry' | 'members_only';
 export interface BansSetting { readonly kind: 'BansSetting'; readonly key: BansSettingKey; readonly keySpan: Span; readonly value?: Ident; readonly span: Span }
 /** The separate ban list of the multi-role model. */
 export interface BansDecl { readonly kind: 'Bans'; readonly settings: readonly BansSetting[]; readonly span: Span }

@@ -435,7 +435,7 @@ export class AstBuilder extends BaseVisitor {
       if (!range) return undefined;
       return { kind: 'Constraint', which: kw.image === 'active' ? 'active' : 'participants', min: range.min, ...(range.max ? { max: range.max } : {}), span: join(spanOf(kw), range.span) };
     }
-    for (const [tokName, kind] of [['Kw_given_by', 'GivenBy'], ['Kw_dropped_by', 'DroppedBy'], ['Kw_requires', 'Requires']] as const) {
+    for (const [tokName, kind] of [['Kw_given_by', 'GivenBy'], ['Kw_dropped_by', 'DroppedBy'], ['Kw_requires', 'Requires'], ['Kw_add_by', 'AddBy']] as const) {
       const k = tok(c[tokName]);
       if (!k) continue;
       const level = this.ident(tok(c.Identifier));
@@ -460,7 +460,7 @@ export class AstBuilder extends BaseVisitor {
         pending = undefined;
       }
     }
-    for (const k of [...toks(c.Kw_reasons), ...toks(c.Kw_expiry)]) settings.push({ kind: 'BansSetting', key: k.image as A.BansSettingKey, keySpan: spanOf(k), span: spanOf(k) });
+    for (const k of [...toks(c.Kw_reasons), ...toks(c.Kw_expiry), ...toks(c.Kw_members_only)]) settings.push({ kind: 'BansSetting', key: k.image as A.BansSettingKey, keySpan: spanOf(k), span: spanOf(k) });
     settings.sort((a, b) => a.span.start - b.span.start);
     const end = tok(c.RCurly);
     return { kind: 'Bans', settings, span: join(spanOf(kw), end ? spanOf(end) : spanOf(kw)) };

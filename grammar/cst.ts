@@ -411,6 +411,7 @@ export type ModelItemCstChildren = {
   Kw_given_by?: IToken[];
   Kw_dropped_by?: IToken[];
   Kw_requires?: IToken[];
+  Kw_add_by?: IToken[];
   Identifier?: IToken[];
   Kw_self_assign?: IToken[];
   Kw_self_drop?: IToken[];
@@ -429,6 +430,7 @@ export type BansDeclCstChildren = {
   Identifier?: IToken[];
   Kw_reasons?: IToken[];
   Kw_expiry?: IToken[];
+  Kw_members_only?: IToken[];
   RCurly: IToken[];
 };
 

@@ -185,6 +185,7 @@ export const By = kw('by');
 export const UnbanBy = kw('unban_by');
 export const Reasons = kw('reasons');
 export const Expiry = kw('expiry');
+export const MembersOnly = kw('members_only');
 export const All = kw('all');
 export const Scenario = kw('scenario');
 export const Given = kw('given');

@@ -571,7 +571,7 @@ export class MimiParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
-  /** modelItem := "grant" ("all" | nameList) | ("participants" | "active") range | ("given_by" | "dropped_by" | "requires") NAME | "self_assign" | "self_drop" */
+  /** modelItem := "grant" ("all" | nameList) | ("participants" | "active") range | ("given_by" | "dropped_by" | "requires" | "add_by") NAME | "self_assign" | "self_drop" */
   modelItem = this.RULE('modelItem', () => {
     this.OR([
       {
@@ -588,7 +588,7 @@ export class MimiParser extends CstParser {
       },
       {
         ALT: () => {
-          this.OR3([{ ALT: () => this.CONSUME(T.GivenBy) }, { ALT: () => this.CONSUME(T.DroppedBy) }, { ALT: () => this.CONSUME(T.Requires) }]);
+          this.OR3([{ ALT: () => this.CONSUME(T.GivenBy) }, { ALT: () => this.CONSUME(T.DroppedBy) }, { ALT: () => this.CONSUME(T.Requires) }, { ALT: () => this.CONSUME(T.AddBy) }]);
           this.CONSUME(T.Identifier);
         },
       },
@@ -597,7 +597,7 @@ export class MimiParser extends CstParser {
     ]);
   });
 
-  /** bans := "bans" "{" (("by" | "unban_by") NAME | "reasons" | "expiry")* "}" */
+  /** bans := "bans" "{" (("by" | "unban_by") NAME | "reasons" | "expiry" | "members_only")* "}" */
   bansDecl = this.RULE('bansDecl', () => {
     this.CONSUME(T.Bans);
     this.CONSUME(T.LCurly);
@@ -611,6 +611,7 @@ export class MimiParser extends CstParser {
         },
         { ALT: () => this.CONSUME(T.Reasons) },
         { ALT: () => this.CONSUME(T.Expiry) },
+        { ALT: () => this.CONSUME(T.MembersOnly) },
       ]);
     });
     this.CONSUME(T.RCurly);

@@ -106,6 +106,7 @@ export const DIAGNOSTIC_CODES = {
   'model-without-hierarchy': { code: 'E0123', severity: 'error', summary: '`addon` or `bans` without a `hierarchy`' },
   'lowering-lost': { code: 'W0124', severity: 'warning', summary: 'something the single-role wire format cannot carry (ban reasons, expiry, `grant all`, self-assignment …)' },
   'lowering-info': { code: 'I0125', severity: 'info', summary: 'how many roles a hierarchy lowered to, and the bound' },
+  'protection-overrides-level': { code: 'W0126', severity: 'warning', summary: 'a `given_by`, `dropped_by` or `add_by` level that the protection rule keeps from acting: only a higher level can' },
   // --- scenarios (compiler/lower, compiler/scenarios)
   'invalid-step': { code: 'E0130', severity: 'error', summary: 'a scenario step with an unknown action, a missing target or destination, or an unknown user or capability' },
   // --- the draft's MUSTs and internal consistency (compiler/rules, on the IR)

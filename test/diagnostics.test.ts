@@ -35,6 +35,7 @@ const cases: Partial<Record<DiagnosticKind, Case>> = {
   'model-without-hierarchy': { bad: `${BASE} addon bot { }`, underline: 'bot', good: BASE },
   'lowering-lost': { bad: 'hierarchy { level a level b } bans { by b reasons }', underline: 'reasons', good: 'hierarchy { level a level b } bans { by b }' },
   'lowering-info': { bad: 'hierarchy { level a level b }', underline: 'hierarchy { level a level b }', good: BASE },
+  'protection-overrides-level': { bad: 'hierarchy { level a level b { given_by b } level c }', underline: 'given_by b', good: 'hierarchy { level a level b { given_by c } level c }' },
   'unknown-capability': { bad: `${BASE} role mod @5 { grant canUnban }`, underline: 'canUnban', good: `${BASE} role mod @5 { grant canUnBan }`, help: /did you mean `canUnBan`\?/ },
   'unknown-role': { bad: `${BASE} role mod @5 { changes { membr -> none } }`, underline: 'membr', good: `${BASE} role mod @5 { changes { member -> none } }`, help: /did you mean `member`\?/ },
   'unknown-package': { bad: `package a includes chattr { canKick } package chatter { canSendMessage } ${BASE}`, underline: 'chattr', good: `package a includes chatter { canKick } package chatter { canSendMessage } ${BASE}` },

@@ -9,6 +9,7 @@ import { main } from '../compiler/cli/main.js';
 import { compileFile, memoryHost } from '../compiler/index.js';
 import { encodeComponent, encodePolicy } from '../runtime/codec/index.js';
 import { capabilityByName } from '../runtime/registry.js';
+import { runScenarios } from '../compiler/scenarios.js';
 import { codes, compileVirtual, diagnose } from './harness.js';
 
 const c = (n: string) => capabilityByName.get(n)!.code;
@@ -156,10 +157,10 @@ describe('limits and what is lost', () => {
     const random = () => {
       const lv = Array.from({ length: 1 + Math.floor(rnd() * 4) }, (_, i) => `l${i}`);
       return [
-        `hierarchy { ${lv.map((n) => `level ${n} { ${maybe(0.5, 'grant canSendMessage')} ${maybe(0.7, `given_by ${pick(lv)}`)} ${maybe(0.3, `dropped_by ${pick(lv)}`)} }`).join(' ')}`,
+        `hierarchy { ${lv.map((n) => `level ${n} { ${maybe(0.5, 'grant canSendMessage')} ${maybe(0.7, `given_by ${pick(lv)}`)} ${maybe(0.3, `dropped_by ${pick(lv)}`)} ${maybe(0.2, `add_by ${pick(lv)}`)} }`).join(' ')}`,
         `${maybe(0.8, `protect ${pick(['none', 'lower_or_equal', 'strictly_lower'])}`)} ${maybe(0.5, `entry ${pick(lv)}`)} ${maybe(0.6, `add_by ${pick(lv)}`)} ${maybe(0.6, `remove_by ${pick(lv)}`)} ${maybe(0.5, 'leave')} ${maybe(0.3, 'open_join')} }`,
         ...Array.from({ length: Math.floor(rnd() * 5) }, (_, i) => `addon a${i} { ${maybe(0.6, `requires ${pick(lv)}`)} ${maybe(0.8, `given_by ${pick(lv)}`)} ${maybe(0.3, `dropped_by ${pick(lv)}`)} }`),
-        maybe(0.5, `bans { ${maybe(0.7, `by ${pick(lv)}`)} ${maybe(0.7, `unban_by ${pick(lv)}`)} }`),
+        maybe(0.5, `bans { ${maybe(0.7, `by ${pick(lv)}`)} ${maybe(0.7, `unban_by ${pick(lv)}`)} ${maybe(0.3, 'members_only')} }`),
       ].join('\n');
     };
     const readme = `hierarchy {
@@ -199,5 +200,142 @@ bans { by b reasons expiry }`).filter((d) => d.code === 'W0124');
   it('the two models cannot be mixed, but packages are shared', () => {
     expect(compileVirtual('package p { canSendMessage } hierarchy { level a { grant p } }').ok).toBe(true);
     expect(compileVirtual('role r @2 { } hierarchy { level a }').diagnostics.map((d) => d.kind)).toContain('mixed-role-models');
+  });
+});
+
+describe('what the hierarchy can say beyond the entry level, and what the wire cannot carry', () => {
+  const run = (src: string) => {
+    const r = compileVirtual(src);
+    expect(r.ok, JSON.stringify(r.diagnostics)).toBe(true);
+    const names = new Map([...r.symbols.roles].map(([k, v]) => [k, v.index]));
+    return runScenarios(r.policy, r.scenarios, names);
+  };
+  const failing = (src: string) => run(src).flatMap((s) => [...(s.error ? [s.error] : []), ...s.steps.filter((st) => !st.passed).map((st) => `${st.text}: ${st.error ?? st.decision?.rule ?? st.check?.actual}`)]);
+  const FIVE = `
+hierarchy {
+  level restricted
+  level regular   { given_by moderator }
+  level moderator { given_by admin  add_by owner }
+  level admin     { given_by owner  add_by admin }
+  level owner     { participants 1.. }
+  entry regular
+  add_by moderator
+}
+participants { "o": owner }
+allow creation-only-role for owner because "set at creation"
+`;
+  it('`add_by L` in a level: holders of L or above add users directly at that level (0 -> level in their list)', () => {
+    const r = compileVirtual(FIVE);
+    const role = (n: string) => r.policy.roles.find((x) => x.name === n)!;
+    const idx = (n: string) => role(n).index;
+    const from0 = (n: string) => role(n).changes.find((e) => e.from === 0)?.to ?? [];
+    expect(from0('moderator')).toEqual([idx('regular')]);
+    // an admin adds at the entry level and (add_by admin on admin, but strictly_lower) not at its own level
+    expect(from0('admin')).toEqual([idx('regular')]);
+    expect(from0('owner')).toEqual(sorted([idx('regular'), idx('moderator'), idx('admin')]));
+    expect(role('owner').capabilities).toContain(c('canAddParticipant'));
+  });
+  it('`add_by` on a level the protection keeps the named level from: a located warning with the level that can', () => {
+    const seen = diagnose(FIVE).filter((d) => d.code === 'W0126');
+    expect(seen.map((d) => d.underline)).toEqual(['add_by admin']);
+    const r = compileVirtual(FIVE);
+    expect(r.diagnostics.find((d) => d.kind === 'protection-overrides-level')!.message).toBe(
+      '`add_by admin` on level `admin` is ignored under `protect strictly_lower`: a admin cannot add users at `admin`; the lowest level that can is `owner`',
+    );
+    // nobody above the top level: never takes effect
+    expect(diagnose('hierarchy { level a level b { add_by b } }').find((d) => d.code === 'W0124')!.underline).toBe('add_by b');
+    // an add-on is not a level users are added at
+    expect(diagnose('hierarchy { level a level b } addon t { add_by b }').find((d) => d.code === 'E0121')!.underline).toBe('add_by b');
+  });
+  it('scenarios: an owner adds erin at moderator; a moderator cannot', () => {
+    expect(
+      failing(`${FIVE}
+scenario "add at a level" {
+  given { o: owner  m: moderator }
+  expect allow o add erin to moderator
+  expect erin is moderator
+  expect deny  m add fred to moderator
+  expect allow m add fred to regular
+}`),
+    ).toEqual([]);
+  });
+  it('`given_by moderator` on moderator under strictly_lower is ignored: warned where it is written (W0126)', () => {
+    const src = 'hierarchy { level regular level moderator { given_by moderator } level admin { dropped_by regular } level owner }';
+    const seen = diagnose(src).filter((d) => d.code === 'W0126');
+    expect(seen.map((d) => d.underline)).toEqual(['given_by moderator', 'dropped_by regular']);
+    expect(compileVirtual(src).diagnostics.find((d) => d.kind === 'protection-overrides-level')!.help).toBe('write `given_by admin` to say what happens, or use `protect lower_or_equal`');
+    // lower_or_equal: a moderator may make moderators (the given_by is what happens); a regular still cannot demote an admin
+    expect(diagnose(src.replace('hierarchy {', 'hierarchy { protect lower_or_equal')).filter((d) => d.code === 'W0126').map((d) => d.underline)).toEqual(['dropped_by regular']);
+    // the hierarchy-wide add_by at the entry level too
+    expect(diagnose('hierarchy { level regular level mod entry regular add_by regular }').find((d) => d.code === 'W0126')!.underline).toBe('add_by regular');
+  });
+  const STEP = (preauth: string) => `
+hierarchy {
+  level regular   { grant canSendMessage }
+  level moderator { given_by admin }
+  level admin     { given_by owner  self_drop }
+  level owner
+  entry regular
+}
+participants { "o": owner }
+${preauth}
+`;
+  it('`self_drop` on a level: carried through preauthorization when every preauth role is lower (canChangeOwnRole), with a warning', () => {
+    const src = STEP('preauth { moderator when x509 "2.5.4.11" = "Mods" }');
+    const r = compileVirtual(src);
+    const admin = r.policy.roles.find((x) => x.name === 'admin')!;
+    expect(admin.capabilities).toContain(c('canChangeOwnRole'));
+    // no role-change entry is involved (changeOwnRole consumes none): the entries are those without `self_drop`
+    expect(r.policy.roles.map((x) => x.changes)).toEqual(compileVirtual(src.replace('  self_drop', '')).policy.roles.map((x) => x.changes));
+    expect(r.policy.roles.find((x) => x.name === 'moderator')!.capabilities).not.toContain(c('canChangeOwnRole'));
+    const w = diagnose(src).find((d) => d.code === 'W0124')!;
+    expect(w.underline).toBe('self_drop');
+    expect(r.diagnostics.find((d) => d.kind === 'lowering-lost')!.message).toMatch(/^`self_drop` on level `admin`: the wire has no self-demotion; a holder steps down only through preauthorization, to the role of the first preauth entry its claims match \(`moderator`\)/);
+    expect(
+      failing(`${src}
+scenario "an admin steps down" {
+  given { a: admin claims { x509 "2.5.4.11" = "Mods" }  b: admin }
+  expect allow a changeOwnRole to moderator
+  expect a is moderator
+  expect deny  b changeOwnRole to moderator // no matching claims: no step down
+}`),
+    ).toEqual([]);
+  });
+  it('`self_drop` without a safe preauth is not carried: a located warning says why', () => {
+    for (const [preauth, why] of [
+      ['', /no preauth entry names a lower level; lowered as not self-demotable$/],
+      ['preauth { owner when x509 "2.5.4.11" = "Boss"  moderator when x509 "2.5.4.11" = "Mods" }', /the preauth entry for `owner` is not below `admin`; lowered as not self-demotable$/],
+    ] as const) {
+      const r = compileVirtual(STEP(preauth));
+      expect(r.policy.roles.find((x) => x.name === 'admin')!.capabilities).not.toContain(c('canChangeOwnRole'));
+      expect(r.diagnostics.find((d) => d.kind === 'lowering-lost')!.message).toMatch(why);
+      expect(diagnose(STEP(preauth)).find((d) => d.code === 'W0124')!.underline).toBe('self_drop');
+    }
+    expect(diagnose('hierarchy { level a { self_assign } }').find((d) => d.code === 'E0121')!.underline).toBe('self_assign');
+  });
+  it('`members_only` bans: no `none -> banned` entry, so a user who is not in the room cannot be banned', () => {
+    const src = (flag: string) => `hierarchy { level regular level mod { given_by mod } entry regular add_by mod } bans { by mod unban_by mod ${flag} } participants { "m": mod }`;
+    const mod = (flag: string) => compileVirtual(src(flag)).policy.roles.find((x) => x.name === 'mod')!;
+    expect(mod('').changes.find((e) => e.from === 0)!.to).toEqual([1, 2]);
+    expect(mod('members_only').changes.find((e) => e.from === 0)!.to).toEqual([2]);
+    expect(mod('members_only').changes.find((e) => e.from === 2)!.to).toEqual([1]);
+    expect(
+      failing(`${src('members_only')}
+scenario "members only" {
+  given { m: mod  u: regular }
+  expect deny  m ban stranger
+  expect allow m ban u
+  expect u banned
+}`),
+    ).toEqual([]);
+  });
+  it('the formatter prints the new items as written', async () => {
+    const { format } = await import('../compiler/format/index.js');
+    const src = 'hierarchy {\n  level a { self_drop }\n  level b { add_by c }\n  level c\n}\n\nbans {\n  by c\n  members_only\n}\n';
+    const once = await format(src);
+    expect(once).toContain('add_by c');
+    expect(once).toContain('members_only');
+    expect(once).toContain('self_drop');
+    expect(await format(once)).toBe(once);
   });
 });

@@ -238,6 +238,8 @@ export function buildFormatTree(ast: A.SourceFile): FormatTree {
         return setting('dropped_by', i.span, ident(i.level));
       case 'Requires':
         return setting('requires', i.span, ident(i.level));
+      case 'AddBy':
+        return setting('add_by', i.span, ident(i.level));
       case 'SelfAssign':
         return setting('self_assign', i.span);
       case 'SelfDrop':

@@ -156,6 +156,7 @@ export function lowerPolicy(ctx: PassContext, names: Names, checked: CheckedProg
       seedNames: items.flatMap((i) =>
         i.kind === 'Participants' ? i.entries.map((e) => e.role) : i.kind === 'Preauth' ? i.entries.map((e) => e.role) : i.kind === 'Scenario' ? i.given.map((g) => g.role) : [],
       ).flatMap((r) => (r.kind === 'Ident' ? [r.name] : [])),
+      preauthNames: items.flatMap((i) => (i.kind === 'Preauth' ? i.entries.map((e) => e.role) : [])).flatMap((r) => (r.kind === 'Ident' ? [r.name] : r.kind === 'NoneRef' ? ['none'] : [])),
     });
     hierarchyNotLowered = !lowered;
     if (lowered) {
