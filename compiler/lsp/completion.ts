@@ -13,9 +13,9 @@ const ROOM_KEYWORDS = ['fixed_membership', 'parent_dependant', 'parent_room', 'm
 const ROLE_KEYWORDS = ['name', 'description', 'grant', 'capabilities', 'participants', 'active', 'changes'];
 const HISTORY_KEYWORDS = ['share_by', 'automatic', 'max_period'];
 const HIERARCHY_KEYWORDS = ['level', 'protect', 'entry', 'add_by', 'remove_by', 'kick_by', 'leave', 'open_join'];
-const LEVEL_KEYWORDS = ['grant', 'participants', 'active', 'given_by', 'dropped_by'];
+const LEVEL_KEYWORDS = ['grant', 'participants', 'active', 'given_by', 'dropped_by', 'add_by', 'self_drop'];
 const ADDON_KEYWORDS = ['grant', 'participants', 'active', 'requires', 'given_by', 'dropped_by', 'self_assign', 'self_drop'];
-const BANS_KEYWORDS = ['by', 'unban_by', 'reasons', 'expiry'];
+const BANS_KEYWORDS = ['by', 'unban_by', 'members_only', 'reasons', 'expiry'];
 const CLAIM_KEYWORDS = ['x509', 'jwt', 'cwt', 'basic', 'credential'];
 const ACTIONS = ['add', 'remove', 'changeRole', 'ban', 'unban', 'kick', 'leave', 'removeOwnClient', 'addOwnClient', 'changeOwnRole', 'join', 'capability'];
 /** the changes of a scenario's `commit { … }` */
