@@ -329,6 +329,14 @@ scenario "members only" {
 }`),
     ).toEqual([]);
   });
+  it('the level named by `add_by` in a level is a reference (find references, rename)', async () => {
+    const { parse } = await import('../grammar/index.js');
+    const { collectOccurrences, referencesOf } = await import('../compiler/lsp/occurrences.js');
+    const text = 'hierarchy { level a level b { add_by c } level c }';
+    const refs = referencesOf(collectOccurrences([parse(text, 'm.mimi').ast]), { ns: 'role', name: 'c' });
+    expect(refs.map((o) => text.slice(o.start, o.end))).toEqual(['c', 'c']);
+    expect(refs.map((o) => o.start)).toContain(text.indexOf('add_by c') + 'add_by '.length);
+  });
   it('the formatter prints the new items as written', async () => {
     const { format } = await import('../compiler/format/index.js');
     const src = 'hierarchy {\n  level a { self_drop }\n  level b { add_by c }\n  level c\n}\n\nbans {\n  by c\n  members_only\n}\n';

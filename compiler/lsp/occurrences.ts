@@ -40,7 +40,7 @@ export function collectOccurrences(files: readonly A.SourceFile[]): Occurrence[]
     const grant = (g: A.GrantItem) => g.refs.forEach((r) => add('capability', r));
     const modelItem = (i: A.AddonItem) => {
       if (i.kind === 'Grant') grant(i);
-      else if (i.kind === 'GivenBy' || i.kind === 'DroppedBy' || i.kind === 'Requires') add('role', i.level);
+      else if (i.kind === 'GivenBy' || i.kind === 'DroppedBy' || i.kind === 'Requires' || i.kind === 'AddBy') add('role', i.level);
     };
     for (const item of f.items) {
       switch (item.kind) {
