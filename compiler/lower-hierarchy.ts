@@ -278,7 +278,13 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       else overridden('add_by', lv.addBy, l, lv.addBySpan!, `on level \`${lv.name}\``);
     }
   });
-  if (by.add_by) overridden('add_by', by.add_by.level, entry, by.add_by.span, `(at the entry level \`${levels[entry].name}\`)`);
+  if (by.add_by) {
+    if (!canEver(by.add_by.level, entry))
+      ctx.report('lowering-lost', `\`add_by\` can never take effect: under \`protect ${protect}\` no level may add users at the entry level \`${levels[entry].name}\``, by.add_by.span, {
+        help: protect === 'strictly_lower' ? 'use `protect lower_or_equal`, or a lower entry level' : 'use a lower entry level',
+      });
+    else overridden('add_by', by.add_by.level, entry, by.add_by.span, `(at the entry level \`${levels[entry].name}\`)`);
+  }
   for (const a of addons)
     if (a.givenBy !== undefined && !levels.some((_, l) => l >= a.requires && canEver(a.givenBy, l)))
       ctx.report('lowering-lost', `\`given_by\` on add-on \`${a.name}\` can never take effect under \`protect ${protect}\``, a.givenBySpan!);

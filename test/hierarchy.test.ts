@@ -268,6 +268,7 @@ scenario "add at a level" {
     expect(diagnose(src.replace('hierarchy {', 'hierarchy { protect lower_or_equal')).filter((d) => d.code === 'W0126').map((d) => d.underline)).toEqual(['dropped_by regular']);
     // the hierarchy-wide add_by at the entry level too
     expect(diagnose('hierarchy { level regular level mod entry regular add_by regular }').find((d) => d.code === 'W0126')!.underline).toBe('add_by regular');
+    expect(diagnose('hierarchy { level regular level mod entry mod add_by mod }').find((d) => d.code === 'W0124')!.underline).toBe('add_by mod');
   });
   const STEP = (preauth: string) => `
 hierarchy {
