@@ -523,7 +523,9 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
       'lowering-lost',
       carried
         ? `\`self_drop\` on level \`${lv.name}\`: the wire has no self-demotion; a holder steps down only through preauthorization, to the role of the first preauth entry its claims match (${lower}), not to a level of its choice`
-        : `\`self_drop\` on level \`${lv.name}\` cannot be expressed on the wire: ${preauthLevels.length === 0 ? 'no preauth entry names a lower level' : `the preauth entry for \`${up!.name}\` is not below \`${lv.name}\``}; lowered as not self-demotable`,
+        : l === 0
+          ? `\`self_drop\` on level \`${lv.name}\` means nothing: it is the lowest level, there is no level to step down to`
+          : `\`self_drop\` on level \`${lv.name}\` cannot be expressed on the wire: ${preauthLevels.length === 0 ? 'no preauth entry names a lower level' : `the preauth entry for \`${up!.name}\` is not below \`${lv.name}\``}; lowered as not self-demotable`,
       lv.selfDrop,
       {
         help: carried

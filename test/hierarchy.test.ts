@@ -313,6 +313,7 @@ scenario "an admin steps down" {
       expect(diagnose(STEP(preauth)).find((d) => d.code === 'W0124')!.underline).toBe('self_drop');
     }
     expect(diagnose('hierarchy { level a { self_assign } }').find((d) => d.code === 'E0121')!.underline).toBe('self_assign');
+    expect(compileVirtual('hierarchy { level a { self_drop } level b }').diagnostics.find((d) => d.kind === 'lowering-lost')!.message).toMatch(/it is the lowest level/);
   });
   it('`members_only` bans: no `none -> banned` entry, so a user who is not in the room cannot be banned', () => {
     const src = (flag: string) => `hierarchy { level regular level mod { given_by mod } entry regular add_by mod } bans { by mod unban_by mod ${flag} } participants { "m": mod }`;
