@@ -263,7 +263,7 @@ export function lowerHierarchy(h: A.HierarchyDecl, addonDecls: readonly A.AddonD
     const eff = lowestActing(named, target);
     if (eff === named || eff >= levels.length) return;
     const verb = what === 'add_by' ? `add users at \`${levels[target].name}\`` : what === 'given_by' ? `move anyone to \`${levels[target].name}\`` : `act on \`${levels[target].name}\``;
-    ctx.report('protection-overrides-level', `\`${what} ${levels[named].name}\` ${on} is ignored under \`protect ${protect}\`: a ${levels[named].name} cannot ${verb}; the lowest level that can is \`${levels[eff].name}\``, span, {
+    ctx.report('protection-overrides-level', `\`${what} ${levels[named].name}\` ${on} is ignored under \`protect ${protect}\`: holders of \`${levels[named].name}\` cannot ${verb}; the lowest level that can is \`${levels[eff].name}\``, span, {
       help: `write \`${what} ${levels[eff].name}\` to say what happens${protect === 'strictly_lower' ? ', or use `protect lower_or_equal`' : ''}`,
     });
   };

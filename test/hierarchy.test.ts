@@ -240,7 +240,7 @@ allow creation-only-role for owner because "set at creation"
     expect(seen.map((d) => d.underline)).toEqual(['add_by admin']);
     const r = compileVirtual(FIVE);
     expect(r.diagnostics.find((d) => d.kind === 'protection-overrides-level')!.message).toBe(
-      '`add_by admin` on level `admin` is ignored under `protect strictly_lower`: a admin cannot add users at `admin`; the lowest level that can is `owner`',
+      '`add_by admin` on level `admin` is ignored under `protect strictly_lower`: holders of `admin` cannot add users at `admin`; the lowest level that can is `owner`',
     );
     // nobody above the top level: never takes effect
     expect(diagnose('hierarchy { level a level b { add_by b } }').find((d) => d.code === 'W0124')!.underline).toBe('add_by b');
