@@ -17,6 +17,7 @@ export { lower, type Symbols, type LowerResult } from './compiler/lower.js';
 export { loadProgram, nodeHost, memoryHost, packageRoot, type CompilerHost, type Program } from './compiler/resolve.js';
 export { checkPolicy, policyRules, type PolicyRule, type RuleContext } from './compiler/rules/index.js';
 export { renderHuman, renderPlain, diagnosticJson, summaryLine, describeStep, type RenderOptions } from './compiler/render.js';
+export { toSarif, sarifRules, pathToSarifUri, SARIF_VERSION, SARIF_SCHEMA_URI, type SarifLog, type SarifResult, type SarifRule, type SarifLocation, type SarifOptions } from './compiler/sarif.js';
 export { suggest, didYouMean } from './runtime/suggest.js';
 export { analyse, analyses, FINDING_KINDS, type AnalyseOptions, type Analysis, type Finding } from './compiler/analyses/index.js';
 export { Explainer, type CapabilityAnswer, type RoleAnswer } from './compiler/analyses/shared/explain.js';

@@ -1,14 +1,16 @@
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import { summaryLine } from '../../render.js';
-import { EXIT_INPUT, EXIT_OK, fails, jsonDiagnostics, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
-import { relativeSources, relativize } from '../paths.js';
+import { EXIT_INPUT, EXIT_OK, diagnosticCap, fails, jsonDiagnostics, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { displayPath, relativeSources, relativize } from '../paths.js';
 import type { WireKind } from '../../compile.js';
+import { toSarif } from '../../sarif.js';
+import { capDiagnostics } from '../../../runtime/diagnostics.js';
 
 /** `mimi-policy check` (its options and help: ./check.ts). */
 export function run(args: ParsedArgs, io: CliIO): number {
   if (args.positionals.length === 0) throw new UsageError('check needs at least one file');
-  const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
+  const format = oneOf(args.values.format, ['human', 'json', 'sarif'] as const, 'format', 'human');
   const component = args.values.component === undefined ? undefined : oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary');
   const deny = !!args.values['deny-warnings'];
   const analyses = !args.values['no-analyses'];
@@ -16,7 +18,10 @@ export function run(args: ParsedArgs, io: CliIO): number {
   // acknowledged findings are listed, but do not fail the run
   const failing = (r: LoadedPolicy) => fails(r.diagnostics.filter((d) => !d.acknowledged), deny);
   const all = loaded.flatMap(({ r }) => relativize(r.diagnostics, io.cwd));
-  if (format === 'json') {
+  if (format === 'sarif') {
+    // SARIF 2.1.0 for code scanning (compiler/sarif.ts); the inputs are its artifacts
+    io.out(`${JSON.stringify(toSarif(capDiagnostics(all, diagnosticCap(args)), { files: args.positionals.map((f) => displayPath(f, io.cwd)) }), null, 2)}\n`);
+  } else if (format === 'json') {
     io.out(
       `${JSON.stringify(
         {

@@ -13,8 +13,10 @@ listed as acknowledged and do not fail --deny-warnings.
 Inputs: .mimi source, .bin wire bytes (a component dictionary or one component), .json IR.
 
 Options:
-  -f, --format <human|json>   output format (default human; json prints
-                              { "files": [...], "diagnostics": [...] } on stdout)
+  -f, --format <human|json|sarif>
+                              output format (default human; json prints
+                              { "files": [...], "diagnostics": [...] } on stdout;
+                              sarif prints SARIF 2.1.0 for code scanning)
       --plain                 one line per diagnostic (file:line:col: severity[code]: message)
       --deny-warnings         exit 1 on warnings too (acknowledged findings excepted)
       --no-analyses           only the checks, not the analyses
