@@ -75,10 +75,10 @@ export type CheckDef =
 
 // ---- constructors ---------------------------------------------------------------------------------------
 
-export const lit = (v: number | boolean): Expr => ({ k: 'lit', v });
+const lit = (v: number | boolean): Expr => ({ k: 'lit', v });
 const input = (name: Input): Expr => ({ k: 'in', name });
 const fact = (name: Fact): Expr => ({ k: 'fact', name });
-export const local = (name: Local): Expr => ({ k: 'local', name });
+const local = (name: Local): Expr => ({ k: 'local', name });
 const table = (t: RoleTable, role: Expr): Expr => ({ k: 'table', table: t, role });
 const not = (a: Expr): Expr => ({ k: 'not', a });
 const and = (...args: Expr[]): Expr => ({ k: 'and', args });
@@ -375,41 +375,4 @@ export function established(e: Expr, out: { inputs: Map<Input, number | boolean>
     if (e.a.k === 'in') out.inputs.set(e.a.name, e.b.v);
     if (e.a.k === 'local') out.locals.set(e.a.name, e.b.v);
   }
-}
-
-/** The locals an expression reads directly. */
-export function localsOf(e: Expr, out = new Set<Local>()): Set<Local> {
-  switch (e.k) {
-    case 'local':
-      out.add(e.name);
-      break;
-    case 'table':
-      localsOf(e.role, out);
-      break;
-    case 'holds':
-      localsOf(e.role, out);
-      localsOf(e.capability, out);
-      break;
-    case 'lists':
-      [e.holder, e.from, e.to].forEach((x) => localsOf(x, out));
-      break;
-    case 'not':
-      localsOf(e.a, out);
-      break;
-    case 'and':
-    case 'or':
-      e.args.forEach((x) => localsOf(x, out));
-      break;
-    case 'cmp':
-    case 'add':
-    case 'sub':
-    case 'max':
-      localsOf(e.a, out);
-      localsOf(e.b, out);
-      break;
-    case 'cond':
-      [e.c, e.a, e.b].forEach((x) => localsOf(x, out));
-      break;
-  }
-  return out;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { emitTypeScript, type TypeScriptEmitOptions } from '../compiler/emit/typescript.js';
 import type { Policy } from '../runtime/ir.js';
 
@@ -37,4 +38,21 @@ export async function generate(policy: Policy, options: Partial<TypeScriptEmitOp
   writeFileSync(file, text);
   const mod = (await import(pathToFileURL(file).href)) as GeneratedEvaluator;
   return { text, file, mod };
+}
+
+/** Type errors in these files under the strictest flags an app may vendor the generated file with, as `file:line: message`. */
+export function strictProblems(files: readonly string[]): string[] {
+  const program = ts.createProgram([...files], {
+    strict: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? `${d.file.fileName.split('/').pop()}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }

@@ -8,31 +8,15 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { emitOptionsFromSymbols, emitTypeScript } from '../compiler/emit/typescript.js';
 import { compileFile } from '../compiler/index.js';
 import type { Policy } from '../runtime/ir.js';
+import { strictProblems } from './emit-ts-module.js';
 import { arbEvalPolicy } from './evaluator-arbitraries.js';
 
 const root = join(import.meta.dirname, '..');
 const sources = [...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)), ...readdirSync(join(root, 'stdlib', 'templates')).map((f) => join(root, 'stdlib', 'templates', f))].filter((f) => f.endsWith('.mimi'));
-
-function strictProblems(files: string[]): string[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    noUnusedLocals: true,
-    noUnusedParameters: true,
-    noUncheckedIndexedAccess: true,
-    exactOptionalPropertyTypes: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    lib: ['lib.es2022.d.ts'],
-    types: [],
-  });
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').pop() ?? ''}:${d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-}
 
 describe('generated evaluators of varied policies', () => {
   it('type-check under --strict --noUnusedLocals --noUnusedParameters --noUncheckedIndexedAccess --exactOptionalPropertyTypes', async () => {

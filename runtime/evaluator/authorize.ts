@@ -79,7 +79,7 @@ const FACTS: { readonly [F in Fact]: (ip: IndexedPolicy) => Value } = {
   maxClients: (ip) => ip.base.maxClients ?? -1,
 };
 /** The role tables at any index: an undefined role has no constraints and nobody in it counts. */
-export const TABLES: { readonly [T in RoleTable]: (ip: IndexedPolicy, state: ParsedState | undefined, role: number) => number } = {
+const TABLES: { readonly [T in RoleTable]: (ip: IndexedPolicy, state: ParsedState | undefined, role: number) => number } = {
   defined: (ip, _s, r) => (ip.roles.has(r) ? 1 : 0),
   count: (_ip, s, r) => s?.count.get(r) ?? 0,
   active: (_ip, s, r) => s?.active.get(r) ?? 0,
@@ -88,7 +88,6 @@ export const TABLES: { readonly [T in RoleTable]: (ip: IndexedPolicy, state: Par
   minA: (ip, _s, r) => ip.roles.get(r)?.minActive ?? 0,
   maxA: (ip, _s, r) => ip.roles.get(r)?.maxActive ?? -1,
 };
-export { FACTS };
 
 /** An expression of the plan IR as a closure over a decision's frame (built once per plan). */
 function compile(e: Expr, locals: { readonly [L in Local]: Expr }): Compiled {
