@@ -19,6 +19,73 @@ export interface PlanModel {
   readonly bitOf: ReadonlyMap<number, number>;
   /** 32-bit words per capability set */
   readonly words: number;
+  /** where denials are shared between deciders (each printed inline without one) */
+  readonly denials?: Denials;
+}
+
+/** A template literal's texts (escaped) and the expressions between them (texts.length = args.length + 1). */
+export interface Template {
+  readonly texts: readonly string[];
+  readonly args: readonly string[];
+}
+
+/** A template as a literal, the expressions in their holes. */
+export function printTemplate(t: Template, args: readonly string[] = t.args): string {
+  return '`' + t.texts.map((x, i) => (i === 0 ? '' : `\${${args[i - 1]!}}`) + x).join('') + '`';
+}
+
+/**
+ * The denials of every decider of one module: a denial whose rule and reason text recur (the same
+ * constraint or lookup failing in several action types) is printed once, as a function of the values
+ * its reason interpolates; the allowed path does not change. `call` gives a placeholder that
+ * `resolve` turns into that call, or back into the inline denial where its shape is used once.
+ */
+export class Denials {
+  private readonly shapes = new Map<string, { readonly id: number; readonly rule: string; readonly t: Template; uses: number }>();
+  private names: Map<number, string> | undefined;
+
+  call(rule: string, t: Template): string {
+    const key = JSON.stringify([rule, t.texts]);
+    let shape = this.shapes.get(key);
+    if (!shape) this.shapes.set(key, (shape = { id: this.shapes.size, rule, t, uses: 0 }));
+    shape.uses++;
+    return `\u0001${shape.id}\u0002${t.args.join('\u0003')}\u0004`;
+  }
+
+  /** Every shared denial: its name, parameters and body, in order of first use. */
+  functions(): { name: string; params: string[]; body: string }[] {
+    return [...this.shapes.values()].flatMap((s) => {
+      const name = this.nameOf(s.id);
+      if (name === undefined) return [];
+      const params = s.t.args.map((_, i) => String.fromCharCode(97 + i));
+      return [{ name, params, body: `return deny(${lit(s.rule)}, ${printTemplate(s.t, params)});` }];
+    });
+  }
+
+  /** The code with each placeholder replaced by its call or its inline denial. */
+  resolve(code: string): string {
+    const byId = new Map([...this.shapes.values()].map((s) => [s.id, s]));
+    return code.replace(/\u0001(\d+)\u0002([^\u0004]*)\u0004/g, (_, id: string, a: string) => {
+      const s = byId.get(Number(id))!;
+      const args = s.t.args.length === 0 ? [] : a.split('\u0003');
+      const name = this.nameOf(s.id);
+      return name === undefined ? `deny(${lit(s.rule)}, ${printTemplate(s.t, args)})` : `${name}(${args.join(', ')})`;
+    });
+  }
+
+  private nameOf(id: number): string | undefined {
+    if (!this.names) {
+      this.names = new Map();
+      const perRule = new Map<string, number>();
+      for (const s of this.shapes.values()) {
+        if (s.uses < 2) continue;
+        const k = (perRule.get(s.rule) ?? 0) + 1;
+        perRule.set(s.rule, k);
+        this.names.set(s.id, `deny_${s.rule.replace(/[^A-Za-z0-9_]/g, '_')}${k > 1 ? `_${k}` : ''}`);
+      }
+    }
+    return this.names.get(id);
+  }
 }
 
 /** The names a plan block reads from its decider, each declared there only when read. */
@@ -193,60 +260,69 @@ export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: 
   const labelled = new Set<string>();
   /** A reason as one template literal; what the policy fixes (capability, type, constant roles) is folded into the text. */
   const hasTarget = actionFields(plan.type).target;
-  const template = (parts: readonly ReasonPart[], limit?: Extract<CheckDef, { kind: 'limit' }>, n?: string): string => {
-    let s = '';
+  const template = (parts: readonly ReasonPart[], limit?: Extract<CheckDef, { kind: 'limit' }>, n?: string): Template => {
+    const texts: string[] = [''];
+    const args: string[] = [];
+    /** an interpolated expression: a hole between two texts */
+    const hole = (code: string) => {
+      args.push(code);
+      texts.push('');
+    };
+    const text = (t: string) => {
+      texts[texts.length - 1] += t;
+    };
     for (const part of parts) {
       if (typeof part === 'string') {
-        s += tplText(part);
+        text(tplText(part));
         continue;
       }
       const v = reasonValue(plan, part.v, limit);
       switch (v.kind) {
         case 'text':
-          s += tplText(v.text);
+          text(tplText(v.text));
           break;
         case 'user':
           if (v.user === 'actor') reads.add('actor');
           if (v.user === 'target') reads.add('target');
-          s += v.user === 'actor' || hasTarget ? `\\\`\${${v.user}}\\\`` : '\\`\\`';
+          text('\\`');
+          if (v.user === 'actor' || hasTarget) hole(v.user);
+          text('\\`');
           break;
         case 'capability': {
           const c = locals.get('cap');
-          if (c.k === 'lit') s += tplText(model.ip.capabilityName(c.v as number));
+          if (c.k === 'lit') text(tplText(model.ip.capabilityName(c.v as number)));
           else {
             const cb = capBit();
-            s += `\${${declare('cn', () => `${cb} >= 0 ? CAP_LABEL[${cb}]! : capName(${print(c, 0)})`, 'string')}}`;
+            hole(declare('cn', () => `${cb} >= 0 ? CAP_LABEL[${cb}]! : capName(${print(c, 0)})`, 'string'));
           }
           break;
         }
         case 'role': {
           const r = fold(v.role, env);
           // a role an earlier check found defined (or 0) has a slot: its label is read, not computed
-          s +=
-            r.k === 'lit'
-              ? tplText((r.v as number) < 0 ? 'no role' : roleLabel(r.v as number, model.ip.roleName(r.v as number)))
-              : labelled.has(JSON.stringify(r))
-                ? `\${LABELS[${slot(r)}]!}`
-                : `\${label(${print(r, 0)})}`;
+          if (r.k === 'lit') text(tplText((r.v as number) < 0 ? 'no role' : roleLabel(r.v as number, model.ip.roleName(r.v as number))));
+          else hole(labelled.has(JSON.stringify(r)) ? `LABELS[${slot(r)}]!` : `label(${print(r, 0)})`);
           break;
         }
         case 'number': {
           if (n !== undefined && limit && v.value === limit.count) {
-            s += `\${${n}}`;
+            hole(n);
             break;
           }
           const x = fold(v.value, env);
-          s += x.k === 'lit' ? String(x.v) : `\${${print(x, 0)}}`;
+          if (x.k === 'lit') text(String(x.v));
+          else hole(print(x, 0));
         }
       }
     }
-    return '`' + s + '`';
+    return { texts, args };
   };
 
   for (const step of plan.steps) {
     const def = CHECK_DEFS[step.check];
     const deny = (limit?: Extract<CheckDef, { kind: 'limit' }>, n?: string): string => {
-      return `return deny(${lit(step.rule)}, ${template(DENY_REASONS[step.rule], limit, n)});`;
+      const t = template(DENY_REASONS[step.rule], limit, n);
+      return `return ${model.denials ? model.denials.call(step.rule, t) : `deny(${lit(step.rule)}, ${printTemplate(t)})`};`;
     };
     if (def.kind === 'ok') {
       const ok = fold(def.ok, env);
@@ -274,7 +350,7 @@ export function printPlan(model: PlanModel, plan: Plan): { code: string; reads: 
   // allowed: the role holds the capability, so it has a bit (cb ≥ 0) and a precomputed rule
   const capability = locals.get('cap');
   const rule = capability.k === 'lit' ? lit(okRule(model.ip.capabilityName(capability.v as number))) : `OK_RULE[${capBit()}]!`;
-  const reason = template(ALLOW_REASONS[plan.key]);
+  const reason = printTemplate(template(ALLOW_REASONS[plan.key]));
   out.push(`return { allowed: true, rule: ${rule}, reason: ${reason} };`);
   return { code: out.join('\n'), reads };
 }

@@ -65,7 +65,7 @@ import {
 } from '../../runtime/semantics.js';
 import type { Symbols } from '../lower.js';
 import { UPDATE_CORE } from './embedded.js';
-import { printPlan } from './plan-printer.js';
+import { Denials, printPlan } from './plan-printer.js';
 import { Helpers, printCheck, printCheckFunctionBody, printObject } from './schema-checks.js';
 import { ActionInputShape, ClaimsInputShape, ParticipantInputShape, SenderInputShape, StateInputShape, UpdateInputShape } from '../../runtime/evaluator/inputs.js';
 
@@ -129,6 +129,7 @@ interface Model {
   any: { minP: boolean; maxP: boolean; minA: boolean; maxA: boolean };
   capNames: Map<string, number>;
   nameOfCap: Map<number, string>;
+  denials?: Denials;
 }
 
 function model(policy: Policy, options: TypeScriptEmitOptions): Model {
@@ -499,10 +500,12 @@ export async function emitTypeScript(policy: Policy, options: TypeScriptEmitOpti
   konst('CAP_LABEL', 'capabilitiesUsed.map(capName)', { type: 'readonly string[]', docs: 'the name of each capability a role holds, by bit' });
   const [okPre, okPost] = okRule('\u0000').split('\u0000');
   konst('OK_RULE', `CAP_LABEL.map((n) => ${lit(okPre)} + n${okPost ? ` + ${lit(okPost)}` : ''})`, { type: 'readonly string[]', docs: 'the rule of an allowed `capability` action, by bit' });
-  for (const t of ACTION_TYPES) {
-    const d = deciderBody(m, t, helpers);
-    fn(deciderName(t), [p(d.readsState ? 'st' : '_st', 'PreparedState'), p('x', 'Record<string, unknown>')], 'Decision', d.body, { docs: `authorize for \`${t}\` actions (${ACTIONS[t].summary}).` });
-  }
+  // the deciders, their recurring denials shared (printed after them)
+  const denials = new Denials();
+  const deciders = ACTION_TYPES.map((t) => ({ t, ...deciderBody({ ...m, denials }, t, helpers) }));
+  for (const { t, body, readsState } of deciders)
+    fn(deciderName(t), [p(readsState ? 'st' : '_st', 'PreparedState'), p('x', 'Record<string, unknown>')], 'Decision', denials.resolve(body), { docs: `authorize for \`${t}\` actions (${ACTIONS[t].summary}).` });
+  for (const d of denials.functions()) fn(d.name, d.params.map((x) => p(x, 'string | number')), 'Decision', d.body);
   sf.addTypeAlias({ name: 'ByUser', isExported: true, type: '{ readonly [user: string]: { readonly role: number; readonly clients: number } | undefined }', docs: ['Participants by user (a null-prototype object).'] });
   sf.addClass({
     name: 'PreparedState',

@@ -489,8 +489,7 @@ function decide_add(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
 }
@@ -507,8 +506,7 @@ function decide_remove(st: PreparedState, x: Record<string, unknown>): Decision 
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveParticipant`);
 }
@@ -528,8 +526,7 @@ function decide_changeRole(st: PreparedState, x: Record<string, unknown>): Decis
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeUserRole`);
 }
@@ -546,8 +543,7 @@ function decide_ban(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canBan`);
 }
@@ -567,8 +563,7 @@ function decide_unban(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canUnBan`);
 }
@@ -585,8 +580,7 @@ function decide_kick(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canKick`);
 }
@@ -601,8 +595,7 @@ function decide_leave(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveSelf`);
 }
@@ -617,11 +610,10 @@ function decide_removeOwnClient(st: PreparedState, x: Record<string, unknown>): 
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs]! >>> 1) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveOwnClient`);
-  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  if (ae === undefined) return deny_actor_not_listed(actor);
   const c0: number = ae.clients;
   if (c0 <= 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
   const f: number = ae.role;
@@ -629,8 +621,7 @@ function decide_removeOwnClient(st: PreparedState, x: Record<string, unknown>): 
   const fs: number = slotOf(f);
   if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
     const n = st.active[fs]! + 1;
-    if (n > MAX_A[fs]!)
-      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
+    if (n > MAX_A[fs]!) return deny_max_active(label(f), n, MAX_A[fs]!);
   }
   return {
     allowed: true,
@@ -652,18 +643,16 @@ function decide_addOwnClient(st: PreparedState, x: Record<string, unknown>): Dec
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if ((CAPS[hs]! & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
-  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  if (ae === undefined) return deny_actor_not_listed(actor);
   const f: number = ae.role;
   const c0: number = ae.clients;
   const c1: number = c0 + clients;
   const fs: number = slotOf(f);
   if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
     const n = st.active[fs]! + 1;
-    if (n > MAX_A[fs]!)
-      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
+    if (n > MAX_A[fs]!) return deny_max_active(label(f), n, MAX_A[fs]!);
   }
   return {
     allowed: true,
@@ -685,8 +674,7 @@ function decide_changeOwnRole(st: PreparedState, x: Record<string, unknown>): De
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   // holderHasCapability: never holds in this policy
   return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeOwnRole`);
 }
@@ -739,13 +727,24 @@ function decide_capability(st: PreparedState, x: Record<string, unknown>): Decis
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   const cb: number = CAP_BIT[capability]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
   if (!(cb >= 0 && ((CAPS[hs + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))
     return deny('missing_capability', `${LABELS[hs]!} does not hold ${cn}`);
   return { allowed: true, rule: OK_RULE[cb]!, reason: `${LABELS[hs]!} holds ${cn}` };
+}
+
+function deny_undefined_actor_role(a: string | number): Decision {
+  return deny('undefined_actor_role', `the acting role (${a}) is not defined by the policy`);
+}
+
+function deny_actor_not_listed(a: string | number): Decision {
+  return deny('actor_not_listed', `\`${a}\` is not in the participant list`);
+}
+
+function deny_max_active(a: string | number, b: string | number, c: string | number): Decision {
+  return deny('max_active', `${a} would have ${b} active participants, more than its maximum ${c}`);
 }
 
 /** Participants by user (a null-prototype object). */

@@ -575,38 +575,28 @@ function decide_add(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if ((CAPS[hs * 2]! & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canAddParticipant`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot add itself`);
   const te: ByUser[string] = st.byUser[target];
   if (te !== undefined) return deny('target_already_listed', `\`${target}\` is already in the participant list`);
-  if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
+  if (req < 0) return deny_missing_destination();
+  if (req === 0) return deny_destination_zero();
   const rs: number = slotOf(req);
   if (!lists(hs, 0, rs))
     return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change \`no_role\` -> ${label(req)}`);
-  if (DEFINED[rs] !== 1)
-    return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
+  if (DEFINED[rs] !== 1) return deny_undefined_destination_role(label(req));
   if (MAX_P[rs]! >= 0) {
     const n = st.count[rs]! + 1;
-    if (n > MAX_P[rs]!)
-      return deny(
-        'max_participants',
-        `${LABELS[rs]!} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
-      );
+    if (n > MAX_P[rs]!) return deny_max_participants(LABELS[rs]!, n, MAX_P[rs]!);
   }
   if (clients > 0 && MAX_A[rs]! >= 0) {
     const n = st.active[rs]! + 1;
-    if (n > MAX_A[rs]!)
-      return deny(
-        'max_active',
-        `${LABELS[rs]!} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
-      );
+    if (n > MAX_A[rs]!) return deny_max_active(LABELS[rs]!, n, MAX_A[rs]!);
   }
   if (req !== 1) {
     const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+    if (n > 300) return deny_max_users(n);
   }
   return {
     allowed: true,
@@ -628,26 +618,19 @@ function decide_remove(st: PreparedState, x: Record<string, unknown>): Decision 
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 1) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveParticipant`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot remove itself`);
   const te: ByUser[string] = st.byUser[target];
-  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  if (te === undefined) return deny_target_not_listed(target);
   const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
-  if (!lists(hs, fs, 0))
-    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> \`no_role\``);
+  if (f !== 0 && DEFINED[fs] !== 1) return deny_undefined_target_role(target, label(f));
+  if (!lists(hs, fs, 0)) return deny_no_role_change_entry(LABELS[hs]!, LABELS[fs]!);
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny(
-        'min_participants',
-        `${LABELS[fs]!} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`,
-      );
+    if (n < MIN_P[fs]!) return deny_min_participants(LABELS[fs]!, n, MIN_P[fs]!);
   }
   return {
     allowed: true,
@@ -672,53 +655,38 @@ function decide_changeRole(st: PreparedState, x: Record<string, unknown>): Decis
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 9) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeUserRole`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot changeRole itself`);
   const te: ByUser[string] = st.byUser[target];
-  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  if (te === undefined) return deny_target_not_listed(target);
   const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
-  if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
-  if (req === f) return deny('unchanged_role', `\`${target}\` already has ${label(req)}`);
+  if (f !== 0 && DEFINED[fs] !== 1) return deny_undefined_target_role(target, label(f));
+  if (req < 0) return deny_missing_destination();
+  if (req === 0) return deny_destination_zero();
+  if (req === f) return deny_unchanged_role(target, label(req));
   const rs: number = slotOf(req);
   if (!lists(hs, fs, rs))
     return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> ${label(req)}`);
-  if (DEFINED[rs] !== 1)
-    return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
+  if (DEFINED[rs] !== 1) return deny_undefined_destination_role(label(req));
   if (f !== req && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny(
-        'min_participants',
-        `${LABELS[fs]!} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`,
-      );
+    if (n < MIN_P[fs]!) return deny_min_participants(LABELS[fs]!, n, MIN_P[fs]!);
   }
   if (f !== req && MAX_P[rs]! >= 0) {
     const n = st.count[rs]! + 1;
-    if (n > MAX_P[rs]!)
-      return deny(
-        'max_participants',
-        `${LABELS[rs]!} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
-      );
+    if (n > MAX_P[rs]!) return deny_max_participants(LABELS[rs]!, n, MAX_P[rs]!);
   }
   const c0: number = te.clients;
   if (c0 > 0 && (f !== req || c0 === 0) && MAX_A[rs]! >= 0) {
     const n = st.active[rs]! + 1;
-    if (n > MAX_A[rs]!)
-      return deny(
-        'max_active',
-        `${LABELS[rs]!} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
-      );
+    if (n > MAX_A[rs]!) return deny_max_active(LABELS[rs]!, n, MAX_A[rs]!);
   }
   if ((f === 0 || f === 1) && req !== 1) {
     const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+    if (n > 300) return deny_max_users(n);
   }
   return {
     allowed: true,
@@ -740,25 +708,19 @@ function decide_ban(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 6) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canBan`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot ban itself`);
   const te: ByUser[string] = st.byUser[target];
   const f: number = te !== undefined ? te.role : 0;
   const fs: number = slotOf(f);
-  if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
+  if (f !== 0 && DEFINED[fs] !== 1) return deny_undefined_target_role(target, label(f));
   if (f === 1) return deny('unchanged_role', `\`${target}\` already has \`banned\``);
   if (!lists(hs, fs, 1))
     return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${LABELS[fs]!} -> \`banned\``);
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny(
-        'min_participants',
-        `${LABELS[fs]!} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`,
-      );
+    if (n < MIN_P[fs]!) return deny_min_participants(LABELS[fs]!, n, MIN_P[fs]!);
   }
   return {
     allowed: true,
@@ -783,46 +745,35 @@ function decide_unban(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 7) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canUnBan`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot unban itself`);
   const te: ByUser[string] = st.byUser[target];
-  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  if (te === undefined) return deny_target_not_listed(target);
   const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
+  if (f !== 0 && DEFINED[fs] !== 1) return deny_undefined_target_role(target, label(f));
   if (f !== 1) return deny('target_not_banned', `\`${target}\` is not banned (it has ${LABELS[fs]!})`);
-  if (req < 0) return deny('missing_destination', `the action names no destination role (\`to\`)`);
-  if (req === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
+  if (req < 0) return deny_missing_destination();
+  if (req === 0) return deny_destination_zero();
   if (req === 1) return deny('destination_banned', `the destination of an unban cannot be the banned role`);
-  if (req === 1) return deny('unchanged_role', `\`${target}\` already has ${label(req)}`);
+  if (req === 1) return deny_unchanged_role(target, label(req));
   const rs: number = slotOf(req);
   if (!lists(hs, 1, rs))
     return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change \`banned\` -> ${label(req)}`);
-  if (DEFINED[rs] !== 1)
-    return deny('undefined_destination_role', `the destination ${label(req)} is not defined by the policy`);
+  if (DEFINED[rs] !== 1) return deny_undefined_destination_role(label(req));
   if (MAX_P[rs]! >= 0) {
     const n = st.count[rs]! + 1;
-    if (n > MAX_P[rs]!)
-      return deny(
-        'max_participants',
-        `${LABELS[rs]!} would have ${n} participants, more than its maximum ${MAX_P[rs]!}`,
-      );
+    if (n > MAX_P[rs]!) return deny_max_participants(LABELS[rs]!, n, MAX_P[rs]!);
   }
   const c0: number = te.clients;
   if (c0 > 0 && MAX_A[rs]! >= 0) {
     const n = st.active[rs]! + 1;
-    if (n > MAX_A[rs]!)
-      return deny(
-        'max_active',
-        `${LABELS[rs]!} would have ${n} active participants, more than its maximum ${MAX_A[rs]!}`,
-      );
+    if (n > MAX_A[rs]!) return deny_max_active(LABELS[rs]!, n, MAX_A[rs]!);
   }
   {
     const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+    if (n > 300) return deny_max_users(n);
   }
   return {
     allowed: true,
@@ -844,21 +795,19 @@ function decide_kick(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 8) & 1) === 0) return deny('missing_capability', `${LABELS[hs]!} does not hold canKick`);
   if (target === actor) return deny('self_target', `\`${actor}\` cannot kick itself`);
   const te: ByUser[string] = st.byUser[target];
-  if (te === undefined) return deny('target_not_listed', `\`${target}\` is not in the participant list`);
+  if (te === undefined) return deny_target_not_listed(target);
   const f: number = te.role;
   const fs: number = slotOf(f);
-  if (f !== 0 && DEFINED[fs] !== 1)
-    return deny('undefined_target_role', `the role of \`${target}\` (${label(f)}) is not defined by the policy`);
+  if (f !== 0 && DEFINED[fs] !== 1) return deny_undefined_target_role(target, label(f));
   const c0: number = te.clients;
-  if (c0 <= 0) return deny('no_clients', `\`${target}\` has no clients in the group`);
+  if (c0 <= 0) return deny_no_clients(target);
   if ((f === 0 || f === 1) && f !== 0 && f !== 1) {
     const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+    if (n > 300) return deny_max_users(n);
   }
   return {
     allowed: true,
@@ -877,19 +826,16 @@ function decide_leave(st: PreparedState, x: Record<string, unknown>): Decision {
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 5) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveSelf`);
-  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  if (ae === undefined) return deny_actor_not_listed(actor);
   const f: number = ae.role;
   const fs: number = slotOf(f);
-  if (!lists(hs, fs, 0))
-    return deny('no_role_change_entry', `${LABELS[hs]!} has no authorized role change ${label(f)} -> \`no_role\``);
+  if (!lists(hs, fs, 0)) return deny_no_role_change_entry(LABELS[hs]!, label(f));
   if (f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
+    if (n < MIN_P[fs]!) return deny_min_participants(label(f), n, MIN_P[fs]!);
   }
   return { allowed: true, rule: 'ok:canRemoveSelf', reason: `\`${actor}\` may leave ${label(f)} (canRemoveSelf)` };
 }
@@ -904,24 +850,22 @@ function decide_removeOwnClient(st: PreparedState, x: Record<string, unknown>): 
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 3) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canRemoveOwnClient`);
-  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  if (ae === undefined) return deny_actor_not_listed(actor);
   const c0: number = ae.clients;
-  if (c0 <= 0) return deny('no_clients', `\`${actor}\` has no clients in the group`);
+  if (c0 <= 0) return deny_no_clients(actor);
   const f: number = ae.role;
   const c1: number = c0 - 1;
   const fs: number = slotOf(f);
   if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
     const n = st.active[fs]! + 1;
-    if (n > MAX_A[fs]!)
-      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
+    if (n > MAX_A[fs]!) return deny_max_active(label(f), n, MAX_A[fs]!);
   }
   if ((f === 0 || f === 1) && f !== 0 && f !== 1) {
     const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+    if (n > 300) return deny_max_users(n);
   }
   return {
     allowed: true,
@@ -943,23 +887,21 @@ function decide_addOwnClient(st: PreparedState, x: Record<string, unknown>): Dec
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 2) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canAddOwnClient`);
-  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  if (ae === undefined) return deny_actor_not_listed(actor);
   const f: number = ae.role;
   const c0: number = ae.clients;
   const c1: number = c0 + clients;
   const fs: number = slotOf(f);
   if (f !== 0 && c1 > 0 && c0 === 0 && MAX_A[fs]! >= 0) {
     const n = st.active[fs]! + 1;
-    if (n > MAX_A[fs]!)
-      return deny('max_active', `${label(f)} would have ${n} active participants, more than its maximum ${MAX_A[fs]!}`);
+    if (n > MAX_A[fs]!) return deny_max_active(label(f), n, MAX_A[fs]!);
   }
   if ((f === 0 || f === 1) && f !== 0 && f !== 1) {
     const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+    if (n > 300) return deny_max_users(n);
   }
   return {
     allowed: true,
@@ -981,46 +923,34 @@ function decide_changeOwnRole(st: PreparedState, x: Record<string, unknown>): De
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   if (((CAPS[hs * 2]! >>> 10) & 1) === 0)
     return deny('missing_capability', `${LABELS[hs]!} does not hold canChangeOwnRole`);
-  if (ae === undefined) return deny('actor_not_listed', `\`${actor}\` is not in the participant list`);
+  if (ae === undefined) return deny_actor_not_listed(actor);
   const m: number = firstNonZeroMatch(claims === undefined ? NO_CLAIMS : claims);
-  if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
+  if (m < 0) return deny_no_preauth_match(actor);
   const f: number = ae.role;
-  if (m === f) return deny('unchanged_role', `\`${actor}\` already has ${label(m)}`);
-  if (req >= 0 && req !== m)
-    return deny('preauth_mismatch', `the first matching preauthorization entry gives ${label(m)}, not ${label(req)}`);
+  if (m === f) return deny_unchanged_role(actor, label(m));
+  if (req >= 0 && req !== m) return deny_preauth_mismatch(label(m), label(req));
   const ms: number = slotOf(m);
-  if (DEFINED[ms] !== 1)
-    return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
+  if (DEFINED[ms] !== 1) return deny_undefined_destination_role(label(m));
   const fs: number = slotOf(f);
   if (f !== m && f !== 0 && MIN_P[fs]! > 0) {
     const n = st.count[fs]! - 1;
-    if (n < MIN_P[fs]!)
-      return deny('min_participants', `${label(f)} would have ${n} participants, fewer than its minimum ${MIN_P[fs]!}`);
+    if (n < MIN_P[fs]!) return deny_min_participants(label(f), n, MIN_P[fs]!);
   }
   if (f !== m && m !== 0 && MAX_P[ms]! >= 0) {
     const n = st.count[ms]! + 1;
-    if (n > MAX_P[ms]!)
-      return deny(
-        'max_participants',
-        `${LABELS[ms]!} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`,
-      );
+    if (n > MAX_P[ms]!) return deny_max_participants(LABELS[ms]!, n, MAX_P[ms]!);
   }
   const c0: number = ae.clients;
   if (m !== 0 && c0 > 0 && (f !== m || c0 === 0) && MAX_A[ms]! >= 0) {
     const n = st.active[ms]! + 1;
-    if (n > MAX_A[ms]!)
-      return deny(
-        'max_active',
-        `${LABELS[ms]!} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`,
-      );
+    if (n > MAX_A[ms]!) return deny_max_active(LABELS[ms]!, n, MAX_A[ms]!);
   }
   if ((f === 0 || f === 1) && m !== 0 && m !== 1) {
     const n = st.users + 1;
-    if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+    if (n > 300) return deny_max_users(n);
   }
   return {
     allowed: true,
@@ -1050,39 +980,26 @@ function decide_join(st: PreparedState, x: Record<string, unknown>): Decision {
     }
     case 'preauth': {
       const m: number = firstMatch(claims === undefined ? NO_CLAIMS : claims);
-      if (m < 0) return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${actor}\``);
-      if (m === 0) return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
+      if (m < 0) return deny_no_preauth_match(actor);
+      if (m === 0) return deny_destination_zero();
       const ms: number = slotOf(m);
-      if (DEFINED[ms] !== 1)
-        return deny('undefined_destination_role', `the destination ${label(m)} is not defined by the policy`);
+      if (DEFINED[ms] !== 1) return deny_undefined_destination_role(label(m));
       if (((CAPS[ms * 2]! >>> 4) & 1) === 0)
         return deny('missing_capability', `${LABELS[ms]!} does not hold canJoinIfPreauthorized`);
       const ae: ByUser[string] = st.byUser[actor];
       if (ae !== undefined) return deny('actor_listed', `\`${actor}\` is already in the participant list`);
-      if (req >= 0 && req !== m)
-        return deny(
-          'preauth_mismatch',
-          `the first matching preauthorization entry gives ${LABELS[ms]!}, not ${label(req)}`,
-        );
+      if (req >= 0 && req !== m) return deny_preauth_mismatch(LABELS[ms]!, label(req));
       if (MAX_P[ms]! >= 0) {
         const n = st.count[ms]! + 1;
-        if (n > MAX_P[ms]!)
-          return deny(
-            'max_participants',
-            `${LABELS[ms]!} would have ${n} participants, more than its maximum ${MAX_P[ms]!}`,
-          );
+        if (n > MAX_P[ms]!) return deny_max_participants(LABELS[ms]!, n, MAX_P[ms]!);
       }
       if (clients > 0 && MAX_A[ms]! >= 0) {
         const n = st.active[ms]! + 1;
-        if (n > MAX_A[ms]!)
-          return deny(
-            'max_active',
-            `${LABELS[ms]!} would have ${n} active participants, more than its maximum ${MAX_A[ms]!}`,
-          );
+        if (n > MAX_A[ms]!) return deny_max_active(LABELS[ms]!, n, MAX_A[ms]!);
       }
       if (m !== 1) {
         const n = st.users + 1;
-        if (n > 300) return deny('max_users', `the room would have ${n} users, more than max_users 300`);
+        if (n > 300) return deny_max_users(n);
       }
       return {
         allowed: true,
@@ -1110,13 +1027,76 @@ function decide_capability(st: PreparedState, x: Record<string, unknown>): Decis
   const ae: ByUser[string] = st.byUser[actor];
   const h: number = ae !== undefined ? ae.role : claims !== undefined ? Math.max(0, firstMatch(claims)) : 0;
   const hs: number = slotOf(h);
-  if (DEFINED[hs] !== 1)
-    return deny('undefined_actor_role', `the acting role (${label(h)}) is not defined by the policy`);
+  if (DEFINED[hs] !== 1) return deny_undefined_actor_role(label(h));
   const cb: number = CAP_BIT[capability]!;
   const cn: string = cb >= 0 ? CAP_LABEL[cb]! : capName(capability);
   if (!(cb >= 0 && ((CAPS[hs * 2 + (cb >>> 5)]! >>> (cb & 31)) & 1) === 1))
     return deny('missing_capability', `${LABELS[hs]!} does not hold ${cn}`);
   return { allowed: true, rule: OK_RULE[cb]!, reason: `${LABELS[hs]!} holds ${cn}` };
+}
+
+function deny_undefined_actor_role(a: string | number): Decision {
+  return deny('undefined_actor_role', `the acting role (${a}) is not defined by the policy`);
+}
+
+function deny_missing_destination(): Decision {
+  return deny('missing_destination', `the action names no destination role (\`to\`)`);
+}
+
+function deny_destination_zero(): Decision {
+  return deny('destination_zero', `the destination cannot be role 0 (not in the list)`);
+}
+
+function deny_undefined_destination_role(a: string | number): Decision {
+  return deny('undefined_destination_role', `the destination ${a} is not defined by the policy`);
+}
+
+function deny_max_participants(a: string | number, b: string | number, c: string | number): Decision {
+  return deny('max_participants', `${a} would have ${b} participants, more than its maximum ${c}`);
+}
+
+function deny_max_active(a: string | number, b: string | number, c: string | number): Decision {
+  return deny('max_active', `${a} would have ${b} active participants, more than its maximum ${c}`);
+}
+
+function deny_max_users(a: string | number): Decision {
+  return deny('max_users', `the room would have ${a} users, more than max_users 300`);
+}
+
+function deny_target_not_listed(a: string | number): Decision {
+  return deny('target_not_listed', `\`${a}\` is not in the participant list`);
+}
+
+function deny_undefined_target_role(a: string | number, b: string | number): Decision {
+  return deny('undefined_target_role', `the role of \`${a}\` (${b}) is not defined by the policy`);
+}
+
+function deny_no_role_change_entry(a: string | number, b: string | number): Decision {
+  return deny('no_role_change_entry', `${a} has no authorized role change ${b} -> \`no_role\``);
+}
+
+function deny_min_participants(a: string | number, b: string | number, c: string | number): Decision {
+  return deny('min_participants', `${a} would have ${b} participants, fewer than its minimum ${c}`);
+}
+
+function deny_unchanged_role(a: string | number, b: string | number): Decision {
+  return deny('unchanged_role', `\`${a}\` already has ${b}`);
+}
+
+function deny_no_clients(a: string | number): Decision {
+  return deny('no_clients', `\`${a}\` has no clients in the group`);
+}
+
+function deny_actor_not_listed(a: string | number): Decision {
+  return deny('actor_not_listed', `\`${a}\` is not in the participant list`);
+}
+
+function deny_no_preauth_match(a: string | number): Decision {
+  return deny('no_preauth_match', `no preauthorization entry matches the claims of \`${a}\``);
+}
+
+function deny_preauth_mismatch(a: string | number, b: string | number): Decision {
+  return deny('preauth_mismatch', `the first matching preauthorization entry gives ${a}, not ${b}`);
 }
 
 /** Participants by user (a null-prototype object). */
