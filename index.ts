@@ -23,6 +23,12 @@ export { analyse, analyses, FINDING_KINDS, type AnalyseOptions, type Analysis, t
 export { Explainer, type CapabilityAnswer, type RoleAnswer } from './compiler/analyses/shared/explain.js';
 export { decompile, DecompileError, type DecompileOptions } from './compiler/emit/source.js';
 export type { TypeScriptEmitOptions } from './compiler/emit/typescript.js';
+// the pictures and scenario runs as data (what `graph`, `matrix` and `test` render; the playground uses them)
+export { graphModel, renderDot, renderMermaid, type GraphModel, type GraphEdge } from './compiler/emit/graph.js';
+export { highlightsOf } from './compiler/emit/highlights.js';
+export { buildMatrix, renderMatrixHtml, MATRIX_CSS, type Matrix, type Cell } from './compiler/emit/matrix.js';
+export { runScenarios, runWithCoverage, type ScenarioResult, type StepResult, type Coverage } from './compiler/scenarios.js';
+export { namesOf, roleNamesOf } from './compiler/compare.js';
 export type { FormatOptions } from './compiler/format/index.js';
 
 /** The generated TypeScript evaluator of a policy (compiler/emit/typescript.ts, loaded on first call; all of it: `mimi-policy/emit`). */
