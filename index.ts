@@ -17,18 +17,19 @@ export { lower, type Symbols, type LowerResult } from './compiler/lower.js';
 export { loadProgram, nodeHost, memoryHost, packageRoot, type CompilerHost, type Program } from './compiler/resolve.js';
 export { checkPolicy, policyRules, type PolicyRule, type RuleContext } from './compiler/rules/index.js';
 export { renderHuman, renderPlain, diagnosticJson, summaryLine, describeStep, type RenderOptions } from './compiler/render.js';
+export { DiagnosticJson, CheckReportJson, SpanJson, PathStepJson, jsonSchemas } from './compiler/diagnostics-json.js';
 export { toSarif, sarifRules, pathToSarifUri, SARIF_VERSION, SARIF_SCHEMA_URI, type SarifLog, type SarifResult, type SarifRule, type SarifLocation, type SarifOptions } from './compiler/sarif.js';
 export { suggest, didYouMean } from './runtime/suggest.js';
 export { analyse, analyses, FINDING_KINDS, type AnalyseOptions, type Analysis, type Finding } from './compiler/analyses/index.js';
 export { Explainer, type CapabilityAnswer, type RoleAnswer } from './compiler/analyses/shared/explain.js';
 export { decompile, DecompileError, type DecompileOptions } from './compiler/emit/source.js';
-export type { TypeScriptEmitOptions } from './compiler/emit/typescript.js';
 // the pictures and scenario runs as data (what `graph`, `matrix` and `test` render; the playground uses them)
 export { graphModel, renderDot, renderMermaid, type GraphModel, type GraphEdge } from './compiler/emit/graph.js';
 export { highlightsOf } from './compiler/emit/highlights.js';
 export { buildMatrix, renderMatrixHtml, MATRIX_CSS, type Matrix, type Cell } from './compiler/emit/matrix.js';
 export { runScenarios, runWithCoverage, type ScenarioResult, type StepResult, type Coverage } from './compiler/scenarios.js';
 export { namesOf, roleNamesOf } from './compiler/compare.js';
+export type { TypeScriptEmitOptions } from './compiler/emit/typescript.js';
 export type { FormatOptions } from './compiler/format/index.js';
 
 /** The generated TypeScript evaluator of a policy (compiler/emit/typescript.ts, loaded on first call; all of it: `mimi-policy/emit`). */

@@ -2,6 +2,7 @@
  * Rendering diagnostics: a code frame with carets for people, one line each for `--plain` (and for
  * editors' problem matchers), and the stable JSON shape for machines.
  */
+import type { DiagnosticJson } from './diagnostics-json.js';
 import { LineMap } from '../grammar/index.js';
 import { DIAGNOSTIC_CODES, type Diagnostic, type PathStep } from '../runtime/diagnostics.js';
 import { JOIN } from '../runtime/semantics.js';
@@ -128,9 +129,11 @@ export function renderHuman(ds: readonly Diagnostic[], opts: RenderOptions): str
   return blocks.join('\n\n');
 }
 
-/** The stable JSON shape of one diagnostic (README "Diagnostics JSON"). */
-export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
-  const o: Record<string, unknown> = {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The stable JSON shape of one diagnostic (schemas/diagnostic.schema.json, from compiler/diagnostics-json.ts). */
+export function diagnosticJson(d: Diagnostic): DiagnosticJson {
+  const o: Mutable<DiagnosticJson> = {
     code: d.code,
     kind: d.kind,
     severity: d.severity,
@@ -145,7 +148,7 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   if (d.subkind) o.subkind = d.subkind;
   if (d.path) o.path = d.path;
   if (d.acknowledged) o.acknowledged = d.acknowledged;
-  if (d.omitted) o.omitted = d.omitted;
+  if (d.omitted) o.omitted = { code: d.omitted.code, kind: d.omitted.kind, count: d.omitted.count, ...(d.omitted.atLeast ? { atLeast: true as const } : {}) };
   return o;
 }
 
