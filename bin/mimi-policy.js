@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The installed command: runs the compiled CLI (built by `npm ci` through the `prepare` script).
+// The installed command: runs the compiled CLI (dist/, shipped in the package; in a clone, `npm run build`).
 import { statSync } from 'node:fs';
 
 // `npm run build` compiles dist/ (tsc) and then bundles the CLI into dist/cli/ (esbuild: a few files
@@ -13,6 +13,10 @@ const mtime = (path) => {
     return -1;
   }
 };
+if (mtime('../dist/cli/main.js') < 0 && mtime('../dist/compiler/cli/main.js') < 0) {
+  process.stderr.write('mimi-policy: the compiled CLI (dist/) is missing; in a clone of the repository, run `npm run build` first\n');
+  process.exit(2);
+}
 const bundled = !process.env.MIMI_POLICY_NO_BUNDLE && mtime('../dist/cli/main.js') >= mtime('../dist/compiler/cli/main.js');
 const { main } = await import(bundled ? '../dist/cli/main.js' : '../dist/compiler/cli/main.js');
 
