@@ -5,3 +5,5 @@ export { checkParams } from './params.js';
 export { Workspace, type Analysis } from './analysis.js';
 export { completions, completionContext } from './completion.js';
 export { collectOccurrences, type Occurrence, type Namespace } from './occurrences.js';
+export { codeActions, fixData, readFixData, suggestionOf, allowLine, allowInsertion, ACK_PLACEHOLDER, type FixData, type FixRequest } from './code-actions.js';
+export { semanticTokens, decodeSemanticTokens, nameIndex, SEMANTIC_TOKENS_LEGEND, TOKEN_TYPES, TOKEN_MODIFIERS, type NameIndex, type TokenType, type TokenModifier } from './semantic-tokens.js';

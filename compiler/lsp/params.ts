@@ -45,6 +45,7 @@ const arr =
     return undefined;
   };
 
+const code: Shape = (v, at) => (typeof v === 'string' || Number.isSafeInteger(v) ? undefined : `${at} must be a diagnostic code (an integer or a string)`);
 const position = obj({ line: int, character: int });
 const range = obj({ start: position, end: position });
 const textDocument = obj({ uri: str });
@@ -68,6 +69,9 @@ const PARAMS: Readonly<Record<string, Shape>> = {
   'textDocument/rename': obj({ textDocument, position, newName: str }),
   'textDocument/documentSymbol': obj({ textDocument }),
   'textDocument/formatting': obj({ textDocument, options: obj({ tabSize: int, insertSpaces: bool }) }),
+  // a diagnostic's `data` is not checked here: code-actions.ts reads it defensively (and recomputes without it)
+  'textDocument/codeAction': obj({ textDocument, range, context: obj({ diagnostics: arr(obj({ range, code: opt(code), source: opt(str) })), only: opt(arr(str)) }) }),
+  'textDocument/semanticTokens/full': obj({ textDocument }),
 };
 
 /** Why `params` do not fit `method` (e.g. "params.position.line must be an integer, not a string"), or undefined. */

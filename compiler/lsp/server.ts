@@ -1,7 +1,8 @@
 /**
  * The `.mimi` language server: diagnostics as you type (the `check` pipeline with the analyses,
  * debounced), hover, completion, go to definition, find references, rename of roles and packages,
- * document symbols and formatting. Transport-agnostic: `mimi-policy lsp --stdio` hands it a
+ * document symbols, formatting, quick fixes (./code-actions.ts: did-you-mean and acknowledging a
+ * finding) and semantic tokens (./semantic-tokens.ts). Transport-agnostic: `mimi-policy lsp --stdio` hands it a
  * connection over stdin/stdout (through ./transport.ts, which drops malformed frames).
  *
  * No request can take it down: every handler is guarded, so an exception is logged (one line,
@@ -15,6 +16,9 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
   type CompletionItem,
   type CompletionParams,
   type Connection,
@@ -32,6 +36,8 @@ import {
   type Range,
   type ReferenceParams,
   type RenameParams,
+  type SemanticTokens,
+  type SemanticTokensParams,
   type TextDocumentContentChangeEvent,
   type TextEdit,
   type WorkspaceEdit,
@@ -43,10 +49,12 @@ import { capDiagnostics, type Diagnostic } from '../../runtime/diagnostics.js';
 import { resolveLimits, type Limits } from '../../runtime/limits.js';
 import { format, MimiSyntaxError } from '../format/index.js';
 import { errorText, isStdlib, pathToUri, Workspace, type Analysis } from './analysis.js';
+import { codeActions, fixData, readFixData, type FixData } from './code-actions.js';
 import { completions } from './completion.js';
 import { documentSymbols } from './document-symbols.js';
 import { hoverFor, stepWordHover } from './hover.js';
 import { declarationsOf, occurrenceAt, referencesOf, type Occurrence } from './occurrences.js';
+import { nameIndex, SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semantic-tokens.js';
 
 /** How long typing must pause before a document is recompiled. */
 export const DEBOUNCE_MS = 200;
@@ -54,7 +62,8 @@ export const DEBOUNCE_MS = 200;
 const spanRange = (s: SourceSpan): Range => ({ start: { line: s.line - 1, character: s.column - 1 }, end: { line: s.endLine - 1, character: s.endColumn - 1 } });
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
-export function toLspDiagnostic(d: Diagnostic, uriOf: (path: string) => string): LspDiagnostic {
+/** `d` as LSP publishes it; `data`, when given, is what its quick fixes need (code-actions.ts). */
+export function toLspDiagnostic(d: Diagnostic, uriOf: (path: string) => string, data?: FixData): LspDiagnostic {
   const ack = d.acknowledged;
   return {
     range: d.span ? spanRange(d.span) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -64,6 +73,7 @@ export function toLspDiagnostic(d: Diagnostic, uriOf: (path: string) => string):
     source: 'mimi-policy',
     message: `${d.message}${ack ? ` (acknowledged: ${ack.reason})` : ''}${d.help ? `\nhelp: ${d.help}` : ''}`,
     ...(d.labels?.length ? { relatedInformation: d.labels.map((l) => ({ location: { uri: uriOf(l.span.file), range: spanRange(l.span) }, message: l.message })) } : {}),
+    ...(data ? { data } : {}),
   };
 }
 
@@ -173,7 +183,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         diagnostics = capDiagnostics(
           analysis.result.diagnostics.filter((d) => d.file === path),
           limits.maxDiagnosticsPerCode,
-        ).map((d) => toLspDiagnostic(d, uriOf));
+        ).map((d) => toLspDiagnostic(d, uriOf, fixData(d, analysis)));
       published.set(doc.uri, doc.version);
       void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch((e: unknown) => log(`sending diagnostics of ${doc.uri} failed: ${errorText(e)}`));
     });
@@ -217,6 +227,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
       },
       serverInfo: { name: 'mimi-policy' },
     }),
@@ -369,6 +381,55 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         }
       },
       null,
+    ),
+  );
+
+  connection.onCodeAction(
+    guarded(
+      'textDocument/codeAction',
+      async (p: CodeActionParams): Promise<CodeAction[]> => {
+        const only = p.context.only;
+        if (only && !only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
+        const a = analysisOf(p.textDocument.uri);
+        if (!a || a.analysis.skipped) return [];
+        const ours = p.context.diagnostics.filter((d) => d.source === undefined || d.source === 'mimi-policy');
+        // a diagnostic sent back without its `data` (or with data of another shape): work it out again
+        let recomputed: Map<string, Diagnostic[]> | undefined;
+        const key = (code: unknown, r: Range) => `${String(code)}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+        const requests = ours.map((diagnostic) => {
+          const sent = readFixData(diagnostic.data);
+          if (sent) return { diagnostic, fixes: sent };
+          if (!recomputed) {
+            recomputed = new Map();
+            for (const d of a.analysis.result.diagnostics)
+              if (d.file === a.analysis.path && d.span) {
+                const k = key(d.code, spanRange(d.span));
+                recomputed.set(k, [...(recomputed.get(k) ?? []), d]);
+              }
+          }
+          const same = recomputed.get(key(diagnostic.code, diagnostic.range)) ?? [];
+          const message = typeof diagnostic.message === 'string' ? diagnostic.message : '';
+          const match = same.find((d) => message.startsWith(d.message)) ?? (same.length === 1 ? same[0] : undefined);
+          return { diagnostic, fixes: match && fixData(match, a.analysis) };
+        });
+        return codeActions(a.doc, a.analysis, requests);
+      },
+      [],
+    ),
+  );
+
+  connection.languages.semanticTokens.on(
+    guarded(
+      'textDocument/semanticTokens/full',
+      (p: SemanticTokensParams): SemanticTokens => {
+        const a = analysisOf(p.textDocument.uri);
+        // an oversized document is not lexed (its diagnostic says why); a stale one has the wrong text
+        if (!a || a.analysis.skipped?.reason === 'too-large') return { data: [] };
+        // a document the compiler failed on: what the lexer alone can tell
+        const names = a.analysis.skipped ? undefined : nameIndex(a.analysis.occurrences, a.analysis.path, isStdlib);
+        return semanticTokens(a.doc.getText(), names);
+      },
+      { data: [] },
     ),
   );
 
