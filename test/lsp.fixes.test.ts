@@ -248,7 +248,7 @@ hierarchy {
   remove_by moderator
 }
 
-allow rank-inversion for admin because "admins act on every lower level" // by design
+allow rank-inversion for moderator because "moderators kick anyone" // by design
 
 participants { "alice@example.com": admin }
 `;
