@@ -6,6 +6,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { diagnostic, hasErrors, type Diagnostic } from '../runtime/diagnostics.js';
 import { PolicyShape, type Policy, type Provenance } from '../runtime/ir.js';
 import { check } from '../runtime/schema.js';
+import { fromHex } from '../runtime/codec/hex.js';
 import { decodeUtf8, lineColumn, parseJson, scanJson, type JsonError } from '../runtime/evaluator/json.js';
 import { DEFAULT_LIMITS, formatBytes, LIMIT_FLAGS, limitMessage, type Limits } from '../runtime/limits.js';
 import { compileFile, loadWire, type WireKind } from './compile.js';
@@ -25,16 +26,81 @@ export interface LoadedPolicy {
   scenarios?: ScenarioIR[];
   /** for wire input: what the bytes held */
   wireKind?: WireKind;
+  /**
+   * Set when the content decided the kind against the file name's hint (a `.bin` holding `.mimi`
+   * text, a `.mimi` holding wire bytes): what it was read as, in words, for a note.
+   */
+  detected?: string;
   /** texts of the source files read, for code frames */
   sources: Map<string, string>;
   diagnostics: Diagnostic[];
   ok: boolean;
 }
 
+/** The kind a file name suggests (the hint): `.mimi`, `.json`, and wire bytes for anything else. */
 export function inputFormat(path: string): InputFormat {
   if (path.endsWith('.mimi')) return 'mimi';
   if (path.endsWith('.json')) return 'json';
   return 'wire';
+}
+
+/** Whether the file name says what it holds (`.mimi`, `.json`, `.bin`), as opposed to `room.txt` or stdin. */
+const namedKind = (path: string): boolean => /\.(mimi|json|bin)$/.test(path);
+
+/** What the bytes look like: `text` (UTF-8 without control characters), `json` text, `hex` text, or `binary`. */
+export type ContentKind = 'binary' | 'text' | 'json' | 'hex';
+
+/**
+ * The kind of content, judged from its first 64 KB: bytes that are not UTF-8 or hold control
+ * characters (other than tab, line feed, form feed, carriage return) are binary — MIMI wire bytes
+ * always hold some (lengths and uint16 codes have zero bytes); text starting with `{` is JSON, text
+ * of hex digits and white space only is hex; any other text is taken as .mimi source.
+ */
+export function contentKind(bytes: Uint8Array): ContentKind | undefined {
+  if (bytes.length === 0) return undefined;
+  const head = bytes.subarray(0, 1 << 16);
+  if (hasControlBytes(head)) return 'binary';
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < bytes.length });
+  } catch {
+    return 'binary';
+  }
+  const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (t.startsWith('{')) return 'json';
+  if (/^[0-9a-fA-F\s]+$/.test(text) && /[0-9a-fA-F]/.test(text)) return 'hex';
+  return 'text';
+}
+
+/** Whether the first 64 KB hold a control character other than tab, line feed, form feed, carriage return. */
+function hasControlBytes(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 1 << 16);
+  for (const b of head) if (b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13) return true;
+  return false;
+}
+
+/**
+ * The kind to read a file as: its content decides, the name is the hint. A named `.mimi` or `.json`
+ * file is read as such unless it holds binary bytes; `.bin` (or any other name, or stdin) holding text
+ * is read as .mimi source, JSON or hex of wire bytes, as the text looks.
+ */
+function decideFormat(path: string, bytes: Uint8Array): { format: InputFormat; hex: boolean; detected?: string } {
+  const hint = inputFormat(path);
+  const kind = contentKind(bytes);
+  const named = namedKind(path);
+  if (kind === undefined) return { format: hint, hex: false };
+  if (kind === 'binary') {
+    // a named .mimi or .json file that is merely not UTF-8 stays what it says (its reader says where);
+    // one holding control bytes (wire bytes always do) is read as wire bytes
+    if (hint === 'wire' || !named) return { format: 'wire', hex: false };
+    if (!hasControlBytes(bytes)) return { format: hint, hex: false };
+    return { format: 'wire', hex: false, detected: 'read as MIMI wire bytes: the file holds binary data, not text' };
+  }
+  if (named && hint !== 'wire') return { format: hint, hex: false };
+  const note = (what: string) => (named ? { detected: `read as ${what}: the file holds text, not wire bytes` } : {});
+  if (kind === 'json') return { format: 'json', hex: false, ...note('IR JSON') };
+  if (kind === 'hex') return { format: 'wire', hex: true, ...note('hex of MIMI wire bytes') };
+  return { format: 'mimi', hex: false, ...note('.mimi source') };
 }
 
 /**
@@ -92,9 +158,10 @@ export interface LoadOptions {
   limits?: Partial<Limits>;
 }
 
-/** Why a file cannot be read, in words (`no such file`, `it is a directory`, …). */
+/** Why a file cannot be read, in words (`no such file`, `it is a directory`, …); never the system's raw message. */
 export function ioReason(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
     case 'ENOENT':
       return 'no such file';
     case 'EISDIR':
@@ -102,10 +169,32 @@ export function ioReason(e: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
-    default:
-      return (e as Error).message;
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a directory';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    case 'ENXIO':
+    case 'ENODEV':
+      return 'it is a device that cannot be read';
+    case 'EAGAIN':
+      return 'it is not ready to be read (a non-blocking stream)';
+    case 'EIO':
+      return 'an input/output error';
+    default: {
+      // the system's words without Node's syscall and path (`EIO: i/o error, read` → `EIO: i/o error`)
+      const m = /^([A-Z0-9]+: [^,]*)/.exec((e as Error).message ?? '');
+      return m ? m[1] : code ? `the system refused (${code})` : (e as Error).message;
+    }
   }
 }
+
+/** The name stdin goes by in messages and diagnostics, when `-` is given as the input. */
+export const STDIN_NAME = '<stdin>';
 
 /**
  * A file's bytes, or `{ tooLarge }` when it holds more than `limit` bytes — decided before reading a
@@ -114,6 +203,8 @@ export function ioReason(e: unknown): string {
  * an endless device.
  */
 export function readBounded(path: string, limit: number): { bytes: Buffer } | { tooLarge: { size: number; exact: boolean } } {
+  // `-` is stdin: read through its device file where there is one (a blocking descriptor of its own)
+  if (path === '-') path = process.platform === 'win32' ? '\\\\.\\stdin' : '/dev/stdin';
   const st = statSync(path);
   if (st.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
   if (st.isFile()) {
@@ -145,46 +236,62 @@ export function tooLargeDiagnostic(path: string, what: string, t: { size: number
   return diagnostic('limit-exceeded', message, path, undefined, { offset: 0, help });
 }
 
-/** Load a policy from a file of any accepted format. I/O failures throw `InputError`. */
+/**
+ * Load a policy from a file of any accepted format (`-`: stdin). The content decides the kind, the
+ * file name is the hint (decideFormat). I/O failures throw `InputError`.
+ */
 export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedPolicy {
-  const format = inputFormat(path);
-  let bytes: Buffer;
-  // every format's size limit is decided before the file is read (a pipe or device: after limit + 1 bytes)
-  const [limit, what, flag] =
+  const hint = inputFormat(path);
+  const file = path === '-' ? STDIN_NAME : path;
+  const limitOf = (format: InputFormat): [number, string, string] =>
     format === 'wire'
       ? [options.limits?.maxWireBytes ?? DEFAULT_LIMITS.maxWireBytes, 'the wire file', LIMIT_FLAGS.maxWireBytes]
       : format === 'json'
         ? [options.limits?.maxJsonBytes ?? DEFAULT_LIMITS.maxJsonBytes, 'the JSON file', LIMIT_FLAGS.maxJsonBytes]
         : [options.limits?.maxSourceBytes ?? DEFAULT_LIMITS.maxSourceBytes, 'the source file', LIMIT_FLAGS.maxSourceBytes];
+  // every format's size limit is decided before the file is read (a pipe or device: after limit + 1
+  // bytes): the hint's limit for a named file; for another name, the largest, then the kind's below
+  const [limit, what, flag] = namedKind(path) ? limitOf(hint) : (['wire', 'json', 'mimi'] as const).map(limitOf).reduce((a, b) => (b[0] > a[0] ? b : a));
+  let bytes: Buffer;
   try {
     const r = readBounded(path, limit);
-    if ('tooLarge' in r) return { format, sources: new Map(), diagnostics: [tooLargeDiagnostic(path, what, r.tooLarge, limit, flag)], ok: false };
+    if ('tooLarge' in r) return { format: hint, sources: new Map(), diagnostics: [tooLargeDiagnostic(file, what, r.tooLarge, limit, flag)], ok: false };
     bytes = r.bytes;
   } catch (e) {
-    throw new InputError(`cannot read \`${path}\`: ${ioReason(e)}`);
+    throw new InputError(`cannot read \`${file}\`: ${ioReason(e)}`);
   }
+  const { format, hex, detected } = decideFormat(path, bytes);
+  const noted = <T extends LoadedPolicy>(r: T): T => (detected ? { ...r, detected } : r);
+  const [kindLimit, kindWhat, kindFlag] = limitOf(format);
+  const size = hex ? Math.floor(bytes.length / 2) : bytes.length;
+  if (size > kindLimit) return noted({ format, sources: new Map(), diagnostics: [tooLargeDiagnostic(file, kindWhat, { size, exact: true }, kindLimit, kindFlag)], ok: false });
   if (format === 'mimi') {
-    const r = compileFile(path, {
+    const r = compileFile(file, {
       text: bytes.toString('utf8'),
       analyses: options.analyses ?? true,
       ...(options.host ? { host: options.host } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     });
-    return { format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok };
+    return noted({ format, policy: r.policy, provenance: r.provenance, symbols: r.symbols, scenarios: r.scenarios, sources: new Map(r.files.map((f) => [f.file, f.text])), diagnostics: r.diagnostics, ok: r.ok });
   }
   if (format === 'json') {
     const text = decodeUtf8(bytes);
-    if (!text.ok) return { format, sources: new Map(), ok: false, diagnostics: [diagnostic('wire-decode', text.error.message, path, undefined, { offset: text.error.offset })] };
-    return loadPolicyJson(text.text, path, { analyses: options.analyses ?? true, ...(options.limits ? { limits: options.limits } : {}) });
+    if (!text.ok) return noted({ format, sources: new Map(), ok: false, diagnostics: [diagnostic('wire-decode', text.error.message, file, undefined, { offset: text.error.offset })] });
+    return noted(loadPolicyJson(text.text, file, { analyses: options.analyses ?? true, ...(options.limits ? { limits: options.limits } : {}) }));
+  }
+  let wire: Uint8Array = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (hex) {
+    const digits = bytes.toString('latin1').replace(/\s+/g, '');
+    if (digits.length % 2 !== 0) return noted({ format, sources: new Map(), ok: false, diagnostics: [diagnostic('wire-decode', `the hex text has an odd number of digits (${digits.length}); wire bytes are two digits each`, file, undefined, { offset: 0 })] });
+    wire = fromHex(digits);
   }
   // a view of the bytes read, not a copy
-  const r = loadWire(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path, options.component, {
+  const r = loadWire(wire, file, options.component, {
     analyses: options.analyses ?? true,
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  return { format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok };
+  return noted({ format, ...(r.policy ? { policy: r.policy } : {}), ...(r.kind ? { wireKind: r.kind } : {}), sources: new Map(), diagnostics: r.diagnostics, ok: r.ok });
 }
-
 
 /** An input that could not be read at all (exit code 2), as opposed to one with errors in it (1). */
 export class InputError extends Error {

@@ -55,10 +55,10 @@ describe('mimi-policy authorize', () => {
     expect(r.out).toMatch(/Exit codes/);
   });
   it('one action: the decision as JSON, exit 0 whether allowed or denied', () => {
-    const yes = run(['authorize', multiOrg, '--state', 'state.json', '--action', 'ban-amy.json'], dir);
+    const yes = run(['authorize', multiOrg, '--state', 'state.json', '--action', 'ban-amy.json', '-f', 'json'], dir);
     expect(yes.code).toBe(0);
     expect(JSON.parse(yes.out)).toEqual({ allowed: true, rule: 'ok:canBan', reason: '`acme_admin` may ban `amy`, who has `acme_member` (canBan)' });
-    const no = run(['authorize', multiOrg, '--state', 'state.json', '--action', 'ban-greg.json', '-f', 'human'], dir);
+    const no = run(['authorize', multiOrg, '--state', 'state.json', '--action', 'ban-greg.json'], dir);
     expect(no.code).toBe(0);
     expect(no.out).toBe('denied (no_role_change_entry): `acme_admin` has no authorized role change `globex_member` -> `banned`\n');
   });
@@ -79,7 +79,7 @@ describe('mimi-policy authorize', () => {
     expect(run(['authorize', multiOrg, '--cases', 'suite/cases.jsonl', '--state', 'state.json'], dir).code).toBe(2);
   });
   it('a batch: one line per case in order, per-line errors with their line number, per-line policies', () => {
-    const r = run(['authorize', multiOrg, '--cases', join('suite', 'cases.jsonl')], dir);
+    const r = run(['authorize', multiOrg, '--cases', join('suite', 'cases.jsonl'), '-f', 'json'], dir);
     expect(r.code).toBe(1);
     const out = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(out).toEqual([
@@ -93,8 +93,8 @@ describe('mimi-policy authorize', () => {
       { id: 'missing', line: 9, error: expect.stringMatching(/cannot read `.*nope.mimi`: no such file/) },
       { id: 7, allowed: true, rule: 'ok:canSendMessage', reason: expect.any(String) },
     ]);
-    // each policy is loaded (and its diagnostics shown) once
-    expect(r.err.match(/warning\[W0111\]/g)).toHaveLength(1);
+    // each policy is loaded (and its diagnostics shown: errors in full, the rest counted) once
+    expect(r.err.match(/: 1 warning \(run `mimi-policy check /g)).toHaveLength(1);
     expect(r.err.match(/error\[E0101\]/g)).toHaveLength(1);
     expect(r.err).toMatch(/4 case\(s\) could not be decided/);
   });

@@ -127,7 +127,7 @@ describe('authorize --state/--action', () => {
   });
   it('decides well-formed input (a BOM is skipped)', async () => {
     writeFileSync(join(dir, 'bom.json'), `\uFEFF${stateText}`);
-    const r = await cli(['authorize', multiOrg, '--state', 'bom.json', '--action', 'ban.json'], dir);
+    const r = await cli(['authorize', multiOrg, '--state', 'bom.json', '--action', 'ban.json', '-f', 'json'], dir);
     expect([r.code, JSON.parse(r.out).rule]).toEqual([0, 'ok:canBan']);
   });
   it.each(HOSTILE.map((h, i) => [h.name, h, i] as const))('%s as the state, and as the action: a located error, exit 1', async (_, h, i) => {
@@ -168,7 +168,7 @@ describe('authorize --cases, streamed', () => {
       ok(9),
     ];
     writeFileSync(join(dir, 'cases.jsonl'), `${lines.join('\n')}\n`);
-    const r = await cli(['authorize', multiOrg, '--cases', 'cases.jsonl', '--max-json-bytes', '2000'], dir);
+    const r = await cli(['authorize', multiOrg, '--cases', 'cases.jsonl', '--max-json-bytes', '2000', '-f', 'json'], dir);
     expect(r.code).toBe(1);
     const out = r.out.trim().split('\n').map((l) => JSON.parse(l));
     const allowed = (id: number) => ({ id, allowed: true, rule: 'ok:canBan', reason: expect.any(String) });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_USAGE, parseCommandArgs, UsageError, type CliIO, type CommandInfo } from './options.js';
+import { EXIT_USAGE, optionNames, parseCommandArgs, UsageError, type CliIO, type CommandInfo } from './options.js';
 import { authorizeCommand } from './commands/authorize.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
@@ -48,6 +48,11 @@ ${commands.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`).join('\n')}
 Run \`mimi-policy <command> --help\` for a command's options.
 Exit codes: 0 ok, 1 errors in the input, 2 usage or I/O error.`;
 
+/** Whether to colour output: the caller's choice (a terminal), never with --no-color or NO_COLOR (any non-empty value). */
+export function colorWanted(terminal: boolean, noColorFlag: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  return terminal && !noColorFlag && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -61,16 +66,26 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const cmd = commands.find((c) => c.name === name);
   try {
-    if (!cmd) throw new UsageError(`unknown command \`${name}\``);
+    if (!cmd) {
+      // the suggester is loaded only for a mistake (the start-up path imports no more than the metadata)
+      const { didYouMean } = await import('../../runtime/suggest.js');
+      const hint = didYouMean(name, commands.map((c) => c.name));
+      throw new UsageError(`unknown command \`${name}\`${hint ? `; ${hint}` : ''}`);
+    }
     const args = parseCommandArgs(cmd, rest);
     if (args.values.help) {
       io.out(`${cmd.help}\n`);
       return 0;
     }
     const run = await cmd.load();
-    return await run(args, io);
+    return await run(args, { ...io, color: colorWanted(io.color, args.values['no-color'] === true, process.env) });
   } catch (e) {
     if (e instanceof UsageError) {
+      if (e.unknownOption !== undefined && cmd) {
+        const { didYouMean } = await import('../../runtime/suggest.js');
+        const hint = didYouMean(e.unknownOption, optionNames(cmd));
+        if (hint) e.message = `${e.message}; ${hint}`;
+      }
       io.err(`mimi-policy: ${e.message}\nRun \`mimi-policy ${cmd ? `${cmd.name} ` : ''}--help\` for usage.\n`);
       return EXIT_USAGE;
     }

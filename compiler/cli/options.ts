@@ -30,14 +30,52 @@ export interface ParsedArgs {
 /** A usage mistake: printed with a pointer to --help, exit 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    /** an option the command does not have (`--formt`), for a did-you-mean */
+    readonly unknownOption?: string,
+  ) {
+    super(message);
+  }
 }
 
+/** Options every command takes: `--help`, and `--no-color` (as does NO_COLOR in the environment). */
+const GLOBAL_OPTIONS = { help: { type: 'boolean', short: 'h' }, 'no-color': { type: 'boolean' } } as const;
+
+/**
+ * The spellings kept working after the conventions were unified (README "Conventions"): an option
+ * name → the name it now has, when the command has that one. Not shown in any help.
+ */
+const OPTION_ALIASES: Readonly<Record<string, string>> = { output: 'out' };
+
+/** The command's options under their current names: `--output x` (the old spelling) → `--out x`. */
+function canonicalArgs(options: Record<string, unknown>, argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const m = /^--([^=]+)(=.*)?$/s.exec(a);
+    const target = m ? OPTION_ALIASES[m[1]] : undefined;
+    out.push(m && target !== undefined && !(m[1] in options) && target in options ? `--${target}${m[2] ?? ''}` : a);
+  }
+  return out;
+}
+
+/** The options a command takes, as typed (`--format`), for a did-you-mean. */
+export const optionNames = (cmd: Pick<CommandInfo, 'options'>): string[] => Object.keys({ ...GLOBAL_OPTIONS, ...cmd.options }).map((n) => `--${n}`);
+
 export function parseCommandArgs(cmd: Pick<CommandInfo, 'options'>, argv: string[]): ParsedArgs {
+  const options = { ...GLOBAL_OPTIONS, ...cmd.options };
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...cmd.options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: canonicalArgs(options, argv), options, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/^Unknown option/, 'unknown option'));
+    const message = (e as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/^Unknown option/, 'unknown option');
+    const unknown = /^unknown option '(--?[^']+)'/.exec(message);
+    throw new UsageError(message, unknown?.[1]?.replace(/=.*$/s, ''));
   }
 }
 
@@ -52,11 +90,18 @@ export interface CommandInfo {
 }
 
 export const FORMAT_OPTION = { format: { type: 'string' as const, short: 'f' } };
+/** `-o/--out <path>`: where a command writes its output (`-` for stdout where the output is one file). */
+export const OUT_OPTION = { out: { type: 'string' as const, short: 'o' } };
+/** `-q/--quiet`: errors only (no warnings, notes, summaries or progress). */
+export const QUIET_OPTION = { quiet: { type: 'boolean' as const, short: 'q' } };
+/** `--verbose`: every finding in full where only their count is printed by default (build, decompile, demo, authorize). */
+export const VERBOSE_OPTION = { verbose: { type: 'boolean' as const } };
 /** `--max-diagnostics N`: diagnostics shown per code and file (the rest are counted in one I0007 note). */
 export const MAX_DIAGNOSTICS_OPTION = { 'max-diagnostics': { type: 'string' as const } };
 export const COMMON_DIAG_OPTIONS = {
   ...FORMAT_OPTION,
   ...MAX_DIAGNOSTICS_OPTION,
+  ...QUIET_OPTION,
   plain: { type: 'boolean' as const },
   'deny-warnings': { type: 'boolean' as const },
   'no-color': { type: 'boolean' as const },

@@ -12,7 +12,7 @@
  * Failures are a WriteError naming the path and why, with the system's error code (exit 2).
  */
 import { accessSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Output that could not be written. `code` is the system's (EISDIR, EACCES, ENOSPC, …); `path` the file or folder. */
 export class WriteError extends Error {
@@ -49,19 +49,70 @@ function reason(e: unknown): string {
       return 'the file system is read-only';
     case 'ENAMETOOLONG':
       return 'the name is too long';
+    case 'EEXIST':
+      return 'it exists and is not a directory';
+    case 'ENOENT':
+      return 'a part of the path does not exist';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'EBUSY':
+      return 'it is busy';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    case 'EDQUOT':
+      return 'the disk quota is exceeded';
     default:
-      return (e as Error).message;
+      // the system's words without Node's syscall and path (`EIO: i/o error, write '/x'` → `EIO: i/o error`)
+      return systemWords(e);
   }
 }
+/** `CODE: description` of a system error, without the syscall and path Node appends. */
+const systemWords = (e: unknown): string => {
+  const m = /^([A-Z0-9]+: [^,]*)/.exec((e as Error).message ?? '');
+  return m ? m[1] : `the system refused (${codeOf(e)})`;
+};
 const fail = (path: string, why: string, code: string, written = false): never => {
   throw new WriteError(`cannot write \`${path}\`: ${why}; ${written ? 'nothing was changed (the files already moved into place were put back)' : 'no file was written'}`, path, code);
 };
 
+const statSafe = (p: string) => {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
+};
+const lstatSafe = (p: string) => {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * One output file, all or nothing (writeAllOrNothing), or stdout when `out` is undefined or `-`.
+ * A destination that is a directory (or ends in `/`) is refused, naming it.
+ */
+export function writeOutput(out: string | undefined, content: string | Uint8Array, stdout: (text: string) => void, fs: WriteFs = realFs): void {
+  if (out === undefined || out === '-') {
+    stdout(typeof content === 'string' ? content : new TextDecoder().decode(content));
+    return;
+  }
+  if (out === '' || /[/\\]$/.test(out)) fail(out, 'expected a file name, not a directory', 'EISDIR');
+  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  writeAllOrNothing(dirname(out), [{ name: basename(out), bytes }], fs);
+}
+
 /** Step 1: refuse what cannot work before anything is written. Returns the destinations that exist. */
 function checkDestinations(dir: string, files: readonly { name: string }[]): Set<string> {
   try {
+    // a file where the folder should be is named as such (mkdir would say EEXIST)
+    if (!lstatSafe(dir)?.isDirectory() && statSafe(dir)?.isFile()) fail(dir, 'it is a file, not a directory', 'ENOTDIR');
     mkdirSync(dir, { recursive: true });
   } catch (e) {
+    if (e instanceof WriteError) throw e;
     fail(dir, reason(e), codeOf(e));
   }
   try {

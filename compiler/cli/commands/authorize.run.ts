@@ -7,7 +7,7 @@ import { formatBytes, LIMIT_FLAGS, limitMessage } from '../../../runtime/limits.
 import type { WireKind } from '../../compile.js';
 import { InputError, ioReason, loadPolicyFile, readBounded } from '../../input.js';
 import { summaryLine } from '../../render.js';
-import { EXIT_INPUT, EXIT_OK, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, formatOf, inputLimits, inputName, noteDetected, oneOf, printFindings, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 interface Loaded {
@@ -57,7 +57,7 @@ const FLUSH_AT = 1 << 16;
 
 /** `mimi-policy authorize` (its options and help: ./authorize.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
-  const format = oneOf(args.values.format, ['json', 'human'] as const, 'format', 'json');
+  const format = formatOf(args, ['text', 'json'] as const, 'text');
   const component = args.values.component === undefined ? undefined : (oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary') as WireKind);
   // --max-json-bytes bounds the state and action files and each batch line; all limits go to the policy's loading
   const limits = inputLimits(args);
@@ -67,15 +67,17 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const policyArg = args.positionals[0];
   const cache = new Map<string, Loaded>();
   const load = (path: string, reportIo: boolean): Loaded => {
-    const abs = resolve(io.cwd, path);
+    const abs = path === '-' ? '-' : resolve(io.cwd, path);
     const hit = cache.get(abs);
     if (hit) return hit;
     let loaded: Loaded;
     try {
       // deciding requests needs no analyses (they are `check`'s): only the policy's own diagnostics are printed
       const r = loadPolicyFile(abs, { ...(component ? { component } : {}), limits, analyses: false });
-      const shown = displayPath(abs, io.cwd);
-      printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args as ParsedArgs, io);
+      const shown = displayPath(inputName(abs), io.cwd);
+      noteDetected(r, path, args, io);
+      // the errors in full, the other findings counted in one line (`check` shows them)
+      printFindings(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), shown, args, io);
       if (!r.ok || !r.policy) loaded = { error: `policy \`${shown}\` has errors (${summaryLine(r.diagnostics)})` };
       else {
         const names = r.symbols ? new Map([...r.symbols.privateCapabilities].map(([n, v]) => [n, v.code] as [string, number])) : undefined;
@@ -94,10 +96,12 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (typeof args.values.state !== 'string' || typeof args.values.action !== 'string') throw new UsageError('authorize needs --state and --action (or --cases)');
     const statePath = args.values.state;
     const actionPath = args.values.action;
+    if ([policyArg, statePath, actionPath].filter((p) => p === '-').length > 1) throw new UsageError('stdin can be read once: give only one of the policy, --state and --action as `-`');
     const loaded = load(policyArg, true);
     try {
-      const state = readJsonFile(resolve(io.cwd, statePath), statePath, maxJsonBytes);
-      const action = readJsonFile(resolve(io.cwd, actionPath), actionPath, maxJsonBytes);
+      const jsonPath = (p: string) => (p === '-' ? '-' : resolve(io.cwd, p));
+      const state = readJsonFile(jsonPath(statePath), inputName(statePath), maxJsonBytes);
+      const action = readJsonFile(jsonPath(actionPath), inputName(actionPath), maxJsonBytes);
       if (!loaded.policy) {
         io.err(`mimi-policy: ${loaded.error}; not authorizing\n`);
         return EXIT_INPUT;
@@ -115,6 +119,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
 
   if (args.values.state !== undefined || args.values.action !== undefined) throw new UsageError('--cases cannot be combined with --state or --action');
   const stdin = cases === '-';
+  if (stdin && policyArg === '-') throw new UsageError('stdin can be read once: give the policy or the cases as a file');
   const casesPath = resolve(io.cwd, stdin ? '.' : cases);
   const base = stdin ? io.cwd : dirname(casesPath);
   if (policyArg !== undefined) load(policyArg, true);

@@ -1,4 +1,4 @@
-import { COMPONENT_KINDS, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
+import { QUIET_OPTION, VERBOSE_OPTION, COMPONENT_KINDS, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
 
 export const authorizeCommand: CommandInfo = {
   name: 'authorize',
@@ -7,7 +7,7 @@ export const authorizeCommand: CommandInfo = {
        mimi-policy authorize [<policy>] --cases <cases.jsonl> [options]
 
 Decides with the reference interpreter whether an action may happen (docs/semantics.md).
-<policy> is a .mimi source, a .bin wire file or a .json IR; a policy with errors is refused.
+<policy> is a .mimi source, a .bin wire file or a .json IR (\`-\`: stdin); a policy with errors is refused.
 
   state.json    { "participants": [ { "user": string, "role": number | roleName, "clients": number } ] }
   action.json   { "type", "actor", "target"?, "to"?, "clients"?, "via"?, "claims"?, "capability"? }
@@ -22,6 +22,7 @@ Decides with the reference interpreter whether an action may happen (docs/semant
 JSON is read strictly: a key given twice in one object, nesting deeper than 1000, a lone surrogate
 or bytes that are not UTF-8 are errors, located at line and column.
 
+Output (text): \`allowed (rule): reason\` or \`denied (rule): reason\`; in batch mode one line per case.
 Output (json): { "allowed": boolean, "rule": string, "reason": string } — in batch mode one line per
 case, in order, with its "id"; a case that cannot be decided (malformed, or longer than
 --max-json-bytes) gives { "id"?, "line", "error" } and the batch goes on.
@@ -30,7 +31,9 @@ Options:
       --state <file>          the participant list (single mode)
       --action <file>         the action (single mode)
       --cases <file>          JSON Lines of cases (batch mode)
-  -f, --format <json|human>   output format (default json)
+  -f, --format <text|json>    output format (default text)
+  -q, --quiet                 errors only
+      --verbose               every finding of the policy in full (default: counted in one line)
       --component <kind>      what a .bin policy holds: ${COMPONENT_KINDS.join('|')}
 ${inputLimitHelp(30)}
       --plain                 one line per diagnostic of a refused policy
@@ -48,6 +51,8 @@ action or case (the other cases of a batch are still decided), 2 usage or I/O er
     ...INPUT_LIMIT_OPTIONS,
     plain: { type: 'boolean' },
     'no-color': { type: 'boolean' },
+    ...QUIET_OPTION,
+    ...VERBOSE_OPTION,
   },
   load: async () => (await import('./authorize.run.js')).run,
 };

@@ -1,7 +1,7 @@
 import { COMPONENT_KINDS } from '../../../runtime/codec/index.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import { summaryLine } from '../../render.js';
-import { EXIT_INPUT, EXIT_OK, diagnosticCap, fails, jsonDiagnostics, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, diagnosticCap, fails, formatOf, inputName, jsonDiagnostics, inputLimits, noteDetected, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 import type { WireKind } from '../../compile.js';
 import { toSarif } from '../../sarif.js';
@@ -10,7 +10,7 @@ import { capDiagnostics } from '../../../runtime/diagnostics.js';
 /** `mimi-policy check` (its options and help: ./check.ts). */
 export function run(args: ParsedArgs, io: CliIO): number {
   if (args.positionals.length === 0) throw new UsageError('check needs at least one file');
-  const format = oneOf(args.values.format, ['human', 'json', 'sarif'] as const, 'format', 'human');
+  const format = formatOf(args, ['text', 'json', 'sarif'] as const, 'text');
   const component = args.values.component === undefined ? undefined : oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary');
   const deny = !!args.values['deny-warnings'];
   const analyses = !args.values['no-analyses'];
@@ -34,10 +34,12 @@ export function run(args: ParsedArgs, io: CliIO): number {
     );
   } else {
     for (const { file, r } of loaded) {
+      noteDetected(r, file, args, io);
       printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
       const verdict = failing(r) ? 'failed' : 'ok';
       const what = r.policy ? `${r.policy.roles.length} roles${r.wireKind ? `, ${r.wireKind}` : ''}` : 'unreadable';
-      io.err(`${file}: ${verdict} (${what}; ${summaryLine(r.diagnostics)})\n`);
+      // -q: the verdict only when it failed
+      if (!args.values.quiet || failing(r)) io.err(`${inputName(file)}: ${verdict} (${what}; ${summaryLine(r.diagnostics)})\n`);
     }
   }
   return loaded.some(({ r }) => failing(r)) ? EXIT_INPUT : EXIT_OK;

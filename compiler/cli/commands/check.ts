@@ -10,13 +10,15 @@ no errors, analyses what its role system allows (README "Analyses": inert capabi
 transitions, constraint conflicts, shadowed or unusable preauth entries, escalation, ban evasion,
 lockout, rank inversion). Findings an \`allow <kind> for <role> because "…"\` line acknowledges are
 listed as acknowledged and do not fail --deny-warnings.
-Inputs: .mimi source, .bin wire bytes (a component dictionary or one component), .json IR.
+Inputs: .mimi source, .bin wire bytes (a component dictionary or one component), .json IR, hex
+of wire bytes; the content decides, the extension is the hint. \`-\` reads stdin.
 
 Options:
-  -f, --format <human|json|sarif>
-                              output format (default human; json prints
+  -f, --format <text|json|sarif>
+                              output format (default text; json prints
                               { "files": [...], "diagnostics": [...] } on stdout;
                               sarif prints SARIF 2.1.0 for code scanning)
+  -q, --quiet                 errors only (and the verdict of a file that fails)
       --plain                 one line per diagnostic (file:line:col: severity[code]: message)
       --deny-warnings         exit 1 on warnings too (acknowledged findings excepted)
       --no-analyses           only the checks, not the analyses

@@ -2,13 +2,13 @@ import { compileFile } from '../../compile.js';
 import { compare, renderComparison, sideOf } from '../../compare.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import type { ScenarioIR } from '../../lower.js';
-import { EXIT_INPUT, EXIT_OK, inputLimits, oneOf, parseMaps, policyOrReport, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, formatOf, inputLimits, parseMaps, policyOrReport, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { relativeSources, relativize } from '../paths.js';
 
 /** `mimi-policy compare` (its options and help: ./compare.ts). */
 export function run(args: ParsedArgs, io: CliIO): number {
   if (args.positionals.length !== 2) throw new UsageError('compare takes exactly two policies');
-  const format = oneOf(args.values.format, ['text', 'markdown', 'json'] as const, 'format', 'text');
+  const format = formatOf(args, ['text', 'md', 'json'] as const, 'text');
   const map = parseMaps(args.values.map);
   const sides: LoadedPolicy[] = args.positionals.map((f) => loadPolicyFile(f, { limits: inputLimits(args) }));
   let bad = false;
@@ -32,6 +32,6 @@ export function run(args: ParsedArgs, io: CliIO): number {
   const la = label(args.positionals[0]);
   const lb = label(args.positionals[1]) === la ? `${la} (2)` : label(args.positionals[1]);
   const c = compare(sideOf(sides[0], la), sideOf(sides[1], lb), { map, scenarios });
-  io.out(format === 'json' ? `${JSON.stringify(c, null, 2)}\n` : `${renderComparison(c, format)}\n`);
+  io.out(format === 'json' ? `${JSON.stringify(c, null, 2)}\n` : `${renderComparison(c, format === 'md' ? 'markdown' : format)}\n`);
   return EXIT_OK;
 }

@@ -1,4 +1,4 @@
-import { MAX_DIAGNOSTICS_OPTION, FORMAT_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
+import { MAX_DIAGNOSTICS_OPTION, FORMAT_OPTION, QUIET_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
 
 export const compareCommand: CommandInfo = {
   name: 'compare',
@@ -16,12 +16,13 @@ Options:
                               scenarios written in <a> and <b> themselves)
       --map <a=b>             match role a of the first policy with role b of the second, and run
                               scenarios with b wherever they name a (repeatable)
-  -f, --format <text|markdown|json>   output format (default text)
+  -f, --format <text|md|json> output format (default text; \`markdown\` is md)
+  -q, --quiet                 errors only
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
 ${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 compared, 1 an input has errors, 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
+  options: { ...FORMAT_OPTION, ...QUIET_OPTION, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   load: async () => (await import('./compare.run.js')).run,
 };

@@ -5,13 +5,13 @@ import type { WireKind } from '../../compile.js';
 import { loadPolicyFile } from '../../input.js';
 import { describeStep } from '../../render.js';
 import { didYouMean } from '../../../runtime/suggest.js';
-import { inputLimits, EXIT_INPUT, EXIT_OK, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { inputLimits, EXIT_INPUT, EXIT_OK, formatOf, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 /** `mimi-policy explain` (its options and help: ./explain.ts). */
 export function run(args: ParsedArgs, io: CliIO): number {
   if (args.positionals.length !== 1) throw new UsageError('explain takes exactly one policy');
-  const format = oneOf(args.values.format, ['human', 'json'] as const, 'format', 'human');
+  const format = formatOf(args, ['text', 'json'] as const, 'text');
   const roleArg = args.values.role;
   if (typeof roleArg !== 'string' || roleArg === '') throw new UsageError('explain needs --role <role>');
   const capArg = args.values.capability;

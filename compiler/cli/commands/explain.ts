@@ -1,4 +1,4 @@
-import { COMPONENT_KINDS, MAX_DIAGNOSTICS_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, FORMAT_OPTION, type CommandInfo } from '../options.js';
+import { COMPONENT_KINDS, QUIET_OPTION, MAX_DIAGNOSTICS_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, FORMAT_OPTION, type CommandInfo } from '../options.js';
 
 export const explainCommand: CommandInfo = {
   name: 'explain',
@@ -16,7 +16,8 @@ Inputs: .mimi source, .bin wire bytes, .json IR.
 Options:
   -r, --role <role>                  the role: its name, or its index
   -c, --capability <name|code>       a capability name (canKick) or code (0x000c)
-  -f, --format <human|json>          output format (default human)
+  -f, --format <text|json>           output format (default text)
+  -q, --quiet                        errors only
       --component <kind>             what a .bin holds: ${COMPONENT_KINDS.join('|')}
       --plain, --no-color            diagnostic rendering, as for check
       --max-diagnostics <n>          at most n diagnostics per code (default 100, 0 = all)
@@ -24,6 +25,6 @@ ${inputLimitHelp(37)}
   -h, --help                         show this help
 
 Exit codes: 0 answered (yes or no), 1 the policy has errors, 2 usage or I/O error.`,
-  options: { ...FORMAT_OPTION, role: { type: 'string', short: 'r' }, capability: { type: 'string', short: 'c' }, component: { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
+  options: { ...FORMAT_OPTION, ...QUIET_OPTION, role: { type: 'string', short: 'r' }, capability: { type: 'string', short: 'c' }, component: { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   load: async () => (await import('./explain.run.js')).run,
 };

@@ -2,8 +2,8 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from '../../../grammar/index.js';
 import { format } from '../../format/index.js';
-import { InputError, ioReason, readBounded, tooLargeDiagnostic } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, printDiagnostics, UsageError, intOption, type ParsedArgs, type CliIO } from '../command.js';
+import { contentKind, InputError, ioReason, readBounded, STDIN_NAME, tooLargeDiagnostic } from '../../input.js';
+import { EXIT_INPUT, EXIT_OK, inputName, printDiagnostics, UsageError, intOption, type ParsedArgs, type CliIO } from '../command.js';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../../../runtime/limits.js';
 import { displayPath, relativize } from '../paths.js';
 
@@ -21,11 +21,15 @@ function expand(args: readonly string[], cwd: string): string[] {
     }
   };
   for (const arg of args) {
+    if (arg === '-') {
+      out.push(arg);
+      continue;
+    }
     let isDir: boolean;
     try {
       isDir = statSync(resolve(cwd, arg)).isDirectory();
-    } catch {
-      throw new InputError(`cannot read \`${arg}\`: no such file or folder`);
+    } catch (e) {
+      throw new InputError(`cannot read \`${arg}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : ioReason(e)}`);
     }
     if (isDir) walk(resolve(cwd, arg), arg);
     else out.push(arg);
@@ -43,36 +47,49 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const widthArg = args.values['print-width'];
   const printWidth = widthArg === undefined ? undefined : Number(widthArg);
   if (printWidth !== undefined && !(Number.isInteger(printWidth) && printWidth > 0)) throw new UsageError(`--print-width must be a positive integer (got \`${String(widthArg)}\`)`);
-  const files = expand(args.positionals, io.cwd);
+  // a file named twice (`fmt --check examples examples/a.mimi`) is formatted and counted once
+  const files = [...new Set(expand(args.positionals, io.cwd))];
+  if (write && files.includes('-')) throw new UsageError('--write rewrites files in place: it cannot take `-` (stdin)');
   if (!check && !write && (files.length !== 1 || args.positionals.length !== 1 || files[0] !== args.positionals[0]))
     throw new UsageError('without --check or --write, fmt prints one file; name exactly one .mimi file');
 
   let failed = false;
+  let failures = 0;
   const unformatted: string[] = [];
   for (const file of files) {
-    const path = resolve(io.cwd, file);
+    const path = file === '-' ? '-' : resolve(io.cwd, file);
+    const shown = inputName(file);
     let text: string;
     try {
       // a file over the limit is not read at all (parse would refuse it after reading)
       const r = readBounded(path, maxSourceBytes);
       if ('tooLarge' in r) {
-        printDiagnostics([tooLargeDiagnostic(displayPath(path, io.cwd), 'the source file', r.tooLarge, maxSourceBytes, LIMIT_FLAGS.maxSourceBytes)], new Map(), args, io);
-        io.err(`${file}: not formatted: too large\n`);
+        printDiagnostics([tooLargeDiagnostic(displayPath(inputName(path), io.cwd), 'the source file', r.tooLarge, maxSourceBytes, LIMIT_FLAGS.maxSourceBytes)], new Map(), args, io);
+        io.err(`${shown}: not formatted: too large\n`);
         failed = true;
+        failures++;
+        continue;
+      }
+      if (contentKind(r.bytes) === 'binary') {
+        io.err(`${shown}: not formatted: the file holds binary data (MIMI wire bytes?), not .mimi source; \`mimi-policy decompile ${shown}\` turns wire bytes into source\n`);
+        failed = true;
+        failures++;
         continue;
       }
       text = r.bytes.toString('utf8');
     } catch (e) {
-      throw new InputError(`cannot read \`${file}\`: ${ioReason(e)}`);
+      throw new InputError(`cannot read \`${shown}\`: ${ioReason(e)}`);
     }
-    const { diagnostics } = parse(text, path, { maxSourceBytes });
+    const sourcePath = file === '-' ? resolve(io.cwd, STDIN_NAME) : path;
+    const { diagnostics } = parse(text, sourcePath, { maxSourceBytes });
     if (diagnostics.length > 0) {
-      printDiagnostics(relativize(diagnostics, io.cwd), new Map([[displayPath(path, io.cwd), text]]), args, io);
-      io.err(`${file}: not formatted: ${diagnostics.some((d) => d.kind === 'limit-exceeded') ? 'too large' : 'syntax errors'}\n`);
+      printDiagnostics(relativize(diagnostics, io.cwd), new Map([[displayPath(sourcePath, io.cwd), text]]), args, io);
+      io.err(`${shown}: not formatted: ${diagnostics.some((d) => d.kind === 'limit-exceeded') ? 'too large' : 'syntax errors'}\n`);
       failed = true;
+      failures++;
       continue;
     }
-    const formatted = await format(text, { filepath: path, maxSourceBytes, ...(printWidth ? { printWidth } : {}) });
+    const formatted = await format(text, { filepath: sourcePath, maxSourceBytes, ...(printWidth ? { printWidth } : {}) });
     if (!check && !write) io.out(formatted);
     else if (formatted !== text) {
       unformatted.push(file);
@@ -80,14 +97,17 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
         try {
           writeFileSync(path, formatted);
         } catch (e) {
-          throw new InputError(`cannot write \`${file}\`: ${(e as Error).message}`);
+          throw new InputError(`cannot write \`${file}\`: ${ioReason(e)}`);
         }
         io.err(`formatted ${file}\n`);
-      } else io.out(`${file}\n`);
+      } else io.out(`${shown}\n`);
     }
   }
   if (check && unformatted.length > 0) {
-    io.err(`${unformatted.length} of ${files.length} files not formatted; run \`mimi-policy fmt --write\` on them\n`);
+    const n = unformatted.length;
+    // each file counted once (a file named twice, or in a folder named too, is one file)
+    const unread = failures > 0 ? `; ${failures} could not be formatted (above)` : '';
+    io.err(`${n} of ${files.length} file${files.length === 1 ? '' : 's'} not formatted${unread}; run \`mimi-policy fmt --write\` on ${n === 1 ? 'it' : 'them'}\n`);
     return EXIT_INPUT;
   }
   return failed ? EXIT_INPUT : EXIT_OK;

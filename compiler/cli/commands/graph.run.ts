@@ -1,15 +1,15 @@
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
 import { GraphLayoutError, graphModel, layoutRefusal, renderDot, renderMermaid, renderSvg } from '../../emit/graph.js';
 import { highlightsOf } from '../../emit/highlights.js';
 import { loadPolicyFile } from '../../input.js';
-import { EXIT_INPUT, EXIT_OK, intOption, inputLimits, oneOf, policyOrReport, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
-import { writeAllOrNothing } from '../write.js';
+import { EXIT_INPUT, EXIT_OK, intOption, inputLimits, formatOf, inputName, outOption, policyOrReport, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { writeOutput } from '../write.js';
 
 /** `mimi-policy graph` (its options and help: ./graph.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('graph takes exactly one policy');
-  const format = oneOf(args.values.format, ['dot', 'mermaid', 'svg'] as const, 'format', 'dot');
+  const format = formatOf(args, ['dot', 'mermaid', 'svg'] as const, 'dot');
   const file = args.positionals[0];
   const highlight = !args.values['no-highlight'];
   const limits = {
@@ -19,7 +19,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   };
   const refused = (d: Parameters<typeof printDiagnostics>[0][number]) => {
     printDiagnostics([d], new Map(), args, io);
-    io.err(`${file}: no graph\n`);
+    io.err(`${inputName(file)}: no graph\n`);
     return EXIT_INPUT;
   };
   if (format === 'svg') {
@@ -34,7 +34,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const policy = policyOrReport(r, file, args, io, 'no graph');
   if (!policy) return EXIT_INPUT;
   const g = graphModel(policy, highlight ? highlightsOf(r.diagnostics) : []);
-  const title = basename(file).replace(/\.(mimi|bin|json)$/, '');
+  const title = basename(inputName(file)).replace(/\.(mimi|bin|json)$/, '');
   let text: string;
   try {
     text = format === 'dot' ? renderDot(g, title) : format === 'mermaid' ? renderMermaid(g) : await renderSvg(g, title, { limits, file });
@@ -42,8 +42,6 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     if (e instanceof GraphLayoutError) return refused(e.diagnostic);
     throw e;
   }
-  const output = args.values.output;
-  if (typeof output === 'string') writeAllOrNothing(dirname(output), [{ name: basename(output), bytes: new TextEncoder().encode(text) }]);
-  else io.out(text);
+  writeOutput(outOption(args), text, (t) => io.out(t));
   return EXIT_OK;
 }

@@ -1,4 +1,4 @@
-import { FORMAT_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, MAX_DIAGNOSTICS_OPTION, type CommandInfo } from '../options.js';
+import { FORMAT_OPTION, OUT_OPTION, QUIET_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, MAX_DIAGNOSTICS_OPTION, type CommandInfo } from '../options.js';
 
 export const matrixCommand: CommandInfo = {
   name: 'matrix',
@@ -9,12 +9,13 @@ One row per role, one column per capability some role holds, grouped by the regi
 ● granted directly, ○ inherited through \`extends\` (known for .mimi sources only).
 
 Options:
-  -f, --format <md|html|csv>   output format (default md)
-  -o, --output <file>          write to a file instead of stdout
+  -f, --format <md|html|csv>   output format (default md; \`markdown\` is md)
+  -o, --out <file>             write to a file instead of stdout (\`-\`: stdout)
+  -q, --quiet                  errors only
 ${inputLimitHelp(31)}
   -h, --help                   show this help
 
 Exit codes: 0 ok, 1 the policy has errors, 2 usage or I/O.`,
-  options: { ...FORMAT_OPTION, output: { type: 'string', short: 'o' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...INPUT_LIMIT_OPTIONS, ...MAX_DIAGNOSTICS_OPTION },
+  options: { ...FORMAT_OPTION, ...OUT_OPTION, ...QUIET_OPTION, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...INPUT_LIMIT_OPTIONS, ...MAX_DIAGNOSTICS_OPTION },
   load: async () => (await import('./matrix.run.js')).run,
 };

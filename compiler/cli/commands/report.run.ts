@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { compileFile } from '../../compile.js';
 import { compare, sideOf } from '../../compare.js';
 import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
@@ -6,13 +6,13 @@ import { buildReport } from '../../emit/report.js';
 import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import type { ScenarioIR } from '../../lower.js';
 import { EXIT_INPUT, EXIT_OK, intOption, parseMaps, policyOrReport, UsageError, inputLimits, type ParsedArgs, type CliIO } from '../command.js';
-import { writeAllOrNothing } from '../write.js';
+import { writeOutput } from '../write.js';
 
 /** `mimi-policy report` (its options and help: ./report.ts). */
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('report takes exactly one policy');
   const out = args.values.out;
-  if (typeof out !== 'string' || out === '') throw new UsageError('report needs --out <file.html>');
+  if (typeof out !== 'string' || out === '') throw new UsageError('report needs --out <file.html> (or `-o -` for stdout)');
   const limits = {
     ...inputLimits(args),
     maxGraphNodes: intOption(args, 'max-graph-nodes', DEFAULT_LIMITS.maxGraphNodes),
@@ -49,8 +49,9 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
     limits,
   });
   const bytes = new TextEncoder().encode(html);
-  writeAllOrNothing(dirname(out), [{ name: basename(out), bytes }]);
-  io.err(`${out}: report written (${bytes.length} bytes)\n`);
-  for (const o of omitted) io.err(`${out}: note: ${o}\n`);
+  writeOutput(out, bytes, (t) => io.out(t));
+  const where = out === '-' ? 'stdout' : out;
+  if (!args.values.quiet) io.err(`${where}: report written (${bytes.length.toLocaleString('en-US')} bytes)\n`);
+  for (const o of omitted) if (!args.values.quiet) io.err(`${where}: note: ${o}\n`);
   return EXIT_OK;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS } from '../../../runtime/limits.js';
-import { INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
+import { OUT_OPTION, QUIET_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
 
 export const reportCommand: CommandInfo = {
   name: 'report',
@@ -15,7 +15,8 @@ drawn (the page says why and how to get it as text), the matrix shows at most --
 cells, and the findings at most --max-diagnostics per code.
 
 Options:
-  -o, --out <file>            the HTML file to write (required)
+  -o, --out <file>            the HTML file to write (required; \`-\`: stdout)
+  -q, --quiet                 errors only
       --compare <policy>      a second policy to compare with (e.g. the other role model)
       --scenarios <file>      scenarios to run under both (repeatable; default: those in the policies)
       --map <a=b>             role name mapping for the comparison (repeatable)
@@ -27,6 +28,6 @@ ${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 written, 1 a policy has errors (nothing written), 2 usage or I/O.`,
-  options: { out: { type: 'string', short: 'o' }, compare: { type: 'string' }, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, 'max-graph-nodes': { type: 'string' }, 'max-graph-edges': { type: 'string' }, 'max-matrix-cells': { type: 'string' }, 'max-diagnostics': { type: 'string' }, ...INPUT_LIMIT_OPTIONS },
+  options: { ...OUT_OPTION, ...QUIET_OPTION, compare: { type: 'string' }, scenarios: { type: 'string', multiple: true }, map: { type: 'string', multiple: true }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, 'max-graph-nodes': { type: 'string' }, 'max-graph-edges': { type: 'string' }, 'max-matrix-cells': { type: 'string' }, 'max-diagnostics': { type: 'string' }, ...INPUT_LIMIT_OPTIONS },
   load: async () => (await import('./report.run.js')).run,
 };

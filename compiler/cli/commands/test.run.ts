@@ -5,13 +5,13 @@ import { loadPolicyFile, type LoadedPolicy } from '../../input.js';
 import { namesOf, roleNamesOf } from '../../compare.js';
 import { runWithCoverage, type ScenarioResult, type StepResult } from '../../scenarios.js';
 import { capabilityName } from '../../../runtime/registry.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, inputLimits, oneOf, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, formatOf, inputLimits, inputName, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
 /** `mimi-policy test` (its options and help: ./test.ts). */
 export function run(args: ParsedArgs, io: CliIO): number {
   if (args.positionals.length === 0) throw new UsageError('test needs at least one .mimi file');
-  const format = oneOf(args.values.format, ['text', 'json'] as const, 'format', 'text');
+  const format = formatOf(args, ['text', 'json'] as const, 'text');
   const filter = args.values.filter as string | undefined;
   const minCoverage = minCoverageOf(args.values['min-coverage']);
   const policyFile = args.values.policy as string | undefined;
@@ -25,8 +25,13 @@ export function run(args: ParsedArgs, io: CliIO): number {
   let ran = 0;
   const json: unknown[] = [];
   for (const file of args.positionals) {
-    if (!file.endsWith('.mimi')) throw new UsageError(`\`${file}\`: scenarios live in .mimi files`);
     let r: LoadedPolicy = loadPolicyFile(file, { limits: inputLimits(args) });
+    if (r.format !== 'mimi') {
+      // the content decides (a .mimi text named room.txt is fine); wire bytes or IR JSON hold no scenarios
+      io.err(`${inputName(file)}: error: scenarios live in .mimi source, and this file holds ${r.format === 'wire' ? 'MIMI wire bytes' : 'IR JSON'}${r.format === 'wire' ? `; \`mimi-policy decompile ${inputName(file)}\` turns it into source` : ''}\n`);
+      usage = true;
+      continue;
+    }
     // a file of scenarios only: it needs a policy to run against (--policy, or an `import` in the file);
     // its other errors (a private capability's name …) may only say that it has none
     const scenarioOnly = r.policy !== undefined && r.policy.roles.length === 0 && (r.scenarios?.length ?? 0) > 0;
@@ -37,10 +42,10 @@ export function run(args: ParsedArgs, io: CliIO): number {
         continue;
       }
       // the policy joins the file as an import appended at its end (the file's own lines and columns are kept)
-      const text = r.sources.get(file);
+      const text = r.sources.get(inputName(file));
       if (text !== undefined) {
         const spec = resolve(policyFile);
-        const c = compileFile(file, { text: `${text}\nimport "${spec}"\n`, analyses: false, limits: inputLimits(args) });
+        const c = compileFile(inputName(file), { text: `${text}\nimport "${spec}"\n`, analyses: false, limits: inputLimits(args) });
         r = { format: 'mimi', policy: c.policy, provenance: c.provenance, symbols: c.symbols, scenarios: c.scenarios, sources: new Map(c.files.map((f) => [f.file, f.text])), diagnostics: c.diagnostics, ok: c.ok };
       }
     } else if (scenarioOnly) {
@@ -54,13 +59,13 @@ export function run(args: ParsedArgs, io: CliIO): number {
     }
     if (!r.ok || !r.policy) {
       printDiagnostics(relativize(r.diagnostics, io.cwd), relativeSources(r.sources, io.cwd), args, io);
-      io.err(`${file}: the policy has errors; no scenario run\n`);
+      io.err(`${inputName(file)}: the policy has errors; no scenario run\n`);
       failed = true;
       continue;
     }
     const all = r.scenarios ?? [];
     if (all.length === 0) {
-      io.err(`${file}: no scenarios\n`);
+      io.err(`${inputName(file)}: no scenarios\n`);
       failed = true;
       continue;
     }
@@ -82,7 +87,7 @@ export function run(args: ParsedArgs, io: CliIO): number {
     if (belowMin) failed = true;
     if (format === 'json') {
       json.push({
-        file,
+        file: inputName(file),
         passed: bad === 0,
         scenarios: results.map((s) => ({ name: s.name, passed: s.passed, ...(s.error ? { error: s.error } : {}), steps: s.steps.map(stepJson) })),
         coverage: {
@@ -95,7 +100,7 @@ export function run(args: ParsedArgs, io: CliIO): number {
       });
       continue;
     }
-    io.out(`${displayPath(file, io.cwd)}\n`);
+    io.out(`${displayPath(inputName(file), io.cwd)}\n`);
     for (const s of results) printScenario(s, (t) => io.out(t), displayPath(s.span.file, io.cwd));
     io.out(`\n${passed}/${steps.length} expectations met in ${results.length} scenarios${bad ? `; ${bad} scenario${bad === 1 ? '' : 's'} failed` : ''}\n`);
     if (!args.values['no-coverage']) {

@@ -1,4 +1,4 @@
-import { MAX_DIAGNOSTICS_OPTION, FORMAT_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
+import { MAX_DIAGNOSTICS_OPTION, FORMAT_OPTION, QUIET_OPTION, INPUT_LIMIT_OPTIONS, inputLimitHelp, type CommandInfo } from '../options.js';
 
 export const testCommand: CommandInfo = {
   name: 'test',
@@ -15,6 +15,7 @@ A file of scenarios without a policy runs against \`--policy <file.mimi>\` (or \
 
 Options:
   -f, --format <text|json>    output format (default text)
+  -q, --quiet                 errors only (in diagnostics)
       --policy <file.mimi>    the policy to run scenario-only files against
       --filter <text>         run only the scenarios whose name contains <text>
       --min-coverage <pct>    fail (exit 1) when less than pct% of roles, role changes and capabilities
@@ -22,9 +23,10 @@ Options:
       --no-coverage           do not print the coverage report
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
 ${inputLimitHelp(30)}
+      --no-color              no ANSI colours
   -h, --help                  show this help
 
 Exit codes: 0 every expectation met, 1 a failure (or a policy with errors, no scenarios, none matching\n--filter, coverage below --min-coverage), 2 usage or I/O (or scenarios without a policy).`,
-  options: { ...FORMAT_OPTION, policy: { type: 'string' }, filter: { type: 'string' }, 'min-coverage': { type: 'string' }, 'no-coverage': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
+  options: { ...FORMAT_OPTION, ...QUIET_OPTION, policy: { type: 'string' }, filter: { type: 'string' }, 'min-coverage': { type: 'string' }, 'no-coverage': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   load: async () => (await import('./test.run.js')).run,
 };
