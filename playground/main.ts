@@ -1,0 +1,194 @@
+/**
+ * The playground page's DOM glue: the work is in ./model.ts. The examples and the stdlib are embedded
+ * at build time (scripts/playground.ts defines `__PLAYGROUND_FILES__`). `#example=<path>` in the URL
+ * picks the example to open.
+ */
+import { MATRIX_CSS } from '../index.js';
+import { analyseSource, decompileWire, offsetOf, parseHex, toHexText, type Files, type Item, type PlaygroundResult } from './model.js';
+
+declare const __PLAYGROUND_FILES__: Files;
+
+const started = performance.now();
+const files: Record<string, string> = { ...__PLAYGROUND_FILES__ };
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const source = $<HTMLTextAreaElement>('source');
+const example = $<HTMLSelectElement>('example');
+const status = $('status');
+let file = 'input.mimi';
+let last: PlaygroundResult | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let firstShown = false;
+
+const style = document.createElement('style');
+style.textContent = MATRIX_CSS;
+document.head.append(style);
+
+const el = (tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+};
+
+function moveCaret(it: Item): void {
+  const start = it.start ?? offsetOf(source.value, it.line ?? 1, it.column ?? 1);
+  source.focus();
+  source.setSelectionRange(start, Math.max(start, it.end ?? start));
+  const lineHeight = parseFloat(getComputedStyle(source).lineHeight) || 18;
+  source.scrollTop = Math.max(0, ((it.line ?? 1) - 1) * lineHeight - source.clientHeight / 3);
+}
+
+function renderItems(list: HTMLElement, items: Item[]): void {
+  list.replaceChildren(
+    ...items.map((it) => {
+      const where = it.line !== undefined ? `${it.inSource ? '' : `${it.file}:`}${it.line}:${it.column}` : it.file;
+      const button = el(
+        'button',
+        { type: 'button', title: it.inSource && it.line !== undefined ? 'move the caret here' : where },
+        el('span', { class: 'where' }, where),
+        ' ',
+        el('span', { class: 'code' }, `${it.severity} ${it.code}`),
+        ` ${it.message}`,
+        ...(it.acknowledged ? [el('div', { class: 'help' }, `acknowledged: ${it.acknowledged}`)] : []),
+        ...(it.help ? [el('div', { class: 'help' }, `help: ${it.help}`)] : []),
+        ...(it.steps ? [el('ol', { class: 'steps' }, ...it.steps.map((s) => el('li', {}, s)))] : []),
+      );
+      if (it.inSource && it.line !== undefined) button.addEventListener('click', () => moveCaret(it));
+      return el('li', { class: `diagnostic ${it.severity}${it.acknowledged ? ' acknowledged' : ''}`, 'data-code': it.code, ...(it.line !== undefined ? { 'data-line': String(it.line), 'data-column': String(it.column) } : {}) }, button);
+    }),
+  );
+}
+
+function renderScenarios(r: PlaygroundResult): void {
+  const box = $('scenarios');
+  if (r.scenarioError) return box.replaceChildren(el('p', { class: 'fail' }, `the scenarios could not run: ${r.scenarioError}`));
+  const ss = r.scenarios ?? [];
+  $('scenarios-count').textContent = ss.length ? `${ss.filter((s) => s.passed).length}/${ss.length} passed${r.coverage ? `; coverage ${r.coverage.percent}%` : ''}` : '';
+  if (!ss.length) return box.replaceChildren(el('p', { class: 'note' }, 'This source has no `scenario` blocks.'));
+  box.replaceChildren(
+    ...ss.map((s) =>
+      el(
+        'div',
+        { class: `scenario ${s.passed ? 'passed' : 'failed'}` },
+        el('span', { class: s.passed ? 'pass' : 'fail' }, s.passed ? '✓ ' : '✗ '),
+        el('span', { class: 'name' }, s.name),
+        el('small', {}, ` line ${s.line}`),
+        ...(s.error ? [el('div', { class: 'step fail' }, `the given state: ${s.error}`)] : []),
+        ...s.steps.map((st) => el('div', { class: `step ${st.passed ? 'pass' : 'fail'}` }, `${st.passed ? '✓' : '✗'} ${st.text}`, el('div', { class: 'help' }, `line ${st.line}: ${st.outcome}`))),
+      ),
+    ),
+  );
+}
+
+function render(r: PlaygroundResult, ms: number): void {
+  renderItems($('diagnostics'), r.diagnostics);
+  $('summary').textContent = r.summary;
+  status.textContent = `${r.ok ? 'ok' : 'errors'} · ${r.roles} roles · ${r.summary} · analysed in ${Math.round(ms)} ms`;
+  status.className = r.ok ? 'ok' : 'errors';
+  const stale = !r.ok;
+  for (const id of ['graph', 'matrix', 'scenarios', 'wire-hex']) $(id).classList.toggle('stale', stale && last !== undefined);
+  $('download-wire').toggleAttribute('disabled', !r.ok || !r.wire);
+  if (!r.ok) {
+    // the pictures keep the last policy without errors, dimmed
+    $('graph-note').dataset.stale = 'true';
+    return;
+  }
+  last = r;
+  delete $('graph-note').dataset.stale;
+  renderItems($('findings'), r.findings);
+  $('findings-count').textContent = `${r.findings.length}`;
+  $('graph').innerHTML = r.svg ?? `<p class="note">${r.graphNote ?? ''}</p>`;
+  $('dot').textContent = r.dot ?? '';
+  $('matrix').innerHTML = r.matrixHtml ?? '';
+  renderScenarios(r);
+  $<HTMLTextAreaElement>('wire-hex').value = r.wire ? toHexText(r.wire) : (r.wireError ?? '');
+  $('wire-size').textContent = r.wire ? `${r.wire.length} bytes` : (r.wireError ?? '');
+}
+
+function analyse(): void {
+  const t0 = performance.now();
+  let r: PlaygroundResult;
+  try {
+    r = analyseSource(source.value, file, files);
+  } catch (e) {
+    status.textContent = `the playground failed on this input: ${e instanceof Error ? e.message : String(e)}`;
+    status.className = 'errors';
+    return;
+  }
+  render(r, performance.now() - t0);
+  if (!firstShown) {
+    firstShown = true;
+    document.body.dataset.firstDiagnosticsMs = String(Math.round(performance.now() - started));
+  }
+  document.body.dataset.analyses = String(Number(document.body.dataset.analyses ?? '0') + 1);
+}
+
+function schedule(): void {
+  clearTimeout(timer);
+  timer = setTimeout(analyse, 200);
+}
+
+function open(path: string, text: string): void {
+  file = path;
+  files[path] = text;
+  source.value = text;
+  $('file-name').textContent = path;
+  clearTimeout(timer);
+  analyse();
+}
+
+function download(name: string, bytes: Uint8Array | string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const baseName = () => file.replace(/^.*\//, '').replace(/\.mimi$/, '');
+
+function decompileInto(bytes: Uint8Array, name: string): void {
+  const out = $('decompile-status');
+  const d = decompileWire(bytes, name);
+  if (d.source === undefined) {
+    out.textContent = `${name}: cannot decompile: ${d.problems.join('; ')}`;
+    out.className = 'fail';
+    return;
+  }
+  out.textContent = `${name}: ${bytes.length} bytes (${d.kind ?? 'policy'}) decompiled into the editor`;
+  out.className = 'pass';
+  open(`${name.replace(/\.[^.]*$/, '') || 'decompiled'}.mimi`, d.source);
+}
+
+// the example selector: examples/ and stdlib/templates/
+const examples = Object.keys(files)
+  .filter((p) => p.startsWith('examples/') || p.startsWith('stdlib/templates/'))
+  .sort();
+example.replaceChildren(...examples.map((p) => el('option', { value: p }, p)));
+const wanted = new URLSearchParams(location.hash.slice(1)).get('example');
+const first = wanted && examples.includes(wanted) ? wanted : examples.includes('examples/dm.mimi') ? 'examples/dm.mimi' : examples[0];
+example.value = first;
+example.addEventListener('change', () => open(example.value, __PLAYGROUND_FILES__[example.value] ?? ''));
+
+source.addEventListener('input', () => {
+  files[file] = source.value;
+  schedule();
+});
+$('download-wire').addEventListener('click', () => {
+  if (last?.wire) download(`${baseName()}.bin`, last.wire, 'application/octet-stream');
+});
+$('download-source').addEventListener('click', () => download(file.replace(/^.*\//, ''), source.value, 'text/plain'));
+$<HTMLInputElement>('wire-file').addEventListener('change', async (ev) => {
+  const f = (ev.target as HTMLInputElement).files?.[0];
+  if (f) decompileInto(new Uint8Array(await f.arrayBuffer()), f.name);
+});
+$('decompile-hex').addEventListener('click', () => {
+  const h = parseHex($<HTMLTextAreaElement>('hex-input').value);
+  if ('error' in h) {
+    $('decompile-status').textContent = `hex: ${h.error}`;
+    $('decompile-status').className = 'fail';
+  } else decompileInto(h.bytes, 'pasted.bin');
+});
+
+open(first, __PLAYGROUND_FILES__[first] ?? '');

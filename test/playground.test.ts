@@ -1,0 +1,168 @@
+/**
+ * The playground (playground/, built by scripts/playground.ts): its model in Node, then the built
+ * page in headless Chromium (Debian's chromium driven by playwright-core, as test/report.test.ts;
+ * skipped when /usr/bin/chromium is missing, an error on CI) served by the script's own static server:
+ * edit, see a diagnostic, fix it, see the graph change, download the wire file and compare its bytes
+ * with the library's encoder, upload a wire file and get its source back.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileFile, encodePolicy } from '../index.js';
+import { analyseSource, decompileWire, parseHex, playgroundHost, toHexText } from '../playground/model.js';
+import { buildPlayground, collectFiles, ROOT, servePlayground } from '../scripts/playground.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)`);
+
+const EXAMPLE = 'examples/models/kick.single.mimi';
+const files = collectFiles();
+/** the library's own bytes for a source, compiled as the page compiles it */
+const wireOf = (text: string, file = EXAMPLE) => {
+  const r = compileFile(file, { text, host: playgroundHost(files) });
+  expect(r.ok).toBe(true);
+  return encodePolicy(r.policy);
+};
+
+describe('playground model', () => {
+  it('an example: no errors, a graph, a matrix, scenarios run, the wire bytes the encoder gives', () => {
+    const text = files[EXAMPLE];
+    const r = analyseSource(text, EXAMPLE, files);
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.graph!.nodes.map((n) => n.index)).toEqual([...new Set([0, ...compileFile(EXAMPLE, { text, host: playgroundHost(files) }).policy.roles.map((x) => x.index)])]);
+    expect(r.svg).toContain('<svg');
+    expect(r.svg!.match(/class="edge/g)?.length).toBe(r.graph!.edges.length);
+    expect(r.matrixHtml).toContain('<table class="matrix">');
+    expect(r.scenarios!.length).toBeGreaterThan(0);
+    expect(r.scenarios!.every((s) => s.passed)).toBe(true);
+    expect(r.wire).toEqual(wireOf(text));
+    // the bytes decompile to a source that compiles to the same bytes
+    const back = decompileWire(r.wire!, 'kick.bin');
+    expect(back.problems).toEqual([]);
+    expect(wireOf(back.source!, 'kick.mimi')).toEqual(r.wire);
+  });
+
+  it('an error is located (line:col, offsets, code) and the pictures are withheld', () => {
+    const text = files[EXAMPLE].replace('grant canKick', 'grant canKik');
+    const r = analyseSource(text, EXAMPLE, files);
+    expect(r.ok).toBe(false);
+    const e = r.diagnostics.find((d) => d.severity === 'error')!;
+    expect(e).toMatchObject({ code: 'E0101', inSource: true });
+    expect(text.slice(e.start, e.end)).toBe('canKik');
+    expect(text.split('\n')[e.line! - 1].slice(e.column! - 1)).toMatch(/^canKik/);
+    expect(r.graph).toBeUndefined();
+    expect(r.wire).toBeUndefined();
+  });
+
+  it('hex: pasted with spaces, newlines and 0x prefixes; a bad digit or an odd count is located', () => {
+    const bytes = wireOf(files[EXAMPLE]);
+    const hex = toHexText(bytes);
+    expect(parseHex(hex)).toEqual({ bytes });
+    expect(parseHex(`0x${hex.slice(0, 4)} ${hex.slice(4, 8).toUpperCase()}`)).toEqual({ bytes: bytes.slice(0, 4) });
+    expect(parseHex('00 1\n0g')).toEqual({ error: '2:2: `g` is not a hex digit' });
+    expect(parseHex('abc')).toMatchObject({ error: expect.stringContaining('odd number') });
+    expect(decompileWire(new Uint8Array([1, 2, 3])).problems[0]).toMatch(/^byte \d+: E03/);
+  });
+});
+
+describe.skipIf(!haveBrowser)('playground in headless chromium', () => {
+  let dir: string;
+  let server: Server;
+  let url: string;
+  let context: import('playwright-core').BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mimi-playground-'));
+    await buildPlayground(dir);
+    ({ server, url } = await servePlayground(dir, 0));
+    const { chromium } = await import('playwright-core');
+    profile = mkdtempSync(join(tmpdir(), 'mimi-playground-profile-'));
+    // a fresh profile (--user-data-dir) per run
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      acceptDownloads: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+    for (const d of [dir, profile]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('the build is a static page, served from the temp folder, with nothing in the repository', () => {
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('<script src="playground.js"');
+    expect(existsSync(join(dir, 'playground.js'))).toBe(true);
+    expect(existsSync(join(ROOT, 'playground', 'playground.js'))).toBe(false);
+  });
+
+  it('edit: a diagnostic appears (click moves the caret); fixed, the graph gains a role and an edge; wire bytes download and upload', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const requests: string[] = [];
+    page.on('request', (req) => !req.url().startsWith(url) && !req.url().startsWith('blob:') && requests.push(req.url()));
+    try {
+      await page.goto(`${url}#example=${EXAMPLE}`);
+      const source = page.locator('#source');
+      await page.waitForSelector('#graph svg g.node');
+      expect(await source.inputValue()).toBe(files[EXAMPLE]);
+      const nodes = await page.locator('#graph g.node').count();
+      const edges = await page.locator('#graph g.edge').count();
+      expect(await page.locator('#scenarios .scenario.passed').count()).toBeGreaterThan(0);
+      expect(await page.locator('#matrix table.matrix').isVisible()).toBe(true);
+
+      // an error: the diagnostic appears, located; clicking it puts the caret there
+      const original = files[EXAMPLE];
+      const broken = original.replace('grant canKick', 'grant canKik');
+      await source.fill(broken);
+      const diag = page.locator('#diagnostics li.error[data-code="E0101"]');
+      await diag.waitFor();
+      const where = await diag.locator('.where').textContent();
+      const at = broken.indexOf('canKik');
+      const line = broken.slice(0, at).split('\n').length;
+      expect(where).toBe(`${line}:${at - broken.lastIndexOf('\n', at - 1)}`);
+      await diag.locator('button').click();
+      expect(await source.evaluate((t: HTMLTextAreaElement) => [t.selectionStart, t.selectionEnd])).toEqual([at, at + 'canKik'.length]);
+      expect(await page.locator('#download-wire').isDisabled()).toBe(true);
+
+      // fixed, with one more role that the admin may add members to: one more node, one more edge
+      const grown = `${original.replace('    admin -> none\n', '    admin -> none\n    none -> observer\n')}\nrole observer @40 { }\n`;
+      expect(grown).toContain('none -> observer');
+      await source.fill(grown);
+      await page.waitForFunction((n) => document.querySelectorAll('#graph g.node').length === n, nodes + 1);
+      expect(await page.locator('#diagnostics li.error').count()).toBe(0);
+      expect(await page.locator('#graph g.node[data-role="40"]').count()).toBe(1);
+      expect(await page.locator('#graph g.edge[data-from="0"][data-to="40"]').count()).toBe(1);
+      expect(await page.locator('#graph g.edge').count()).toBe(edges + 1);
+
+      // download the wire file: the library's bytes for the same source
+      const text = await source.inputValue();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-wire').click()]);
+      expect(download.suggestedFilename()).toBe('kick.single.bin');
+      const got = new Uint8Array(readFileSync(await download.path()));
+      expect(got).toEqual(wireOf(text));
+
+      // upload a wire file: its source is decompiled into the editor
+      await page.locator('#wire-file').setInputFiles({ name: 'foreign.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(wireOf(original)) });
+      await page.waitForFunction(() => document.getElementById('file-name')!.textContent === 'foreign.mimi');
+      const decompiled = await source.inputValue();
+      expect(decompiled).toContain('role ');
+      expect(wireOf(decompiled, 'foreign.mimi')).toEqual(wireOf(original));
+      await page.locator('#graph g.node').first().waitFor();
+      expect(await page.locator('#graph g.node').count()).toBe(nodes);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 30_000);
+});
