@@ -150,7 +150,8 @@ beforeAll(async () => {
   uri = pathToFileURL(join(dir, 'main.mimi')).href;
   client = new Client();
   const init = await client.request<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
-  expect(init.capabilities).toMatchObject({ hoverProvider: true, definitionProvider: true, referencesProvider: true, documentSymbolProvider: true, documentFormattingProvider: true, renameProvider: { prepareProvider: true } });
+  expect(init.capabilities).toMatchObject({ hoverProvider: true, definitionProvider: true, referencesProvider: true, documentSymbolProvider: true, documentFormattingProvider: true, renameProvider: { prepareProvider: true }, codeActionProvider: { codeActionKinds: ['quickfix'] } });
+  expect(init.capabilities.semanticTokensProvider).toMatchObject({ full: true, legend: { tokenTypes: expect.arrayContaining(['keyword', 'class', 'enumMember']) } });
   client.notify('initialized', {});
 });
 
@@ -259,6 +260,31 @@ describe('mimi-policy lsp --stdio', () => {
     expect(applyEdits(messy, edits)).toBe('role a {\n  grant canSendMessage\n\n  active 0..0\n}\n');
     client.notify('textDocument/didChange', { textDocument: { uri, version: 41 }, contentChanges: [{ text: 'role a { grant }\n' }] });
     expect(await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })).toBeNull();
+  });
+
+  it('quick fix: the did-you-mean of a diagnostic, applied, clears it; semantic tokens mark the roles', async () => {
+    const typo = `${FIXED}role helper extends membr {}\n`;
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 50 }, contentChanges: [{ text: typo }] });
+    const published = await client.notification<{ version: number; diagnostics: { code: string; range: Range; message: string; data?: unknown }[] }>('textDocument/publishDiagnostics', (p) => p.version === 50);
+    const d = published.diagnostics.find((x) => x.code === 'E0102')!;
+    const [action] = await client.request<{ title: string; edit: { changes: Record<string, TextEdit[]> } }[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    expect(action.title).toBe('Change to `member`');
+    const fixed = applyEdits(typo, action.edit.changes[uri]);
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 51 }, contentChanges: [{ text: fixed }] });
+    const after = await client.notification<{ version: number; diagnostics: { code: string }[] }>('textDocument/publishDiagnostics', (p) => p.version === 51);
+    expect(after.diagnostics.filter((x) => x.code === 'E0102')).toEqual([]);
+
+    const legend = ['keyword', 'class', 'interface', 'enumMember', 'namespace', 'type', 'number', 'string', 'comment', 'operator'];
+    const { data } = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    let line = 0;
+    let character = 0;
+    const classes: string[] = [];
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i];
+      character = data[i] === 0 ? character + data[i + 1] : data[i + 1];
+      if (legend[data[i + 3]] === 'class') classes.push(fixed.split('\n')[line].slice(character, character + data[i + 2]));
+    }
+    expect(new Set(classes)).toEqual(new Set(['no_role', 'banned', 'member', 'moderator', 'helper']));
   });
 
   it('needs --stdio (a usage error otherwise)', () => {

@@ -247,10 +247,60 @@ describe('requests with wrong params, unknown methods, unknown documents', () =>
     const other = 'file:///robust/closed.mimi';
     client.notify('textDocument/didOpen', { textDocument: { uri: other, languageId: 'mimi', version: 1, text: 'role a {}\n' } });
     client.notify('textDocument/didClose', { textDocument: { uri: other } });
-    for (const method of ['textDocument/completion', 'textDocument/hover', 'textDocument/definition', 'textDocument/documentSymbol', 'textDocument/formatting'])
-      expect((await client.request(method, { textDocument: { uri: other }, position: { line: 0, character: 6 }, options: { tabSize: 2, insertSpaces: true } })).error).toBeUndefined();
+    for (const method of ['textDocument/completion', 'textDocument/hover', 'textDocument/definition', 'textDocument/documentSymbol', 'textDocument/formatting', 'textDocument/codeAction', 'textDocument/semanticTokens/full'])
+      expect((await client.request(method, { textDocument: { uri: other }, position: { line: 0, character: 6 }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, context: { diagnostics: [] }, options: { tabSize: 2, insertSpaces: true } })).error).toBeUndefined();
     client.notify('textDocument/didClose', { textDocument: { uri: 'file:///robust/never.mimi' } });
     client.notify('textDocument/didOpen', { textDocument: { uri: 'file://some-host/x.mimi', languageId: 'mimi', version: 1, text: '' } });
+    await hoverIsRight();
+  });
+});
+
+describe('quick fixes and semantic tokens under garbage', () => {
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } };
+  it('rejects code action params of the wrong shape with InvalidParams naming the field', async () => {
+    const noContext = await client.request('textDocument/codeAction', { textDocument: { uri: DOC }, range });
+    expect(noContext.error).toMatchObject({ code: -32602, message: expect.stringMatching(/params\.context must be an object/) });
+    const badDiagnostic = await client.request('textDocument/codeAction', { textDocument: { uri: DOC }, range, context: { diagnostics: [{ range: { start: 1 } }] } });
+    expect(badDiagnostic.error).toMatchObject({ code: -32602, message: expect.stringMatching(/params\.context\.diagnostics\[0\]\.range\.start must be an object/) });
+    const badOnly = await client.request('textDocument/codeAction', { textDocument: { uri: DOC }, range, context: { diagnostics: [], only: 'quickfix' } });
+    expect(badOnly.error).toMatchObject({ code: -32602, message: expect.stringMatching(/params\.context\.only must be an array/) });
+    const badTokens = await client.request('textDocument/semanticTokens/full', { textDocument: 'main.mimi' });
+    expect(badTokens.error).toMatchObject({ code: -32602, message: expect.stringMatching(/params\.textDocument must be an object/) });
+    await hoverIsRight();
+  });
+
+  it('answers code actions for diagnostics with garbage data, ranges and codes with no fix (and no error)', async () => {
+    const far = { start: { line: 1e9, character: -3 }, end: { line: -1, character: 1e9 } };
+    const diagnostics = [
+      { range, message: 'x', data: 42 },
+      { range, message: 'x', data: [1, 2], code: 'E0101' },
+      { range: far, message: 'x', code: 'E0101', data: { rename: { from: 'member', to: 'role', start: -5, end: 1e15 } } },
+      { range, message: 'x', code: 7, data: { rename: { from: 'role', to: '}', start: 0, end: 4 }, acknowledge: { kind: 'no-such-kind', role: '"; drop' } } },
+      { range, message: 'x', code: 'W0513', data: { acknowledge: { kind: 'last-holder', role: 'a b' } } },
+      { range: far, message: '' },
+    ];
+    const r = await client.request('textDocument/codeAction', { textDocument: { uri: DOC }, range: far, context: { diagnostics } });
+    expect(r.error).toBeUndefined();
+    // no rename whose name is not at its place or whose replacement is not a name; no acknowledgement of a kind or role that is not one
+    expect(r.result).toEqual([]);
+    await hoverIsRight();
+  });
+
+  it('semantic tokens of documents that are garbage: well-formed 5-tuples, or nothing', async () => {
+    const texts = ['\u0000\uffff\ud800 role "open\r\r\n/* x \r\n y', 'role a { /* */ } '.repeat(50), `${'"'.repeat(999)}\n${'->'.repeat(999)}`, '\r'.repeat(500), ''];
+    for (const [i, text] of texts.entries()) {
+      const uri = `file:///robust/tokens-${i}.mimi`;
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'mimi', version: 1, text } });
+      const r = await client.request('textDocument/semanticTokens/full', { textDocument: { uri } });
+      expect(r.error).toBeUndefined();
+      const data = (r.result as { data: number[] }).data;
+      expect(data.length % 5).toBe(0);
+      expect(data.every((n) => Number.isSafeInteger(n) && n >= 0)).toBe(true);
+      for (let j = 2; j < data.length; j += 5) expect(data[j]).toBeGreaterThan(0);
+      client.notify('textDocument/didClose', { textDocument: { uri } });
+    }
+    const never = await client.request('textDocument/semanticTokens/full', { textDocument: { uri: 'file:///robust/never-opened.mimi' } });
+    expect(never.result).toEqual({ data: [] });
     await hoverIsRight();
   });
 });
@@ -274,6 +324,8 @@ describe('documents the server cannot analyse', () => {
     expect(p.diagnostics[0].message).toMatch(/the document is too large: 4\.9 KB, the limit is 4\.0 KB[\s\S]*--max-source-bytes/);
     const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
     expect(symbols.result).toEqual([]);
+    expect((await client.request('textDocument/semanticTokens/full', { textDocument: { uri } })).result).toEqual({ data: [] });
+    expect((await client.request('textDocument/codeAction', { textDocument: { uri }, range: p.diagnostics[0].range, context: { diagnostics: p.diagnostics } })).result).toEqual([]);
   });
 });
 
@@ -302,7 +354,7 @@ function fuzzFrames(seed: number, count: number): Buffer[] {
   const int = (n: number) => Math.floor(rnd() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   // never `exit` (which ends the server, as it should) nor `initialize` (its processId starts a watchdog)
-  const methods = ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references', 'textDocument/rename', 'textDocument/prepareRename', 'textDocument/documentSymbol', 'textDocument/formatting', 'textDocument/didOpen', 'textDocument/didChange', 'textDocument/didClose', '$/cancelRequest', '$/setTrace', 'workspace/symbol', 'initialized', 'x/y'];
+  const methods = ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references', 'textDocument/rename', 'textDocument/prepareRename', 'textDocument/documentSymbol', 'textDocument/formatting', 'textDocument/codeAction', 'textDocument/semanticTokens/full', 'textDocument/didOpen', 'textDocument/didChange', 'textDocument/didClose', '$/cancelRequest', '$/setTrace', 'workspace/symbol', 'initialized', 'x/y'];
   const words = ['role', 'a', '{', '}', 'grant', 'chatter', '->', 'changes', 'package', 'import "std/packages"', '\n', '"', '0x', 'hierarchy', 'level', '@1', ','];
   const value = (depth: number): unknown => {
     switch (int(depth > 2 ? 5 : 8)) {
@@ -333,7 +385,8 @@ function fuzzFrames(seed: number, count: number): Buffer[] {
         position: pos,
         contentChanges: rnd() < 0.5 ? [{ text: text() }] : [{ range, text: pick(words) }],
         newName: pick(['b', 'role', '', '1x']),
-        context: { includeDeclaration: rnd() < 0.5 },
+        context: { includeDeclaration: rnd() < 0.5, diagnostics: rnd() < 0.5 ? [] : [{ range, message: pick(words), code: pick(['E0101', 'W0513', 7]), data: value(1) }], ...(rnd() < 0.3 ? { only: [pick(['quickfix', '', 'refactor'])] } : {}) },
+        range,
         options: { tabSize: pick([2, 0, -1, 1e9]), insertSpaces: rnd() < 0.5 },
         id: int(1e6),
         value: pick(['off', 'verbose', 'x']),

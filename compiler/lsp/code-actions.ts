@@ -44,9 +44,19 @@ const isFinding = (kind: string): boolean => (FINDING_KINDS as readonly string[]
 
 /** The name an `allow` line can use for role `index` (a declared role, a level, `level+addon`, `none`), if any. */
 function roleName(analysis: Analysis, index: number): string | undefined {
-  for (const [name, sym] of analysis.result.symbols.roles) if (sym.index === index && /^[A-Za-z_][A-Za-z0-9_]*(\+[A-Za-z_][A-Za-z0-9_]*)*$/.test(name)) return name;
-  return index === 0 ? 'none' : undefined;
+  let names = roleNames.get(analysis);
+  if (!names) {
+    roleNames.set(analysis, (names = new Map()));
+    for (const [name, sym] of analysis.result.symbols.roles) if (!names.has(sym.index) && ROLE_REF.test(name)) names.set(sym.index, name);
+  }
+  return names.get(index) ?? (index === 0 ? 'none' : undefined);
 }
+/** role names by index, per analysis (built once: a policy's findings may be many) */
+const roleNames = new WeakMap<Analysis, Map<number, string>>();
+/** what a did-you-mean may suggest: a name, or a finding kind */
+const NAME = /^([A-Za-z_][A-Za-z0-9_]*|[a-z][a-z0-9]*(-[a-z0-9]+)+)$/;
+/** a role reference: a name, or `level+addon…` */
+const ROLE_REF = /^[A-Za-z_][A-Za-z0-9_]*(\+[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** The fixes of a diagnostic of the document `analysis` is of, or undefined when there are none. */
 export function fixData(d: Diagnostic, analysis: Analysis): FixData | undefined {
@@ -85,7 +95,7 @@ export function readFixData(data: unknown): FixData | undefined {
 /** The `allow` line acknowledging a finding, as the formatter writes it (undefined if it does not parse). */
 export async function allowLine(kind: string, role: string): Promise<string | undefined> {
   // names go in as they are (a kind or role name that is not one would not parse: no fix then)
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(kind) || !/^[A-Za-z_][A-Za-z0-9_]*(\+[A-Za-z_][A-Za-z0-9_]*)*$/.test(role)) return undefined;
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(kind) || !ROLE_REF.test(role)) return undefined;
   try {
     const line = (await format(`allow ${kind} for ${role} because ${JSON.stringify(ACK_PLACEHOLDER)}\n`)).trimEnd();
     return line.includes('\n') ? undefined : line;
@@ -136,7 +146,7 @@ export async function codeActions(doc: TextDocument, analysis: Analysis, request
   const edit = (e: TextEdit) => ({ changes: { [doc.uri]: [e] } });
   for (const { diagnostic, fixes } of requests) {
     const r = fixes?.rename;
-    if (r && r.start >= 0 && r.end >= r.start && text.slice(r.start, r.end) === r.from) {
+    if (r && r.start >= 0 && r.end >= r.start && NAME.test(r.to) && text.slice(r.start, r.end) === r.from) {
       const key = `rename|${r.start}|${r.to}`;
       if (!seen.has(key)) {
         seen.add(key);
