@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { format } from '../compiler/format/index.js';
-import { decodeSemanticTokens, FrameParser, FrameReader, SEMANTIC_TOKENS_LEGEND, startServer, suggestionOf } from '../compiler/lsp/index.js';
+import { allowInsertion, allowLine, decodeSemanticTokens, FrameParser, FrameReader, SEMANTIC_TOKENS_LEGEND, startServer, suggestionOf } from '../compiler/lsp/index.js';
+import { parse } from '../grammar/index.js';
 import { didYouMean } from '../runtime/suggest.js';
 
 interface Message {
@@ -263,6 +264,29 @@ participants { "alice@example.com": admin }
     expect(after.filter((d) => d.code === 'W0513' && d.severity !== 3)).toEqual([]);
     expect(after.filter((d) => d.code === 'I0510')).toEqual([]); // no unused acknowledgement
     e.close();
+  });
+});
+
+describe('the allow line and where it goes', () => {
+  it('is written as fmt writes it, `level + addon` roles included; names that are not names give none', async () => {
+    expect(await allowLine('rank-inversion', 'moderator+programmer')).toBe('allow rank-inversion for moderator + programmer because "TODO: why this is intended"');
+    expect(await allowLine('escalation', 'none')).toBe('allow escalation for none because "TODO: why this is intended"');
+    expect(await allowLine('escalation', 'role')).toBeUndefined(); // a keyword
+    expect(await allowLine('escalation', 'a"b')).toBeUndefined();
+    expect(await allowLine('Escalation', 'a')).toBeUndefined();
+  });
+  it('goes after the last allow line, else at the end after one blank line, keeping the line ends', () => {
+    const put = (text: string) => {
+      const at = allowInsertion(text, parse(text, 'x.mimi').ast, 'ALLOW');
+      return text.slice(0, at.start) + at.newText + text.slice(at.end);
+    };
+    expect(put('role a {}')).toBe('role a {}\n\nALLOW\n');
+    expect(put('role a {}\n\n\n  \n')).toBe('role a {}\n\nALLOW\n');
+    expect(put('role a {}\r\n')).toBe('role a {}\r\n\r\nALLOW\r\n');
+    expect(put('// only a comment\n')).toBe('// only a comment\n\nALLOW\n');
+    expect(put('\n \n')).toBe('ALLOW\n');
+    expect(put('allow a-b for x because "y"  // why\nrole x {}\n')).toBe('allow a-b for x because "y"  // why\nALLOW\nrole x {}\n');
+    expect(put('allow a-b for x because "y" role x {}\n')).toBe('allow a-b for x because "y"\nALLOW role x {}\n');
   });
 });
 

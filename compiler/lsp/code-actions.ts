@@ -95,7 +95,7 @@ export function readFixData(data: unknown): FixData | undefined {
 /** The `allow` line acknowledging a finding, as the formatter writes it (undefined if it does not parse). */
 export async function allowLine(kind: string, role: string): Promise<string | undefined> {
   // names go in as they are (a kind or role name that is not one would not parse: no fix then)
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(kind) || !ROLE_REF.test(role)) return undefined;
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(kind) || !ROLE_REF.test(role)) return undefined;
   try {
     const line = (await format(`allow ${kind} for ${role} because ${JSON.stringify(ACK_PLACEHOLDER)}\n`)).trimEnd();
     return line.includes('\n') ? undefined : line;
