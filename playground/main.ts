@@ -109,16 +109,20 @@ function analyse(): void {
   const t0 = performance.now();
   let r: PlaygroundResult;
   try {
-    r = analyseSource(source.value, file, files);
+    const policy = $<HTMLSelectElement>('scenario-policy').value;
+    r = analyseSource(source.value, file, files, policy ? { scenarioPolicy: policy } : {});
   } catch (e) {
     status.textContent = `the playground failed on this input: ${e instanceof Error ? e.message : String(e)}`;
     status.className = 'errors';
     return;
   }
   render(r, performance.now() - t0);
+  $('scenario-policy-row').hidden = !r.scenarioOnly;
   if (!firstShown) {
     firstShown = true;
-    document.body.dataset.firstDiagnosticsMs = String(Math.round(performance.now() - started));
+    // since the navigation started, and since this script started (after the page and the bundle loaded)
+    document.body.dataset.firstDiagnosticsMs = String(Math.round(performance.now()));
+    document.body.dataset.firstDiagnosticsScriptMs = String(Math.round(performance.now() - started));
   }
   document.body.dataset.analyses = String(Number(document.body.dataset.analyses ?? '0') + 1);
 }
@@ -130,6 +134,9 @@ function schedule(): void {
 
 function open(path: string, text: string): void {
   file = path;
+  // a file of scenarios only runs against its sibling policy by default (kick.scenarios.mimi → kick.single.mimi)
+  const sibling = path.replace(/\.scenarios\.mimi$/, '.single.mimi');
+  $<HTMLSelectElement>('scenario-policy').value = sibling !== path && files[sibling] !== undefined ? sibling : '';
   files[path] = text;
   source.value = text;
   $('file-name').textContent = path;
@@ -169,6 +176,8 @@ example.replaceChildren(...examples.map((p) => el('option', { value: p }, p)));
 const wanted = new URLSearchParams(location.hash.slice(1)).get('example');
 const first = wanted && examples.includes(wanted) ? wanted : examples.includes('examples/dm.mimi') ? 'examples/dm.mimi' : examples[0];
 example.value = first;
+$('scenario-policy').replaceChildren(el('option', { value: '' }, '(none)'), ...examples.filter((p) => !p.endsWith('.scenarios.mimi')).map((p) => el('option', { value: p }, p)));
+$('scenario-policy').addEventListener('change', analyse);
 example.addEventListener('change', () => open(example.value, __PLAYGROUND_FILES__[example.value] ?? ''));
 
 source.addEventListener('input', () => {

@@ -108,6 +108,8 @@ export interface PlaygroundResult {
   /** e.g. "0 errors, 2 warnings" */
   summary: string;
   roles: number;
+  /** the source has scenarios and no roles (they ran against `scenarioPolicy`, if given) */
+  scenarioOnly: boolean;
   graph?: GraphModel;
   /** the graph drawn by the page's own layout (not Graphviz); empty when over the graph limits */
   svg?: string;
@@ -135,9 +137,30 @@ function itemOf(d: Diagnostic, file: string): Item {
   return it;
 }
 
+/** `to` as an import spec from the file `from` (both paths among the embedded files). */
+export function importSpec(from: string, to: string): string {
+  const depth = dirOf(from) === '' ? 0 : dirOf(from).split('/').length;
+  return depth === 0 ? `./${to}` : `${'../'.repeat(depth)}${to}`;
+}
+
+export interface AnalyseOptions {
+  /**
+   * A file of scenarios only (no roles) runs against this policy (a path among the files), imported at
+   * the end of the source so that its lines keep their numbers — as `mimi-policy test --policy` does.
+   */
+  scenarioPolicy?: string;
+}
+
+/** A file with scenarios and no roles: it needs a policy to run against. */
+export const isScenarioOnly = (r: { roles: number; scenarioCount: number }): boolean => r.roles === 0 && r.scenarioCount > 0;
+
 /** Everything the page shows for `text`, compiled as the file `file` among `files` (its imports resolve there). */
-export function analyseSource(text: string, file: string, files: Files): PlaygroundResult {
-  const r = compileFile(file, { text, host: playgroundHost(files), analyses: true });
+export function analyseSource(text: string, file: string, files: Files, options: AnalyseOptions = {}): PlaygroundResult {
+  const host = playgroundHost(files);
+  let r = compileFile(file, { text, host, analyses: true });
+  const scenarioOnly = isScenarioOnly({ roles: r.policy.roles.length, scenarioCount: r.scenarios.length });
+  if (scenarioOnly && options.scenarioPolicy !== undefined && options.scenarioPolicy !== file)
+    r = compileFile(file, { text: `${text}\nimport "${importSpec(file, options.scenarioPolicy)}"\n`, host, analyses: true });
   const items = r.diagnostics.map((d) => itemOf(d, file));
   const result: PlaygroundResult = {
     ok: r.ok,
@@ -145,6 +168,7 @@ export function analyseSource(text: string, file: string, files: Files): Playgro
     findings: items.filter((d) => FINDINGS.has(d.kind)),
     summary: summaryLine(r.diagnostics),
     roles: r.policy.roles.length,
+    scenarioOnly,
   };
   if (!r.ok) return result;
   const policy = r.policy;
@@ -159,7 +183,9 @@ export function analyseSource(text: string, file: string, files: Files): Playgro
   const declared = new Map([...r.symbols.privateCapabilities].map(([n, v]) => [v.code as number, n as string]));
   result.matrixHtml = renderMatrixHtml(buildMatrix(policy, r.provenance, declared), false, { maxRows: 500 });
 
-  if (r.scenarios.length > 0) {
+  if (r.scenarios.length > 0 && r.policy.roles.length === 0)
+    result.scenarioError = 'these scenarios need a policy to run against, and this source has none (no roles): pick one, or add `import "./<policy>.mimi"`';
+  else if (r.scenarios.length > 0) {
     try {
       const roleNames = roleNamesOf(r.symbols);
       const names = namesOf({ policy, ...(roleNames ? { roleNames } : {}) });

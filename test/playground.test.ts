@@ -46,6 +46,32 @@ describe('playground model', () => {
     expect(wireOf(back.source!, 'kick.mimi')).toEqual(r.wire);
   });
 
+  it('every bundled example and template opens without errors, and its wire bytes decompile to a source with the same bytes', () => {
+    const opened = Object.keys(files).filter((p) => p.startsWith('examples/') || p.startsWith('stdlib/templates/'));
+    expect(opened.length).toBeGreaterThan(20);
+    for (const f of opened) {
+      const r = analyseSource(files[f], f, files);
+      expect([f, r.ok]).toEqual([f, true]);
+      if (r.scenarioOnly) continue;
+      const back = decompileWire(r.wire!, f);
+      expect([f, back.problems]).toEqual([f, []]);
+      expect(wireOf(back.source!, 'back.mimi')).toEqual(r.wire);
+    }
+  });
+
+  it('a file of scenarios only says it needs a policy, and runs against the one picked (as `test --policy`)', () => {
+    const suite = 'examples/models/multi-org.scenarios.mimi';
+    const alone = analyseSource(files[suite], suite, files);
+    expect(alone.scenarioOnly).toBe(true);
+    expect(alone.scenarioError).toMatch(/need a policy to run against/);
+    const run = analyseSource(files[suite], suite, files, { scenarioPolicy: 'examples/models/multi-org.single.mimi' });
+    expect(run.ok).toBe(true);
+    // the suite's scenarios and the policy's own
+    const count = (f: string) => (files[f].match(/^scenario /gm) ?? []).length;
+    expect(run.scenarios!.length).toBe(count(suite) + count('examples/models/multi-org.single.mimi'));
+    expect(run.scenarios!.every((x) => x.passed)).toBe(true);
+  });
+
   it('an error is located (line:col, offsets, code) and the pictures are withheld', () => {
     const text = files[EXAMPLE].replace('grant canKick', 'grant canKik');
     const r = analyseSource(text, EXAMPLE, files);
@@ -161,6 +187,35 @@ describe.skipIf(!haveBrowser)('playground in headless chromium', () => {
       expect(await page.locator('#graph g.node').count()).toBe(nodes);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 30_000);
+
+  it('pasted hex decompiles (a bad digit is located); a file of scenarios only runs against its sibling policy', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await page.goto(`${url}#example=examples/dm.mimi`);
+      await page.waitForSelector('#graph svg g.node');
+      await page.locator('#hex-input').fill('42 0x1g');
+      await page.locator('#decompile-hex').click();
+      expect(await page.locator('#decompile-status').textContent()).toBe('hex: 1:7: `g` is not a hex digit');
+      const bytes = wireOf(files[EXAMPLE]);
+      await page.locator('#hex-input').fill(toHexText(bytes).toUpperCase());
+      await page.locator('#decompile-hex').click();
+      await page.waitForFunction(() => document.getElementById('file-name')!.textContent === 'pasted.mimi');
+      expect(wireOf(await page.locator('#source').inputValue(), 'pasted.mimi')).toEqual(bytes);
+
+      const suite = 'examples/models/multi-org.scenarios.mimi';
+      await page.locator('#example').selectOption(suite);
+      await page.waitForFunction((f) => document.getElementById('file-name')!.textContent === f, suite);
+      expect(await page.locator('#scenario-policy-row').isVisible()).toBe(true);
+      expect(await page.locator('#scenario-policy').inputValue()).toBe('examples/models/multi-org.single.mimi');
+      expect(await page.locator('#scenarios .scenario.failed').count()).toBe(0);
+      expect(await page.locator('#scenarios .scenario.passed').count()).toBeGreaterThanOrEqual(4);
+      expect(errors).toEqual([]);
     } finally {
       await page.close();
     }
