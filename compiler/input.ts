@@ -181,8 +181,6 @@ export function ioReason(e: unknown): string {
     case 'ENXIO':
     case 'ENODEV':
       return 'it is a device that cannot be read';
-    case 'EAGAIN':
-      return 'it is not ready to be read (a non-blocking stream)';
     case 'EIO':
       return 'an input/output error';
     default: {
@@ -203,8 +201,7 @@ export const STDIN_NAME = '<stdin>';
  * an endless device.
  */
 export function readBounded(path: string, limit: number): { bytes: Buffer } | { tooLarge: { size: number; exact: boolean } } {
-  // `-` is stdin: read through its device file where there is one (a blocking descriptor of its own)
-  if (path === '-') path = process.platform === 'win32' ? '\\\\.\\stdin' : '/dev/stdin';
+  if (path === '-') return readFdBounded(0, limit);
   const st = statSync(path);
   if (st.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
   if (st.isFile()) {
@@ -213,20 +210,36 @@ export function readBounded(path: string, limit: number): { bytes: Buffer } | { 
   }
   const fd = openSync(path, 'r');
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-      if (total > limit) return { tooLarge: { size: total, exact: false } };
-    }
-    return { bytes: Buffer.concat(chunks, total) };
+    return readFdBounded(fd, limit);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * An open descriptor's bytes up to its end, or `{ tooLarge }` after `limit + 1` of them (stdin is
+ * descriptor 0: a pipe, a socket, a file or a terminal). A non-blocking descriptor that has nothing
+ * yet is waited on briefly and read again.
+ */
+function readFdBounded(fd: number, limit: number): { bytes: Buffer } | { tooLarge: { size: number; exact: boolean } } {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      continue;
+    }
+    if (n === 0) break;
+    chunks.push(buf.subarray(0, n));
+    total += n;
+    if (total > limit) return { tooLarge: { size: total, exact: false } };
+  }
+  return { bytes: Buffer.concat(chunks, total) };
 }
 
 /** The E0006 of a file over its limit (`what`: "the source file"), at byte offset 0. */
