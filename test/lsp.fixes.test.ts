@@ -4,12 +4,15 @@
  * diagnostics awaited as published, code actions requested for them, their edits applied to the text
  * and the document changed, and the new diagnostics read back.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { format } from '../compiler/format/index.js';
-import { allowInsertion, allowLine, decodeSemanticTokens, FrameParser, FrameReader, SEMANTIC_TOKENS_LEGEND, startServer, suggestionOf } from '../compiler/lsp/index.js';
+import { FINDING_KINDS } from '../compiler/analyses/index.js';
+import { allowInsertion, allowLine, codeActions, fixData, Workspace, decodeSemanticTokens, FrameParser, FrameReader, SEMANTIC_TOKENS_LEGEND, startServer, suggestionOf } from '../compiler/lsp/index.js';
 import { parse } from '../grammar/index.js';
 import { didYouMean } from '../runtime/suggest.js';
 
@@ -287,6 +290,31 @@ describe('the allow line and where it goes', () => {
     expect(put('\n \n')).toBe('ALLOW\n');
     expect(put('allow a-b for x because "y"  // why\nrole x {}\n')).toBe('allow a-b for x because "y"  // why\nALLOW\nrole x {}\n');
     expect(put('allow a-b for x because "y" role x {}\n')).toBe('allow a-b for x because "y"\nALLOW role x {}\n');
+  });
+});
+
+describe('acknowledging every finding of the examples', () => {
+  // the examples without their `allow` lines: each finding in turn gets its quick fix, until none is left
+  it.each(['examples/engineering.mimi', 'examples/models/addon.hierarchy.mimi'])('%s', async (file) => {
+    const path = join(import.meta.dirname, '..', file);
+    const uri = `file://${path}`;
+    const original = readFileSync(path, 'utf8');
+    let text = original.replace(/^allow .*\n/gm, '');
+    const removed = original.length - text.length;
+    for (let round = 0; ; round++) {
+      const ws = new Workspace();
+      const analysis = ws.analyse(ws.open(uri, text));
+      expect(analysis.result.diagnostics.filter((d) => d.kind === 'unused-acknowledgement')).toEqual([]);
+      const open = analysis.result.diagnostics.filter((d) => (FINDING_KINDS as readonly string[]).includes(d.kind) && !d.acknowledged);
+      if (open.length === 0) break;
+      expect(round).toBeLessThan(10);
+      const doc = TextDocument.create(uri, 'mimi', round, text);
+      const [action] = await codeActions(doc, analysis, [{ diagnostic: { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: '' }, fixes: fixData(open[0], analysis) }]);
+      expect(action.title).toMatch(/^Acknowledge/);
+      text = TextDocument.applyEdits(doc, action.edit!.changes![uri]);
+    }
+    expect(removed).toBeGreaterThan(0);
+    expect(await format(text)).toBe(text);
   });
 });
 
