@@ -373,6 +373,18 @@ describe('semantic tokens', () => {
     ]);
   });
 
+  it('marks the users and actions of scenarios', async () => {
+    const text = `role member {\n  grant canBan\n}\nscenario "s" {\n  given {\n    alice: member\n    bob: member\n  }\n  expect allow alice ban bob\n  expect allow alice capability canBan\n  expect bob is member\n}\n`;
+    const { tokens } = await decoded(text);
+    expect(tokens.filter((t) => t.line >= 3).map((t) => `${t.text} ${t.type}${t.modifiers.map((m) => `.${m}`).join('')}`)).toEqual([
+      'scenario keyword', '"s" string', 'given keyword',
+      'alice variable.declaration', 'member class', 'bob variable.declaration', 'member class',
+      'expect keyword', 'allow keyword', 'alice variable', 'ban function', 'bob variable',
+      'expect keyword', 'allow keyword', 'alice variable', 'capability keyword', 'canBan enumMember.defaultLibrary',
+      'expect keyword', 'bob variable', 'member class',
+    ]);
+  });
+
   it('counts \\r\\n and \\r as line ends, as LSP does; is deterministic; lexes a document that does not compile', async () => {
     const crlf = await decoded(TOKENS.replace(/\n/g, '\r\n'));
     const lf = await decoded(TOKENS);

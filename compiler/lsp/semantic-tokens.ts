@@ -2,7 +2,8 @@
  * Semantic tokens (`textDocument/semanticTokens/full`): the lexer's tokens, with names classified
  * by what they resolve to in the compiled program — a role, hierarchy level or add-on is a `class`
  * (add-ons `interface`), a capability an `enumMember`, a package a `namespace`, a finding kind in
- * `allow` a `type`; keywords, numbers, strings, comments and operators as such. A declaring name
+ * `allow` a `type`, in scenarios a user a `variable` and an action a `function`; keywords, numbers,
+ * strings, comments and operators as such. A declaring name
  * carries the `declaration` modifier, a name from the standard library or the capability registry
  * `defaultLibrary`, a `///` or `/** … *\/` comment `documentation`.
  *
@@ -14,9 +15,10 @@
 import type { IToken } from 'chevrotain';
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
 import { mimiLexer } from '../../grammar/lexer.js';
+import type * as A from '../../grammar/index.js';
 import type { DeclKind, Occurrence } from './occurrences.js';
 
-export const TOKEN_TYPES = ['keyword', 'class', 'interface', 'enumMember', 'namespace', 'type', 'number', 'string', 'comment', 'operator'] as const;
+export const TOKEN_TYPES = ['keyword', 'class', 'interface', 'enumMember', 'namespace', 'type', 'number', 'string', 'comment', 'operator', 'variable', 'function'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary', 'documentation'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 export type TokenModifier = (typeof TOKEN_MODIFIERS)[number];
@@ -37,10 +39,38 @@ export interface NameIndex {
   readonly capabilityDecls: ReadonlyMap<string, { kind: DeclKind; stdlib: boolean }>;
   /** what each name of the role namespace is declared as */
   readonly roleDecls: ReadonlyMap<string, { kind: DeclKind; stdlib: boolean }>;
+  /** the scenarios' own words (users, actions) by start offset: end, type, modifiers */
+  readonly words: ReadonlyMap<number, readonly [number, number, number]>;
+}
+
+/** Users and actions of the scenarios in `file`. */
+function scenarioWords(file: A.SourceFile | undefined): Map<number, readonly [number, number, number]> {
+  const words = new Map<number, readonly [number, number, number]>();
+  const add = (id: A.Ident | undefined, type: number, mods = 0) => {
+    if (id && !words.has(id.span.start)) words.set(id.span.start, [id.span.end, type, mods]);
+  };
+  for (const item of file?.items ?? []) {
+    if (item.kind !== 'Scenario') continue;
+    for (const g of item.given) add(g.user, TYPE.variable, MOD.declaration);
+    for (const st of item.steps) {
+      if (st.kind === 'ExpectState') add(st.subject, TYPE.variable);
+      else if (st.kind === 'ExpectList') st.entries.forEach((g) => add(g.user, TYPE.variable));
+      else {
+        add(st.actor, TYPE.variable);
+        add(st.action, TYPE.function);
+        if (st.action.name !== 'capability') add(st.target, TYPE.variable);
+        for (const c of st.changes ?? []) {
+          add(c.verb, TYPE.function);
+          add(c.target, TYPE.variable);
+        }
+      }
+    }
+  }
+  return words;
 }
 
 /** Index `occurrences` (of a whole program) for the document at `path`. */
-export function nameIndex(occurrences: readonly Occurrence[], path: string, isStdlib: (file: string) => boolean): NameIndex {
+export function nameIndex(occurrences: readonly Occurrence[], path: string, isStdlib: (file: string) => boolean, file?: A.SourceFile): NameIndex {
   const at = new Map<number, Occurrence>();
   const capabilityDecls = new Map<string, { kind: DeclKind; stdlib: boolean }>();
   const roleDecls = new Map<string, { kind: DeclKind; stdlib: boolean }>();
@@ -57,7 +87,7 @@ export function nameIndex(occurrences: readonly Occurrence[], path: string, isSt
       if (!decls.has(o.name)) decls.set(o.name, { kind: o.declares, stdlib: stdlib(o.file) });
     }
   }
-  return { at, capabilityDecls, roleDecls };
+  return { at, capabilityDecls, roleDecls, words: scenarioWords(file) };
 }
 
 /** The type and modifiers of a name occurrence. */
@@ -79,8 +109,11 @@ function tokenKind(t: IToken, names: NameIndex | undefined): [number, number] | 
   if (n.startsWith('Kw_') || n === 'Reserved') return [TYPE.keyword, 0];
   switch (n) {
     case 'Identifier': {
+      const end = t.startOffset + t.image.length;
       const o = names?.at.get(t.startOffset);
-      return o && o.end === t.startOffset + t.image.length ? classify(o, names!) : undefined;
+      if (o) return o.end === end ? classify(o, names!) : undefined;
+      const w = names?.words.get(t.startOffset);
+      return w && w[0] === end ? [w[1], w[2]] : undefined;
     }
     case 'KebabName':
       return [TYPE.type, 0];

@@ -426,7 +426,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         // an oversized document is not lexed (its diagnostic says why); a stale one has the wrong text
         if (!a || a.analysis.skipped?.reason === 'too-large') return { data: [] };
         // a document the compiler failed on: what the lexer alone can tell
-        const names = a.analysis.skipped ? undefined : nameIndex(a.analysis.occurrences, a.analysis.path, isStdlib);
+        const names = a.analysis.skipped ? undefined : nameIndex(a.analysis.occurrences, a.analysis.path, isStdlib, a.analysis.files.get(a.analysis.path));
         return semanticTokens(a.doc.getText(), names);
       },
       { data: [] },
