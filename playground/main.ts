@@ -4,7 +4,7 @@
  * picks the example to open.
  */
 import { MATRIX_CSS } from '../index.js';
-import { analyseSource, decompileWire, offsetOf, parseHex, toHexText, type Files, type Item, type PlaygroundResult } from './model.js';
+import { analyseSource, decompileWire, MAX_UPLOAD_BYTES, offsetOf, openUpload, parseHex, toHexText, type DecompileResult, type Files, type Item, type PlaygroundResult } from './model.js';
 
 declare const __PLAYGROUND_FILES__: Files;
 
@@ -155,9 +155,20 @@ function download(name: string, bytes: Uint8Array | string, type: string): void 
 
 const baseName = () => file.replace(/^.*\//, '').replace(/\.mimi$/, '');
 
-function decompileInto(bytes: Uint8Array, name: string): void {
+function decompileInto(bytes: Uint8Array, name: string, upload = false): void {
   const out = $('decompile-status');
-  const d = decompileWire(bytes, name);
+  let d: DecompileResult & { asText?: boolean };
+  try {
+    d = upload ? openUpload(bytes, name) : decompileWire(bytes, name);
+  } catch (e) {
+    d = { problems: [e instanceof Error ? e.message : String(e)] };
+  }
+  if (d.asText) {
+    out.textContent = `${name} is text, not wire bytes: opened as source`;
+    out.className = 'pass';
+    open(name.endsWith('.mimi') ? name : `${name}.mimi`, d.source!);
+    return;
+  }
   if (d.source === undefined) {
     out.textContent = `${name}: cannot decompile: ${d.problems.join('; ')}`;
     out.className = 'fail';
@@ -190,10 +201,17 @@ $('download-wire').addEventListener('click', () => {
 $('download-source').addEventListener('click', () => download(file.replace(/^.*\//, ''), source.value, 'text/plain'));
 $<HTMLInputElement>('wire-file').addEventListener('change', async (ev) => {
   const f = (ev.target as HTMLInputElement).files?.[0];
-  if (f) decompileInto(new Uint8Array(await f.arrayBuffer()), f.name);
+  if (!f) return;
+  if (f.size > MAX_UPLOAD_BYTES) {
+    $('decompile-status').textContent = `${f.name}: ${f.size.toLocaleString('en-US')} bytes is more than the page reads (${MAX_UPLOAD_BYTES.toLocaleString('en-US')}); use \`mimi-policy decompile\``;
+    $('decompile-status').className = 'fail';
+    return;
+  }
+  decompileInto(new Uint8Array(await f.arrayBuffer()), f.name, true);
 });
 $('decompile-hex').addEventListener('click', () => {
-  const h = parseHex($<HTMLTextAreaElement>('hex-input').value);
+  const text = $<HTMLTextAreaElement>('hex-input').value;
+  const h = text.length > 3 * MAX_UPLOAD_BYTES ? { error: `more hex than the page reads (${MAX_UPLOAD_BYTES.toLocaleString('en-US')} bytes); use \`mimi-policy decompile\`` } : parseHex(text);
   if ('error' in h) {
     $('decompile-status').textContent = `hex: ${h.error}`;
     $('decompile-status').className = 'fail';

@@ -289,6 +289,27 @@ export function decompileWire(bytes: Uint8Array, name = 'policy.bin'): Decompile
   }
 }
 
+/** Bytes that are UTF-8 text without control characters other than tab, CR and LF (a `.mimi` file, not wire bytes). */
+export function looksLikeText(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return false;
+  }
+  return !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
+}
+
+/** An uploaded file: its content decides, not its name — text opens as source, anything else is decompiled as wire bytes. */
+export function openUpload(bytes: Uint8Array, name: string): DecompileResult & { asText?: boolean } {
+  if (looksLikeText(bytes)) return { source: new TextDecoder().decode(bytes), kind: 'text', asText: true, problems: [] };
+  return decompileWire(bytes, name);
+}
+
+/** The largest wire file or pasted hex the page decodes (the CLI's `--max-wire-bytes` is for files on disk). */
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
 /** The 0-based offset of 1-based `line`:`column` in `text` (clamped to the text). */
 export function offsetOf(text: string, line: number, column: number): number {
   let at = 0;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFile, encodePolicy } from '../index.js';
-import { analyseSource, decompileWire, parseHex, playgroundHost, toHexText } from '../playground/model.js';
+import { analyseSource, decompileWire, openUpload, parseHex, playgroundHost, toHexText } from '../playground/model.js';
 import { buildPlayground, collectFiles, ROOT, servePlayground } from '../scripts/playground.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -92,6 +92,13 @@ describe('playground model', () => {
     expect(parseHex('00 1\n0g')).toEqual({ error: '2:2: `g` is not a hex digit' });
     expect(parseHex('abc')).toMatchObject({ error: expect.stringContaining('odd number') });
     expect(decompileWire(new Uint8Array([1, 2, 3])).problems[0]).toMatch(/^byte \d+: E03/);
+  });
+
+  it('an upload is read by its content: text opens as source whatever its name, bytes are decompiled', () => {
+    const text = files[EXAMPLE];
+    expect(openUpload(new TextEncoder().encode(text), 'room.bin')).toEqual({ source: text, kind: 'text', asText: true, problems: [] });
+    const bytes = wireOf(text);
+    expect(openUpload(bytes, 'room.mimi')).toMatchObject({ kind: 'dictionary', problems: [], source: expect.stringContaining('role ') });
   });
 });
 
@@ -207,6 +214,12 @@ describe.skipIf(!haveBrowser)('playground in headless chromium', () => {
       await page.locator('#decompile-hex').click();
       await page.waitForFunction(() => document.getElementById('file-name')!.textContent === 'pasted.mimi');
       expect(wireOf(await page.locator('#source').inputValue(), 'pasted.mimi')).toEqual(bytes);
+
+      // a text file given as wire is opened as source, and says so
+      await page.locator('#wire-file').setInputFiles({ name: 'room.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(files['examples/dm.mimi']) });
+      await page.waitForFunction(() => document.getElementById('file-name')!.textContent === 'room.bin.mimi');
+      expect(await page.locator('#decompile-status').textContent()).toBe('room.bin is text, not wire bytes: opened as source');
+      expect(await page.locator('#source').inputValue()).toBe(files['examples/dm.mimi']);
 
       const suite = 'examples/models/multi-org.scenarios.mimi';
       await page.locator('#example').selectOption(suite);
