@@ -5,8 +5,8 @@
  * content. Most run the command line in-process (main(), the same code as the binary); the ones that
  * need a real process (stdin, the environment) spawn the built binary like test/cli.test.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn as spawnAsync, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,34 @@ import { colorWanted, commands, main } from '../compiler/cli/main.js';
 import { writeOutput } from '../compiler/cli/write.js';
 import { contentKind, ioReason, loadPolicyFile } from '../compiler/input.js';
 import { defaultArtifactName } from '../compiler/cli/commands/build.run.js';
+import { unifiedDiff } from '../compiler/cli/diff.js';
+
+/** Applies a unified diff of one file to `text` (what `patch` does), for checking unifiedDiff. */
+function applyDiff(text: string, diff: string): string {
+  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const out: string[] = [];
+  let at = 0;
+  const body = diff.split(/(?<=\n)/).slice(2);
+  for (let i = 0; i < body.length; i++) {
+    const h = /^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@\n$/.exec(body[i]);
+    if (!h) throw new Error(`not a hunk header: ${body[i]}`);
+    const start = Number(h[1]) - (h[2] === '0' ? 0 : 1);
+    while (at < start) out.push(lines[at++]);
+    for (i++; i < body.length && !body[i].startsWith('@@'); i++) {
+      const noNewline = body[i + 1]?.startsWith('\\');
+      const line = noNewline ? body[i].slice(1, -1) : body[i].slice(1);
+      if (body[i][0] === ' ' || body[i][0] === '-') {
+        expect(lines[at]).toBe(line);
+        at++;
+      }
+      if (body[i][0] === ' ' || body[i][0] === '+') out.push(line);
+      if (noNewline) i++;
+    }
+    i--;
+  }
+  while (at < lines.length) out.push(lines[at++]);
+  return out.join('');
+}
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'mimi-policy.js');
@@ -210,5 +238,60 @@ describe('CLI conventions', () => {
     writeFileSync(join(dir, 'fmt', 'tidy.mimi'), readFileSync(dm));
     const f = await cli(['fmt', '--check', join(dir, 'fmt'), join(dir, 'fmt', 'messy.mimi')]);
     expect([f.code, f.err]).toEqual([1, '1 of 2 files not formatted; run `mimi-policy fmt --write` on it\n']);
+  });
+
+  it('fmt --diff: a unified diff of what --write would change, exit 1 if anything would', async () => {
+    writeFileSync(join(dir, 'fmt', 'nonl.mimi'), '// c\nrole   y @4 { grant chatter }');
+    const d = await cli(['fmt', '--diff', join(dir, 'fmt')]);
+    expect(d.code).toBe(1);
+    expect(d.out).toContain('--- a/');
+    expect(d.out).toMatch(/\n-role {3}member @2 \{ grant chatter \}\n\+role member @2 \{ grant chatter \}\n/);
+    expect(d.out).toMatch(/-role {3}y @4 \{ grant chatter \}\n\\ No newline at end of file\n\+role y @4 \{ grant chatter \}\n/);
+    expect(d.err).toBe('2 of 3 files not formatted; run `mimi-policy fmt --write` on them\n');
+    expect(await cli(['fmt', '--diff', join(dir, 'fmt', 'tidy.mimi')])).toEqual({ code: 0, out: '', err: '' });
+    expect((await cli(['fmt', '--diff', '--write', dm])).code).toBe(2);
+    // the diff applies: random texts of a few distinct lines, with and without a final line feed
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let t = 0; t < 300; t++) {
+      const text = () => Array.from({ length: rnd(12) }, () => 'abcd'[rnd(4)]).join('\n') + (rnd(2) ? '\n' : '');
+      const [a, b] = [text(), text()];
+      const diff = unifiedDiff(a, b, 'f', { context: rnd(4) });
+      expect(diff === '', JSON.stringify([a, b])).toBe(a === b);
+      if (diff) expect(applyDiff(a, diff), JSON.stringify([a, b, diff])).toBe(b);
+    }
+  });
+
+  it('check --watch runs again when the file or one it imports changes, and ends cleanly on SIGINT', async () => {
+    mkdirSync(join(dir, 'watch'), { recursive: true });
+    writeFileSync(join(dir, 'watch', 'lib.mimi'), 'package talk { canSendMessage }\n');
+    writeFileSync(join(dir, 'watch', 'room.mimi'), 'import "./lib.mimi"\nrole member @2 { grant talk }\n');
+    const child = spawnAsync(process.execPath, [bin, 'check', '--watch', 'watch/room.mimi', '--no-analyses'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let err = '';
+    child.stderr.on('data', (d) => (err += String(d)));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const until = (re: RegExp) =>
+      new Promise<void>((r, reject) => {
+        const t = setInterval(() => {
+          if (re.test(err)) {
+            clearInterval(t);
+            r();
+          }
+        }, 10);
+        child.on('exit', () => {
+          clearInterval(t);
+          reject(new Error(`exited early: ${err}`));
+        });
+      });
+    await until(/waiting for changes to 2 files/);
+    expect(err).toMatch(/room.mimi: ok/);
+    // the imported file breaks: the run says so
+    writeFileSync(join(dir, 'watch', 'lib.mimi'), 'package talk { canSendMesage }\n');
+    await until(/lib.mimi changed; running again[\s\S]*room.mimi: failed[\s\S]*waiting for changes \(/);
+    appendFileSync(join(dir, 'watch', 'room.mimi'), '// touched\n');
+    await until(/room.mimi changed; running again/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(err).not.toMatch(/\n\s+at |internal error/);
   });
 });

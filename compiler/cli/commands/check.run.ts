@@ -7,9 +7,17 @@ import type { WireKind } from '../../compile.js';
 import { toSarif } from '../../sarif.js';
 import { capDiagnostics } from '../../../runtime/diagnostics.js';
 
-/** `mimi-policy check` (its options and help: ./check.ts). */
-export function run(args: ParsedArgs, io: CliIO): number {
+/** `mimi-policy check` (its options and help: ./check.ts); with --watch, again on every change. */
+export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError('check needs at least one file');
+  if (!args.values.watch) return checkOnce(args, io).code;
+  if (args.positionals.includes('-')) throw new UsageError('--watch cannot watch stdin (`-`)');
+  const { watchAndRerun } = await import('../watch.js');
+  return watchAndRerun(() => checkOnce(args, io), io);
+}
+
+/** One run of check: its exit code, and the files it read (the inputs and their imports), for --watch. */
+export function checkOnce(args: ParsedArgs, io: CliIO): { code: number; files: string[] } {
   const format = formatOf(args, ['text', 'json', 'sarif'] as const, 'text');
   const component = args.values.component === undefined ? undefined : oneOf(args.values.component, COMPONENT_KINDS, 'component', 'dictionary');
   const deny = !!args.values['deny-warnings'];
@@ -42,5 +50,6 @@ export function run(args: ParsedArgs, io: CliIO): number {
       if (!args.values.quiet || failing(r)) io.err(`${inputName(file)}: ${verdict} (${what}; ${summaryLine(r.diagnostics)})\n`);
     }
   }
-  return loaded.some(({ r }) => failing(r)) ? EXIT_INPUT : EXIT_OK;
+  const files = [...new Set(loaded.flatMap(({ file, r }) => [file, ...r.sources.keys()]))];
+  return { code: loaded.some(({ r }) => failing(r)) ? EXIT_INPUT : EXIT_OK, files };
 }

@@ -22,6 +22,8 @@ Options:
       --plain                 one line per diagnostic (file:line:col: severity[code]: message)
       --deny-warnings         exit 1 on warnings too (acknowledged findings excepted)
       --no-analyses           only the checks, not the analyses
+      --watch                 check again whenever an input or a file it imports changes (Ctrl-C
+                              stops; the exit code is the last run's)
       --component <kind>      what .bin files hold: ${COMPONENT_KINDS.join('|')}
                               (default: detected)
       --no-color              no ANSI colours
@@ -30,6 +32,6 @@ ${inputLimitHelp(30)}
   -h, --help                  show this help
 
 Exit codes: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
-  options: { ...COMMON_DIAG_OPTIONS, ...INPUT_LIMIT_OPTIONS, component: { type: 'string' }, 'no-analyses': { type: 'boolean' } },
+  options: { ...COMMON_DIAG_OPTIONS, ...INPUT_LIMIT_OPTIONS, component: { type: 'string' }, 'no-analyses': { type: 'boolean' }, watch: { type: 'boolean' } },
   load: async () => (await import('./check.run.js')).run,
 };

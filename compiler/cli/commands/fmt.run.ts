@@ -6,6 +6,7 @@ import { contentKind, InputError, ioReason, readBounded, STDIN_NAME, tooLargeDia
 import { EXIT_INPUT, EXIT_OK, inputName, printDiagnostics, UsageError, intOption, type ParsedArgs, type CliIO } from '../command.js';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../../../runtime/limits.js';
 import { displayPath, relativize } from '../paths.js';
+import { unifiedDiff } from '../diff.js';
 
 /** Folders never searched for `.mimi` files. */
 const SKIPPED = new Set(['node_modules', 'dist', 'out']);
@@ -41,7 +42,8 @@ function expand(args: readonly string[], cwd: string): string[] {
 export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   const check = !!args.values.check;
   const write = !!args.values.write;
-  if (check && write) throw new UsageError('use either --check or --write, not both');
+  const diff = !!args.values.diff;
+  if ([check, write, diff].filter(Boolean).length > 1) throw new UsageError('use one of --check, --write and --diff');
   if (args.positionals.length === 0) throw new UsageError('fmt needs at least one file or folder');
   const maxSourceBytes = intOption(args, 'max-source-bytes', DEFAULT_LIMITS.maxSourceBytes);
   const widthArg = args.values['print-width'];
@@ -50,7 +52,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
   // a file named twice (`fmt --check examples examples/a.mimi`) is formatted and counted once
   const files = [...new Set(expand(args.positionals, io.cwd))];
   if (write && files.includes('-')) throw new UsageError('--write rewrites files in place: it cannot take `-` (stdin)');
-  if (!check && !write && (files.length !== 1 || args.positionals.length !== 1 || files[0] !== args.positionals[0]))
+  if (!check && !write && !diff && (files.length !== 1 || args.positionals.length !== 1 || files[0] !== args.positionals[0]))
     throw new UsageError('without --check or --write, fmt prints one file; name exactly one .mimi file');
 
   let failed = false;
@@ -90,9 +92,14 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
       continue;
     }
     const formatted = await format(text, { filepath: sourcePath, maxSourceBytes, ...(printWidth ? { printWidth } : {}) });
-    if (!check && !write) io.out(formatted);
+    if (!check && !write && !diff) io.out(formatted);
     else if (formatted !== text) {
       unformatted.push(file);
+      if (diff) {
+        // what --write would change, as a unified diff (paths as given)
+        io.out(unifiedDiff(text, formatted, shown.replace(/^\.\//, '')));
+        continue;
+      }
       if (write) {
         try {
           writeFileSync(path, formatted);
@@ -103,7 +110,7 @@ export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
       } else io.out(`${shown}\n`);
     }
   }
-  if (check && unformatted.length > 0) {
+  if ((check || diff) && unformatted.length > 0) {
     const n = unformatted.length;
     // each file counted once (a file named twice, or in a folder named too, is one file)
     const unread = failures > 0 ? `; ${failures} could not be formatted (above)` : '';

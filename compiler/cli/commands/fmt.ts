@@ -4,7 +4,7 @@ import { MAX_DIAGNOSTICS_OPTION, QUIET_OPTION, type CommandInfo } from '../optio
 export const fmtCommand: CommandInfo = {
   name: 'fmt',
   summary: 'format .mimi policies (the prettier plugin); --check for CI, --write in place',
-  help: `Usage: mimi-policy fmt [--check | --write] <file|folder…>
+  help: `Usage: mimi-policy fmt [--check | --write | --diff] <file|folder…>
 
 Formats .mimi source: one item per line, blocks kept on one line only when they were and fit, long
 lists (grant, share_by, includes, changes targets) wrapped at the print width, blank lines kept (at
@@ -17,6 +17,7 @@ With one file (\`-\`: stdin) and neither --check nor --write, the formatted text
 Options:
       --check                 list the files that are not formatted (stdout), exit 1 if any
       --write                 rewrite the files that are not formatted, in place
+      --diff                  print what --write would change (a unified diff), exit 1 if anything
       --print-width <n>       the line width to wrap at (default 100)
       --max-source-bytes <n>  refuse a file larger than n bytes (default ${DEFAULT_LIMITS.maxSourceBytes.toLocaleString('en-US')})
   -q, --quiet                 errors only
@@ -24,7 +25,7 @@ Options:
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
   -h, --help                  show this help
 
-Exit codes: 0 formatted, 1 a file is not formatted (--check) or has a syntax error, 2 usage or I/O error.`,
-  options: { ...QUIET_OPTION, check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, 'max-source-bytes': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
+Exit codes: 0 formatted, 1 a file is not formatted (--check, --diff) or has a syntax error, 2 usage or I/O error.`,
+  options: { ...QUIET_OPTION, diff: { type: 'boolean' }, check: { type: 'boolean' }, write: { type: 'boolean' }, 'print-width': { type: 'string' }, 'max-source-bytes': { type: 'string' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION },
   load: async () => (await import('./fmt.run.js')).run,
 };

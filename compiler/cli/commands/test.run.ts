@@ -8,9 +8,22 @@ import { capabilityName } from '../../../runtime/registry.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, formatOf, inputLimits, inputName, printDiagnostics, UsageError, type ParsedArgs, type CliIO } from '../command.js';
 import { displayPath, relativeSources, relativize } from '../paths.js';
 
-/** `mimi-policy test` (its options and help: ./test.ts). */
-export function run(args: ParsedArgs, io: CliIO): number {
+/** `mimi-policy test` (its options and help: ./test.ts); with --watch, again on every change. */
+export async function run(args: ParsedArgs, io: CliIO): Promise<number> {
+  if (!args.values.watch) return testOnce(args, io, []);
+  if (args.positionals.includes('-')) throw new UsageError('--watch cannot watch stdin (`-`)');
+  const { watchAndRerun } = await import('../watch.js');
+  return watchAndRerun(() => {
+    const files: string[] = [];
+    const code = testOnce(args, io, files);
+    return { code, files };
+  }, io);
+}
+
+/** One run of test; `read` collects the files it read (the inputs, their imports, --policy), for --watch. */
+export function testOnce(args: ParsedArgs, io: CliIO, read: string[]): number {
   if (args.positionals.length === 0) throw new UsageError('test needs at least one .mimi file');
+  if (typeof args.values.policy === 'string') read.push(args.values.policy);
   const format = formatOf(args, ['text', 'json'] as const, 'text');
   const filter = args.values.filter as string | undefined;
   const minCoverage = minCoverageOf(args.values['min-coverage']);
@@ -25,7 +38,9 @@ export function run(args: ParsedArgs, io: CliIO): number {
   let ran = 0;
   const json: unknown[] = [];
   for (const file of args.positionals) {
+    read.push(file);
     let r: LoadedPolicy = loadPolicyFile(file, { limits: inputLimits(args) });
+    read.push(...r.sources.keys());
     if (r.format !== 'mimi') {
       // the content decides (a .mimi text named room.txt is fine); wire bytes or IR JSON hold no scenarios
       io.err(`${inputName(file)}: error: scenarios live in .mimi source, and this file holds ${r.format === 'wire' ? 'MIMI wire bytes' : 'IR JSON'}${r.format === 'wire' ? `; \`mimi-policy decompile ${inputName(file)}\` turns it into source` : ''}\n`);
@@ -46,6 +61,7 @@ export function run(args: ParsedArgs, io: CliIO): number {
       if (text !== undefined) {
         const spec = resolve(policyFile);
         const c = compileFile(inputName(file), { text: `${text}\nimport "${spec}"\n`, analyses: false, limits: inputLimits(args) });
+        read.push(...c.files.map((f) => f.file));
         r = { format: 'mimi', policy: c.policy, provenance: c.provenance, symbols: c.symbols, scenarios: c.scenarios, sources: new Map(c.files.map((f) => [f.file, f.text])), diagnostics: c.diagnostics, ok: c.ok };
       }
     } else if (scenarioOnly) {

@@ -21,12 +21,14 @@ Options:
       --min-coverage <pct>    fail (exit 1) when less than pct% of roles, role changes and capabilities
                               are exercised
       --no-coverage           do not print the coverage report
+      --watch                 run again whenever a file or one it imports changes (Ctrl-C stops;
+                              the exit code is the last run's)
       --max-diagnostics <n>   at most n diagnostics per code (default 100, 0 = all)
 ${inputLimitHelp(30)}
       --no-color              no ANSI colours
   -h, --help                  show this help
 
 Exit codes: 0 every expectation met, 1 a failure (or a policy with errors, no scenarios, none matching\n--filter, coverage below --min-coverage), 2 usage or I/O (or scenarios without a policy).`,
-  options: { ...FORMAT_OPTION, ...QUIET_OPTION, policy: { type: 'string' }, filter: { type: 'string' }, 'min-coverage': { type: 'string' }, 'no-coverage': { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
+  options: { ...FORMAT_OPTION, ...QUIET_OPTION, policy: { type: 'string' }, filter: { type: 'string' }, 'min-coverage': { type: 'string' }, 'no-coverage': { type: 'boolean' }, watch: { type: 'boolean' }, plain: { type: 'boolean' }, 'no-color': { type: 'boolean' }, ...MAX_DIAGNOSTICS_OPTION, ...INPUT_LIMIT_OPTIONS },
   load: async () => (await import('./test.run.js')).run,
 };
