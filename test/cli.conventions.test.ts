@@ -226,12 +226,17 @@ describe('CLI conventions', () => {
     expect([contentKind(new Uint8Array([0x41, 0x00])), contentKind(Buffer.from('{"a":1}')), contentKind(Buffer.from('0a0b\n')), contentKind(Buffer.from('role x {}'))]).toEqual(['binary', 'json', 'hex', 'text']);
   });
 
-  it('small things: a default --name from any file name, fmt --check counts each file once', async () => {
+  it('small things: a default --name from any file name, report counts bytes, fmt --check counts each file once', async () => {
     expect([defaultArtifactName('rööm é.mimi'), defaultArtifactName('dir/room.policy.bin'), defaultArtifactName('café.mimi'), defaultArtifactName('-')]).toEqual(['room-e', 'room', 'cafe', 'stdin']);
     writeFileSync(join(dir, 'rööm é.mimi'), readFileSync(dm));
     const b = await cli(['build', 'rööm é.mimi', '--out', 'accents', '-q']);
     expect([b.code, existsSync(join(dir, 'accents', 'room-e.policy.bin'))]).toEqual([0, true]);
     expect((await cli(['build', dm, '--out', 'accents', '--name', 'a b'])).err).toMatch(/--name `a b` may only contain/);
+    // the page names the file (non-ASCII: more bytes than characters); the message counts bytes
+    const rep = await cli(['report', 'rööm é.mimi', '-o', join(dir, 'rööm.html')]);
+    const size = readFileSync(join(dir, 'rööm.html')).length;
+    expect(size).toBeGreaterThan(readFileSync(join(dir, 'rööm.html'), 'utf8').length);
+    expect(rep.err).toBe(`${join(dir, 'rööm.html')}: report written (${size.toLocaleString('en-US')} bytes)\n`);
 
     mkdirSync(join(dir, 'fmt'), { recursive: true });
     writeFileSync(join(dir, 'fmt', 'messy.mimi'), 'role   member @2 { grant chatter }\n');
