@@ -7,6 +7,7 @@
  */
 import {
   buildMatrix,
+  capDiagnostics,
   compileFile,
   decompile,
   DecompileError,
@@ -130,7 +131,8 @@ const FINDINGS = new Set<string>(FINDING_KINDS);
 
 function itemOf(d: Diagnostic, file: string): Item {
   const it: Item = { code: d.code, kind: d.kind, severity: d.severity, message: d.message, file: d.file, inSource: d.file === file };
-  if (d.help) it.help = d.help;
+  // (the omitted-diagnostics note's help names a CLI flag, which the page has not)
+  if (d.help && !d.omitted) it.help = d.help;
   if (d.span) Object.assign(it, { line: d.span.line, column: d.span.column, start: d.span.start, end: d.span.end });
   if (d.path?.length) it.steps = d.path.map(describeStep);
   if (d.acknowledged) it.acknowledged = d.acknowledged.reason;
@@ -161,7 +163,8 @@ export function analyseSource(text: string, file: string, files: Files, options:
   const scenarioOnly = isScenarioOnly({ roles: r.policy.roles.length, scenarioCount: r.scenarios.length });
   if (scenarioOnly && options.scenarioPolicy !== undefined && options.scenarioPolicy !== file)
     r = compileFile(file, { text: `${text}\nimport "${importSpec(file, options.scenarioPolicy)}"\n`, host, analyses: true });
-  const items = r.diagnostics.map((d) => itemOf(d, file));
+  // as the CLI prints them: at most --max-diagnostics (100) per code, the rest counted in one note
+  const items = capDiagnostics(r.diagnostics, DEFAULT_LIMITS.maxDiagnosticsPerCode).map((d) => itemOf(d, file));
   const result: PlaygroundResult = {
     ok: r.ok,
     diagnostics: items.filter((d) => !FINDINGS.has(d.kind)),

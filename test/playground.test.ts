@@ -72,6 +72,13 @@ describe('playground model', () => {
     expect(run.scenarios!.every((x) => x.passed)).toBe(true);
   });
 
+  it('lists at most 100 diagnostics of a code, and says how many it left out', () => {
+    const src = Array.from({ length: 110 }, (_, i) => `role r${i + 1} {\n  changes { none -> r${i + 1} }\n}\n`).join('');
+    const r = analyseSource(src, 'many.mimi', {});
+    expect([...r.diagnostics, ...r.findings].filter((d) => d.code === 'W0502')).toHaveLength(100);
+    expect(r.diagnostics.find((d) => d.code === 'I0007')?.message).toMatch(/^10 more `W0502`/);
+  });
+
   it('an error is located (line:col, offsets, code) and the pictures are withheld', () => {
     const text = files[EXAMPLE].replace('grant canKick', 'grant canKik');
     const r = analyseSource(text, EXAMPLE, files);
@@ -176,6 +183,8 @@ describe.skipIf(!haveBrowser)('playground in headless chromium', () => {
       expect(await page.locator('#graph g.node[data-role="40"]').count()).toBe(1);
       expect(await page.locator('#graph g.edge[data-from="0"][data-to="40"]').count()).toBe(1);
       expect(await page.locator('#graph g.edge').count()).toBe(edges + 1);
+      // edits are analysed in a Web Worker (the page's first analysis is on its own thread)
+      expect(await page.evaluate(() => document.body.dataset.analysedIn)).toBe('worker');
 
       // download the wire file: the library's bytes for the same source
       const text = await source.inputValue();
@@ -190,8 +199,7 @@ describe.skipIf(!haveBrowser)('playground in headless chromium', () => {
       const decompiled = await source.inputValue();
       expect(decompiled).toContain('role ');
       expect(wireOf(decompiled, 'foreign.mimi')).toEqual(wireOf(original));
-      await page.locator('#graph g.node').first().waitFor();
-      expect(await page.locator('#graph g.node').count()).toBe(nodes);
+      await page.waitForFunction((n) => document.querySelectorAll('#graph g.node').length === n, nodes);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
     } finally {
@@ -224,8 +232,9 @@ describe.skipIf(!haveBrowser)('playground in headless chromium', () => {
       const suite = 'examples/models/multi-org.scenarios.mimi';
       await page.locator('#example').selectOption(suite);
       await page.waitForFunction((f) => document.getElementById('file-name')!.textContent === f, suite);
-      expect(await page.locator('#scenario-policy-row').isVisible()).toBe(true);
+      await page.locator('#scenario-policy-row').waitFor();
       expect(await page.locator('#scenario-policy').inputValue()).toBe('examples/models/multi-org.single.mimi');
+      await page.locator('#scenarios .scenario').first().waitFor();
       expect(await page.locator('#scenarios .scenario.failed').count()).toBe(0);
       expect(await page.locator('#scenarios .scenario.passed').count()).toBeGreaterThanOrEqual(4);
       expect(errors).toEqual([]);
