@@ -274,6 +274,8 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
     throw new InputError(`cannot read \`${file}\`: ${ioReason(e)}`);
   }
   const { format, hex, detected } = decideFormat(path, bytes);
+  // an empty wire or JSON input is said to be empty (not an "unexpected end of input" at offset 0)
+  if (bytes.length === 0 && format !== 'mimi') return { format, sources: new Map(), ok: false, diagnostics: [diagnostic('wire-decode', `the ${path === '-' ? 'input' : 'file'} is empty: no policy in it`, file, undefined, { offset: 0 })] };
   const noted = <T extends LoadedPolicy>(r: T): T => (detected ? { ...r, detected } : r);
   const [kindLimit, kindWhat, kindFlag] = limitOf(format);
   const size = hex ? Math.floor(bytes.length / 2) : bytes.length;

@@ -144,6 +144,15 @@ describe('CLI conventions', () => {
     // every command that prints findings takes -q
     for (const c of commands.filter((x) => !['inspect', 'lsp'].includes(x.name))) expect(c.options.quiet, c.name).toMatchObject({ type: 'boolean', short: 'q' });
 
+    // test -q: only failing scenarios
+    writeFileSync(join(dir, 'scen.mimi'), `${readFileSync(dm, 'utf8')}\nscenario "fine" {\n  given {\n    a: peer\n    b: peer\n  }\n  expect deny a leave\n}\nscenario "wrong" {\n  given {\n    a: peer\n    b: peer\n  }\n  expect allow a leave\n}\n`);
+    const all = await cli(['test', 'scen.mimi']);
+    const tq = await cli(['test', 'scen.mimi', '-q']);
+    expect([all.code, tq.code]).toEqual([1, 1]);
+    expect(all.out).toMatch(/scenario "fine" passed[\s\S]*scenario "wrong" FAILED[\s\S]*coverage:/);
+    expect(tq.out).not.toMatch(/"fine"|coverage:/);
+    expect(tq.out).toMatch(/scenario "wrong" FAILED/);
+
     const demo = await cli(['demo', join(root, 'examples'), '--out', join(dir, 'demo')]);
     expect(demo.code).toBe(0);
     expect(demo.err).toBe('');
@@ -179,6 +188,10 @@ describe('CLI conventions', () => {
       expect([r.code, r.err], args.join(' ')).toEqual([2, expect.stringMatching(message)]);
       expect(r.err).not.toMatch(/E[A-Z]{3,}:|illegal operation|\n\s+at /);
     }
+    // stdin can be read once; an empty input is said to be empty
+    expect((await cli(['compare', '-', '-'])).err).toMatch(/^mimi-policy: stdin \(`-`\) can be read only once/);
+    writeFileSync(join(dir, 'empty.bin'), '');
+    expect((await cli(['check', 'empty.bin'])).err).toMatch(/error\[E0301\]: the file is empty: no policy in it/);
     // unreadable and system errors in words (running as root, permissions cannot be tested on files)
     expect([ioReason({ code: 'EACCES' }), ioReason(Object.assign(new Error("EXDEV: cross-device link not permitted, read '/x'"), { code: 'EXDEV' }))]).toEqual(['permission denied', 'EXDEV: cross-device link not permitted']);
     const failing = { writeFileSync: () => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); }, renameSync: () => {} };

@@ -77,6 +77,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.out(`${cmd.help}\n`);
       return 0;
     }
+    // `-` is stdin wherever an input is read; it can be read once
+    const stdinUses = [...args.positionals, ...Object.entries(args.values).flatMap(([k, v]) => (k === 'out' ? [] : Array.isArray(v) ? v : [v]))].filter((v) => v === '-').length;
+    if (stdinUses > 1) throw new UsageError('stdin (`-`) can be read only once: give the other inputs as files');
     const run = await cmd.load();
     return await run(args, { ...io, color: colorWanted(io.color, args.values['no-color'] === true, process.env) });
   } catch (e) {
@@ -89,8 +92,15 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.err(`mimi-policy: ${e.message}\nRun \`mimi-policy ${cmd ? `${cmd.name} ` : ''}--help\` for usage.\n`);
       return EXIT_USAGE;
     }
-    if ((e as Error).name === 'InputError' || (e as NodeJS.ErrnoException).code !== undefined) {
+    if ((e as Error).name === 'InputError' || (e as Error).name === 'WriteError') {
       io.err(`mimi-policy: ${(e as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    if ((e as NodeJS.ErrnoException).code !== undefined) {
+      // a system error no command put in words: the path and the reason, not Node's text
+      const { ioReason } = await import('../input.js');
+      const path = (e as NodeJS.ErrnoException).path;
+      io.err(`mimi-policy: ${path !== undefined ? `cannot ${(e as NodeJS.ErrnoException).syscall === 'open' || (e as NodeJS.ErrnoException).syscall === 'read' ? 'read' : 'use'} \`${path}\`: ` : ''}${ioReason(e)}\n`);
       return EXIT_USAGE;
     }
     io.err(`mimi-policy: internal error: ${(e as Error).message}\nThis is a bug in mimi-policy; please report it with the input that caused it.\n`);

@@ -116,10 +116,13 @@ export function testOnce(args: ParsedArgs, io: CliIO, read: string[]): number {
       });
       continue;
     }
+    // -q: only the scenarios that failed, and no coverage report
+    const quiet = !!args.values.quiet;
+    if (quiet && bad === 0) continue;
     io.out(`${displayPath(inputName(file), io.cwd)}\n`);
-    for (const s of results) printScenario(s, (t) => io.out(t), displayPath(s.span.file, io.cwd));
+    for (const s of results) if (!quiet || !s.passed) printScenario(s, (t) => io.out(t), displayPath(s.span.file, io.cwd));
     io.out(`\n${passed}/${steps.length} expectations met in ${results.length} scenarios${bad ? `; ${bad} scenario${bad === 1 ? '' : 's'} failed` : ''}\n`);
-    if (!args.values['no-coverage']) {
+    if (!args.values['no-coverage'] && !quiet) {
       io.out(`coverage: ${coverage.percent}% of roles, role changes and capabilities exercised; not exercised by any scenario:\n`);
       io.out(`  roles (${coverage.roles.length}): ${coverage.roles.map(roleName).join(', ') || '-'}\n`);
       io.out(`  role changes (${coverage.transitions.length}): ${coverage.transitions.slice(0, 30).map((t) => `${roleName(t.holder)}: ${roleName(t.from)} -> ${roleName(t.to)}`).join('; ') || '-'}${coverage.transitions.length > 30 ? ` … and ${coverage.transitions.length - 30} more` : ''}\n`);

@@ -15,7 +15,7 @@ A file of scenarios without a policy runs against \`--policy <file.mimi>\` (or \
 
 Options:
   -f, --format <text|json>    output format (default text)
-  -q, --quiet                 errors only (in diagnostics)
+  -q, --quiet                 only the scenarios that fail (no coverage report), errors only
       --policy <file.mimi>    the policy to run scenario-only files against
       --filter <text>         run only the scenarios whose name contains <text>
       --min-coverage <pct>    fail (exit 1) when less than pct% of roles, role changes and capabilities
