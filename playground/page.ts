@@ -10,6 +10,8 @@ import { decompileWire, MAX_UPLOAD_BYTES, offsetOf, openUpload, parseHex, toHexT
 
 declare const __PLAYGROUND_FILES__: Files;
 
+const MAX_DOT_CHARS = 200_000;
+
 /** Starts the page; `scriptUrl` is this bundle's address, loaded again as the analysis worker. */
 export function startPage(scriptUrl: string | undefined): void {
   const started = performance.now();
@@ -103,7 +105,9 @@ export function startPage(scriptUrl: string | undefined): void {
     renderItems($('findings'), r.findings);
     $('findings-count').textContent = `${r.findings.length}`;
     $('graph').innerHTML = r.svg ?? `<p class="note">${r.graphNote ?? ''}</p>`;
-    $('dot').textContent = r.dot ?? '';
+    // a large graph's DOT text is shown in part (`mimi-policy graph --format dot` writes all of it)
+    const dot = r.dot ?? '';
+    $('dot').textContent = dot.length > MAX_DOT_CHARS ? `${dot.slice(0, MAX_DOT_CHARS)}\n… ${(dot.length - MAX_DOT_CHARS).toLocaleString('en-US')} more characters: \`mimi-policy graph --format dot\` writes all of it\n` : dot;
     $('matrix').innerHTML = r.matrixHtml ?? '';
     renderScenarios(r);
     $<HTMLTextAreaElement>('wire-hex').value = r.wire ? toHexText(r.wire) : (r.wireError ?? '');
