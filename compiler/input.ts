@@ -56,13 +56,13 @@ export type ContentKind = 'binary' | 'text' | 'json' | 'hex';
  * always hold some (lengths and uint16 codes have zero bytes); text starting with `{` is JSON, text
  * of hex digits and white space only is hex; any other text is taken as .mimi source.
  */
-export function contentKind(bytes: Uint8Array): ContentKind | undefined {
-  if (bytes.length === 0) return undefined;
+export function contentKind(bytes: Uint8Array, total = bytes.length): ContentKind | undefined {
+  if (total === 0) return undefined;
   const head = bytes.subarray(0, 1 << 16);
   if (hasControlBytes(head)) return 'binary';
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < bytes.length });
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < total });
   } catch {
     return 'binary';
   }
@@ -79,14 +79,31 @@ function hasControlBytes(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** A regular file's size and first 64 KB, or undefined for anything else (or when it cannot be read: the read says why). */
+function peekFile(path: string): { size: number; head: Buffer } | undefined {
+  let fd: number | undefined;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return undefined;
+    fd = openSync(path, 'r');
+    const head = Buffer.allocUnsafe(Math.min(st.size, 1 << 16));
+    const n = readSync(fd, head, 0, head.length, 0);
+    return { size: st.size, head: head.subarray(0, n) };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * The kind to read a file as: its content decides, the name is the hint. A named `.mimi` or `.json`
  * file is read as such unless it holds binary bytes; `.bin` (or any other name, or stdin) holding text
  * is read as .mimi source, JSON or hex of wire bytes, as the text looks.
  */
-function decideFormat(path: string, bytes: Uint8Array): { format: InputFormat; hex: boolean; detected?: string } {
+function decideFormat(path: string, bytes: Uint8Array, total = bytes.length): { format: InputFormat; hex: boolean; detected?: string } {
   const hint = inputFormat(path);
-  const kind = contentKind(bytes);
+  const kind = contentKind(bytes, total);
   const named = namedKind(path);
   if (kind === undefined) return { format: hint, hex: false };
   if (kind === 'binary') {
@@ -262,9 +279,18 @@ export function loadPolicyFile(path: string, options: LoadOptions = {}): LoadedP
       : format === 'json'
         ? [options.limits?.maxJsonBytes ?? DEFAULT_LIMITS.maxJsonBytes, 'the JSON file', LIMIT_FLAGS.maxJsonBytes]
         : [options.limits?.maxSourceBytes ?? DEFAULT_LIMITS.maxSourceBytes, 'the source file', LIMIT_FLAGS.maxSourceBytes];
-  // every format's size limit is decided before the file is read (a pipe or device: after limit + 1
-  // bytes): the hint's limit for a named file; for another name, the largest, then the kind's below
-  const [limit, what, flag] = namedKind(path) ? limitOf(hint) : (['wire', 'json', 'mimi'] as const).map(limitOf).reduce((a, b) => (b[0] > a[0] ? b : a));
+  // every format's size limit is decided before the file is read: for a regular file from its size
+  // and its first 64 KB (which decide its kind); for a pipe or device after limit + 1 bytes, the
+  // limit being the hint's for a named file, the largest for another name (then the kind's, below)
+  let [limit, what, flag] = namedKind(path) ? limitOf(hint) : (['wire', 'json', 'mimi'] as const).map(limitOf).reduce((a, b) => (b[0] > a[0] ? b : a));
+  const peek = path === '-' ? undefined : peekFile(path);
+  if (peek) {
+    const d = decideFormat(path, peek.head, peek.size);
+    const [kindLimit, kindWhat, kindFlag] = limitOf(d.format);
+    const size = d.hex ? Math.floor(peek.size / 2) : peek.size;
+    if (size > kindLimit) return { format: d.format, ...(d.detected ? { detected: d.detected } : {}), sources: new Map(), diagnostics: [tooLargeDiagnostic(file, kindWhat, { size, exact: true }, kindLimit, kindFlag)], ok: false };
+    [limit, what, flag] = [Math.max(peek.size, kindLimit), kindWhat, kindFlag];
+  }
   let bytes: Buffer;
   try {
     const r = readBounded(path, limit);

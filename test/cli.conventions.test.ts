@@ -236,6 +236,10 @@ describe('CLI conventions', () => {
     expect((await cli(['test', 'wire.mimi'])).err).toMatch(/scenarios live in .mimi source, and this file holds MIMI wire bytes/);
     expect((await cli(['fmt', 'wire.mimi'])).err).toMatch(/holds binary data \(MIMI wire bytes\?\), not .mimi source/);
     expect((await cli(['inspect', 'room.txt'])).err).toMatch(/holds text .*, not wire bytes/);
+    // the size limit is the detected kind's, decided before the file is read
+    writeFileSync(join(dir, 'big.txt'), `// ${'x'.repeat(3000)}\n`);
+    const big = await cli(['check', 'big.txt', '--max-source-bytes', '1000', '-f', 'json']);
+    expect([big.code, JSON.parse(big.out).diagnostics[0]]).toEqual([1, expect.objectContaining({ code: 'E0006', help: expect.stringContaining('--max-source-bytes') })]);
     expect([contentKind(new Uint8Array([0x41, 0x00])), contentKind(Buffer.from('{"a":1}')), contentKind(Buffer.from('0a0b\n')), contentKind(Buffer.from('role x {}'))]).toEqual(['binary', 'json', 'hex', 'text']);
   });
 
