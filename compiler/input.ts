@@ -116,7 +116,7 @@ function decideFormat(path: string, bytes: Uint8Array, total = bytes.length): { 
   if (named && hint !== 'wire') return { format: hint, hex: false };
   const note = (what: string) => (named ? { detected: `read as ${what}: the file holds text, not wire bytes` } : {});
   if (kind === 'json') return { format: 'json', hex: false, ...note('IR JSON') };
-  if (kind === 'hex') return { format: 'wire', hex: true, ...note('hex of MIMI wire bytes') };
+  if (kind === 'hex') return { format: 'wire', hex: true, ...(named ? { detected: 'read as hex text of MIMI wire bytes (the file holds hex digits, not the bytes themselves)' } : {}) };
   return { format: 'mimi', hex: false, ...note('.mimi source') };
 }
 
