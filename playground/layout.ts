@@ -62,8 +62,13 @@ export function graphSvg(g: GraphModel): string {
   const width = x - LAYER_GAP + 20;
   const byIndex = new Map(g.nodes.map((n) => [n.index, n]));
   const out: string[] = [];
+  // the picture's bounds: the roles, and the curves (a quadratic curve stays within its control points)
+  let minX = 0;
+  let minY = 0;
+  let maxX = width;
+  let maxY = height + 10;
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height + 10)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height + 10)}" font-family="system-ui, sans-serif" font-size="12">`,
+    '',
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>',
   );
   for (const e of g.edges) {
@@ -85,6 +90,10 @@ export function graphSvg(g: GraphModel): string {
     const bend = same ? Math.max(40, Math.abs(dy) / 2) : Math.max(18, len * 0.22);
     const cx = (x1 + x2) / 2 + (same ? bend : (-dy / len) * bend);
     const cy = (y1 + y2) / 2 + (same ? 0 : (dx / len) * bend);
+    minX = Math.min(minX, cx - 5);
+    minY = Math.min(minY, cy - 5);
+    maxX = Math.max(maxX, cx + 5);
+    maxY = Math.max(maxY, cy + 5);
     const stroke = e.highlighted ? '#c0392b' : e.dead ? '#999999' : '#44546a';
     const attrs = `fill="none" stroke="${stroke}" stroke-width="${e.highlighted ? 2.5 : 1.2}"${e.dead ? ' stroke-dasharray="5,4"' : ''} marker-end="url(#arrow)"`;
     out.push(
@@ -99,6 +108,14 @@ export function graphSvg(g: GraphModel): string {
     );
   }
   out.push('</svg>');
+  // a curve bends at most halfway to its control point: half the overshoot is enough room
+  minX /= 2;
+  minY /= 2;
+  maxX = width + (maxX - width) / 2;
+  maxY = height + 10 + (maxY - height - 10) / 2;
+  const w = Math.ceil(maxX - minX);
+  const h = Math.ceil(maxY - minY);
+  out[0] = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${Math.floor(minX)} ${Math.floor(minY)} ${w} ${h}" font-family="system-ui, sans-serif" font-size="12">`;
   return out.join('\n');
 }
 

@@ -3,9 +3,10 @@
  * page in headless Chromium (Debian's chromium driven by playwright-core, as test/report.test.ts;
  * skipped when /usr/bin/chromium is missing, an error on CI) served by the script's own static server:
  * edit, see a diagnostic, fix it, see the graph change, download the wire file and compare its bytes
- * with the library's encoder, upload a wire file and get its source back.
+ * with the library's encoder, upload a wire file and get its source back. A screenshot of the edited
+ * page is written to out/test/playground.png.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +186,9 @@ describe.skipIf(!haveBrowser)('playground in headless chromium', () => {
       expect(await page.locator('#graph g.edge').count()).toBe(edges + 1);
       // edits are analysed in a Web Worker (the page's first analysis is on its own thread)
       expect(await page.evaluate(() => document.body.dataset.analysedIn)).toBe('worker');
+      const shots = join(ROOT, 'out', 'test');
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'playground.png') });
 
       // download the wire file: the library's bytes for the same source
       const text = await source.inputValue();
