@@ -3,7 +3,7 @@ import { COMPONENT_KINDS, COMMON_DIAG_OPTIONS, INPUT_LIMIT_OPTIONS, inputLimitHe
 export const checkCommand: CommandInfo = {
   name: 'check',
   summary: 'type-check policies (.mimi sources, .bin wire files, .json IR) and report every problem',
-  help: `Usage: mimi-policy check <file…> [options]
+  help: `Usage: mimi-policy check <file…|-> [options]
 
 Checks each policy: syntax, names, and every MUST the draft places on a policy; then, when it has
 no errors, analyses what its role system allows (README "Analyses": inert capabilities, dead

@@ -3,7 +3,7 @@ import { MAX_DIAGNOSTICS_OPTION, FORMAT_OPTION, QUIET_OPTION, INPUT_LIMIT_OPTION
 export const testCommand: CommandInfo = {
   name: 'test',
   summary: 'run the scenarios of policies and report failures and coverage',
-  help: `Usage: mimi-policy test <file.mimi…> [options]
+  help: `Usage: mimi-policy test <file.mimi…|-> [options]
 
 Runs every \`scenario\` block in the given files (a scenario file may \`import\` the policy it tests):
 the \`given\` participants form the state, each \`expect allow|deny\` step is decided by the
