@@ -53,7 +53,7 @@ export async function watchAndRerun(once: () => Promise<WatchRun> | WatchRun, io
         const w = watch(dir, { persistent: true }, (_event, name) => {
           const changed = name === null ? undefined : String(name);
           if (changed !== undefined && !names.has(changed)) return;
-          changed_(resolve(dir, changed ?? '.'));
+          onChange(resolve(dir, changed ?? '.'));
         });
         w.on('error', () => undefined);
         watchers.push(w);
@@ -62,7 +62,7 @@ export async function watchAndRerun(once: () => Promise<WatchRun> | WatchRun, io
       }
     }
   };
-  const changed_ = (path: string) => {
+  const onChange = (path: string) => {
     pending = path;
     if (timer) clearTimeout(timer);
     timer = setTimeout(rerun, debounce);
@@ -84,7 +84,7 @@ export async function watchAndRerun(once: () => Promise<WatchRun> | WatchRun, io
     running = false;
     arm(last.files);
     io.err(`[watch] waiting for changes (Ctrl-C to stop)\n`);
-    if (pending !== undefined) changed_(pending);
+    if (pending !== undefined) onChange(pending);
   };
 
   arm(last.files);
