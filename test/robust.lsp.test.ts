@@ -286,6 +286,17 @@ describe('quick fixes and semantic tokens under garbage', () => {
     await hoverIsRight();
   });
 
+  it('a code action request listing 100,000 diagnostics is answered (fixes for the first 100 at most)', async () => {
+    const diagnostics = Array.from({ length: 100_000 }, (_, i) => ({ range, message: 'x', data: { acknowledge: { kind: 'escalation', role: i % 2 ? 'member' : `r${i}` }, rename: { from: 'impo', to: `n${i}`, start: 0, end: 4 } } }));
+    const r = await client.request('textDocument/codeAction', { textDocument: { uri: DOC }, range, context: { diagnostics } });
+    expect(r.error).toBeUndefined();
+    const titles = (r.result as { title: string }[]).map((a) => a.title);
+    expect(titles.length).toBeLessThanOrEqual(200);
+    expect(titles).toContain('Acknowledge `escalation` for `member` (add `allow … because "…"`)');
+    expect(titles.filter((t) => t.startsWith('Acknowledge'))).toHaveLength(1); // r0, r2 … are not roles of the document
+    await hoverIsRight();
+  });
+
   it('semantic tokens of documents that are garbage: well-formed 5-tuples, or nothing', async () => {
     const texts = ['\u0000\uffff\ud800 role "open\r\r\n/* x \r\n y', 'role a { /* */ } '.repeat(50), `${'"'.repeat(999)}\n${'->'.repeat(999)}`, '\r'.repeat(500), ''];
     for (const [i, text] of texts.entries()) {

@@ -22,6 +22,12 @@ import type { Analysis } from './analysis.js';
 /** The reason a new `allow` line is given, for the author to replace. */
 export const ACK_PLACEHOLDER = 'TODO: why this is intended';
 
+/**
+ * Diagnostics of one request that get fixes (an editor sends those under the cursor: a few). Beyond
+ * this, the rest are ignored, so a request listing a million diagnostics costs no more than this many.
+ */
+export const MAX_FIX_DIAGNOSTICS = 100;
+
 /** What the quick fixes of one diagnostic need (an LSP diagnostic's `data`). */
 export interface FixData {
   /** a did-you-mean: the text `from` at offsets `start`–`end` of the document becomes `to` */
@@ -144,7 +150,7 @@ export async function codeActions(doc: TextDocument, analysis: Analysis, request
   const seen = new Set<string>();
   const range = (start: number, end: number): Range => ({ start: doc.positionAt(start), end: doc.positionAt(end) });
   const edit = (e: TextEdit) => ({ changes: { [doc.uri]: [e] } });
-  for (const { diagnostic, fixes } of requests) {
+  for (const { diagnostic, fixes } of requests.slice(0, MAX_FIX_DIAGNOSTICS)) {
     const r = fixes?.rename;
     if (r && r.start >= 0 && r.end >= r.start && NAME.test(r.to) && text.slice(r.start, r.end) === r.from) {
       const key = `rename|${r.start}|${r.to}`;
@@ -154,7 +160,8 @@ export async function codeActions(doc: TextDocument, analysis: Analysis, request
       }
     }
     const a = fixes?.acknowledge;
-    if (a && isFinding(a.kind)) {
+    // a finding kind, and a role of this program (data sent back may be anything)
+    if (a && isFinding(a.kind) && (a.role === 'none' || analysis.result.symbols.roles.has(a.role))) {
       const key = `ack|${a.kind}|${a.role}`;
       if (seen.has(key)) continue;
       seen.add(key);

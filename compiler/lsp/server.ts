@@ -49,7 +49,7 @@ import { capDiagnostics, type Diagnostic } from '../../runtime/diagnostics.js';
 import { resolveLimits, type Limits } from '../../runtime/limits.js';
 import { format, MimiSyntaxError } from '../format/index.js';
 import { errorText, isStdlib, pathToUri, Workspace, type Analysis } from './analysis.js';
-import { codeActions, fixData, readFixData, type FixData } from './code-actions.js';
+import { codeActions, fixData, MAX_FIX_DIAGNOSTICS, readFixData, type FixData } from './code-actions.js';
 import { completions } from './completion.js';
 import { documentSymbols } from './document-symbols.js';
 import { hoverFor, stepWordHover } from './hover.js';
@@ -392,7 +392,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (only && !only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
         const a = analysisOf(p.textDocument.uri);
         if (!a || a.analysis.skipped) return [];
-        const ours = p.context.diagnostics.filter((d) => d.source === undefined || d.source === 'mimi-policy');
+        const ours = p.context.diagnostics.filter((d) => d.source === undefined || d.source === 'mimi-policy').slice(0, MAX_FIX_DIAGNOSTICS);
         // a diagnostic sent back without its `data` (or with data of another shape): work it out again
         let recomputed: Map<string, Diagnostic[]> | undefined;
         const key = (code: unknown, r: Range) => `${String(code)}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
